@@ -1,0 +1,46 @@
+# nnsimple-lab: `make help` lists every target.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.instalado
+PYTHON ?= python3
+
+# Grid overrides, e.g. make report LR="0.01 0.1 0.5 1.0" INIT="zeros random" LOSS="bce mse"
+LR   ?=
+INIT ?=
+LOSS ?=
+JOBS ?=
+SWEEP_ARGS := $(if $(LR),--lr $(LR)) $(if $(INIT),--init $(INIT)) $(if $(LOSS),--loss $(LOSS)) $(if $(JOBS),--jobs $(JOBS))
+
+.PHONY: help venv test lint lab clean
+
+help: ## Muestra esta ayuda
+	@echo "nnsimple-lab: informe reproducible del laboratorio NNsimple"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo 'Rejilla distinta: make report LR="0.01 0.1 0.5 1.0" INIT="zeros random" LOSS="bce mse" JOBS=2'
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
+		|| $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+venv: $(STAMP) ## Crea el entorno .venv desde requirements.txt (solo si cambió)
+
+test: $(STAMP) ## Ejecuta todas las pruebas (pytest) y el linter (ruff)
+	$(PY) -m pytest
+	$(PY) -m ruff check .
+
+lint: $(STAMP) ## Revisa el código con ruff
+	$(PY) -m ruff check .
+
+lab: $(STAMP) ## Abre notebooks/ en JupyterLab con el kernel del proyecto
+	$(PY) -m jupyter lab notebooks/
+
+clean: ## Borra lo generado en reports/ (conserva .venv)
+	find reports -mindepth 1 ! -name .gitkeep -delete
