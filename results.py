@@ -1,0 +1,248 @@
+"""Results files: one JSON per run, written atomically, read back with validation.
+
+A run's results file (``reports/runs/<id>.json``) is what the report reads; it holds
+everything the report states, so the report never re-trains what a run already trained.
+
+    {
+      "schema": 1, "id": "lr0.5-random-bce", "cache_key": "…",
+      "parameters": {"learning_rate", "init", "loss", "dataset", "n_h", "iterations", "seed", "seeds"},
+      "data": {"X": (n_x, m), "Y": (1, m)},
+      "costs": (iterations + 1,), "accuracy": (iterations + 1,),   # index k: after k updates
+      "history": {"W1": (iterations + 1, n_h, n_x), "b1", "W2", "b2"},
+      "final_parameters": {"W1", "b1", "W2", "b2"},
+      "predictions": {"A2": (1, m), "yhat": (1, m)},
+      "summary": {"final_cost", "final_accuracy", "iterations_to_solve", "solved",
+                  "diverged", "nonfinite_at"},
+      "seed_stats": {"seeds", "final_cost", "final_accuracy", "iterations_to_solve", "solved",
+                     "diverged", "n_solved", "n_seeds", "cost_quantiles": {"q10", "q50", "q90"}},
+      "versions": {"python", "numpy", "nnsimple"}, "duration_s": float
+    }
+
+Non-finite numbers are stored as ``null`` (JSON has no nan); ``-1`` counters become ``null``.
+``write_run`` adds a ``checksum`` of the rest, so ``read_run`` rejects a truncated or
+hand-edited file instead of using it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import platform
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+import nnsimple
+
+SCHEMA = 1
+REQUIRED_KEYS = (
+    "schema",
+    "id",
+    "parameters",
+    "data",
+    "costs",
+    "accuracy",
+    "history",
+    "final_parameters",
+    "predictions",
+    "summary",
+    "seed_stats",
+    "versions",
+)
+
+
+class ResultsError(ValueError):
+    """A results file that is missing, truncated, hand-edited or from another schema."""
+
+
+def run_id(learning_rate, init, loss):
+    """Readable id of a run: ``run_id(0.5, "random", "bce") == "lr0.5-random-bce"``."""
+    return f"lr{float(learning_rate)!r}-{init}-{loss}"
+
+
+def file_sha256(path):
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _plain(value):
+    """numpy arrays and scalars -> lists and Python numbers; non-finite floats -> None."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    return value
+
+
+def _counter(value):
+    """-1 (never) -> None; else int."""
+    return None if int(value) < 0 else int(value)
+
+
+def run_record(result, seeds, *, dataset, X, Y, cache_key="", duration_s=None):
+    """The results dict of one run, from a ``TrainResult`` and a ``SeedsResult``."""
+    costs_q = np.quantile(seeds.costs, [0.1, 0.5, 0.9], axis=0)
+    record = {
+        "schema": SCHEMA,
+        "id": run_id(result.learning_rate, result.init, result.loss),
+        "cache_key": cache_key,
+        "parameters": {
+            "learning_rate": result.learning_rate,
+            "init": result.init,
+            "loss": result.loss,
+            "dataset": dataset,
+            "n_h": result.n_h,
+            "iterations": result.iterations,
+            "seed": result.seed,
+            "seeds": len(seeds.seeds),
+        },
+        "data": {"X": X, "Y": Y},
+        "costs": result.costs,
+        "accuracy": result.accuracy,
+        "history": result.history,
+        "final_parameters": result.parameters,
+        "predictions": {"A2": result.A2, "yhat": (result.A2 >= 0.5).astype(int)},
+        "summary": {
+            "final_cost": result.costs[-1],
+            "final_accuracy": result.accuracy[-1],
+            "iterations_to_solve": _counter(result.iterations_to_solve),
+            "solved": result.solved,
+            "diverged": result.diverged,
+            "nonfinite_at": _counter(result.nonfinite_at),
+        },
+        "seed_stats": {
+            "seeds": seeds.seeds,
+            "final_cost": seeds.final_cost,
+            "final_accuracy": seeds.final_accuracy,
+            "iterations_to_solve": [_counter(k) for k in seeds.iterations_to_solve],
+            "solved": seeds.solved,
+            "diverged": seeds.diverged,
+            "n_solved": int(seeds.solved.sum()),
+            "n_seeds": len(seeds.seeds),
+            "cost_quantiles": {"q10": costs_q[0], "q50": costs_q[1], "q90": costs_q[2]},
+        },
+        "versions": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "nnsimple": file_sha256(nnsimple.__file__),
+        },
+        "duration_s": duration_s,
+    }
+    return _plain(record)
+
+
+def write_json_atomic(path, obj):
+    """Write ``obj`` as JSON to ``path`` atomically: a temp file in the same folder, then rename.
+
+    A reader sees either the previous file or the whole new one, never a partial write.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(obj, f, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _checksum(record):
+    """SHA-256 of the record's canonical JSON, without its own ``checksum`` field."""
+    body = {k: v for k, v in record.items() if k != "checksum"}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_run(path, record):
+    """Seal a run record with its checksum and write it atomically to ``path``."""
+    write_json_atomic(path, {**record, "checksum": _checksum(record)})
+
+
+def read_run(path):
+    """Read and validate a results file. Raises ``ResultsError`` (Spanish) if it is not whole."""
+    path = Path(path)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ResultsError(f"No existe el archivo de resultados {path}.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ResultsError(f"El archivo de resultados {path} está incompleto o dañado: {error}.") from None
+    if not isinstance(record, dict):
+        raise ResultsError(f"El archivo de resultados {path} no contiene un objeto JSON.")
+    missing = [k for k in REQUIRED_KEYS if k not in record]
+    if missing:
+        raise ResultsError(f"Al archivo de resultados {path} le faltan campos: {', '.join(missing)}.")
+    if record.get("checksum") != _checksum(record):
+        raise ResultsError(f"El archivo de resultados {path} fue modificado tras escribirse (su suma no coincide).")
+    if record["schema"] != SCHEMA:
+        raise ResultsError(f"El archivo {path} tiene el esquema {record['schema']!r}; se esperaba {SCHEMA}.")
+    return record
+
+
+def array(values):
+    """A stored list -> float array, with ``None`` (non-finite) back to nan."""
+    return np.array(values, dtype=float)
+
+
+# ---------------------------------------------------------------- the manifest
+# reports/runs/manifest.json, written by sweep.py after every sweep:
+#   {"schema": 1,
+#    "grid": {"learning_rates": [...], "inits": [...], "losses": [...], "dataset", "n_h",
+#             "iterations", "seed", "seeds"},
+#    "runs": [{"id", "learning_rate", "init", "loss",
+#              "status": "ok" | "failed",       # ok: executed now or taken from the cache
+#              "cached": bool,
+#              "notebook": "<id>.ipynb" | "<id>.failed.ipynb",   # relative to the runs folder
+#              "results": "<id>.json" | null,
+#              "error": null | "last line of the error"}]}
+
+MANIFEST = "manifest.json"
+
+
+def read_manifest(folder):
+    """Read ``folder/manifest.json``. Raises ``ResultsError`` (Spanish) if absent or damaged."""
+    path = Path(folder) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ResultsError(f"No hay manifiesto en {path}: ejecute primero `make runs`.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ResultsError(f"El manifiesto {path} está dañado: {error}.") from None
+    if manifest.get("schema") != SCHEMA or "grid" not in manifest or "runs" not in manifest:
+        raise ResultsError(f"El manifiesto {path} no tiene el formato esperado (esquema {SCHEMA}).")
+    return manifest
+
+
+def load_runs(folder):
+    """The manifest's runs, each with its results record attached.
+
+    Returns a list of the manifest's run entries (dicts), in grid order, each with a
+    ``"record"`` key: the validated results dict, or None for a failed run. A results file
+    that fails validation turns its run into a failed one whose ``error`` says why.
+    """
+    folder = Path(folder)
+    runs = []
+    for entry in read_manifest(folder)["runs"]:
+        entry = {**entry, "record": None}
+        if entry.get("status") == "ok":
+            try:
+                entry["record"] = read_run(folder / entry["results"])
+            except ResultsError as error:
+                entry.update(status="failed", error=str(error))
+        runs.append(entry)
+    return runs
