@@ -115,8 +115,11 @@ def prepare(nb, *, show_all_code=False, keep_stderr=False):
                 if cover is None:
                     cover = _clean_cover(output.get("data", {}).get(COVER_MIME, {}))
                 continue
-            if kind == "table" and "text/markdown" in output.get("data", {}):
-                output.data["text/markdown"] = align_numeric_columns(output.data["text/markdown"])
+            data = output.get("data", {})
+            if kind == "table" and "text/markdown" in data:
+                data["text/markdown"] = align_numeric_columns(data["text/markdown"])
+            if "text/latex" in data and "text/markdown" not in data and not kind:
+                data["text/markdown"] = data["text/latex"]  # IPython's Math(): "$$…$$", read as markdown
             outputs.append(output)
         cell.outputs = outputs
         if show_input or outputs:
@@ -349,7 +352,7 @@ def _html_exporter_class():
             self.exclude_input_prompt = True
             self.exclude_output_prompt = True
             self.embed_images = True
-            self.math = []
+            self.math, self._base_path = [], "."
 
         def protect(self, source):
             """Markdown with math replaced by placeholder tokens, remembered in ``self.math``."""
@@ -424,13 +427,19 @@ TOC_MARKER = "<!-- nnsimple:indice -->"
 
 def _number_headings(document, toc_depth=2, number_depth=3):
     """Number the headings ("1.", "1.2.") like the PDF does; return the document and the TOC."""
-    counters, entries = [0] * 6, []
+    counters, entries, seen = [0] * 6, [], set()
 
     def number(match):
         level, anchor, inner = int(match.group(1)), match.group(2), match.group(3)
         numbered = _NONUM not in inner
         inner = inner.replace(f" {_NONUM}", "").replace(_NONUM, "").strip()
         anchor = anchor.replace(f"-{_NONUM}", "").replace(_NONUM, "")
+        unique, n = anchor, 1
+        while unique in seen:  # two headings with the same text: the index must reach both
+            n += 1
+            unique = f"{anchor}-{n}"
+        seen.add(unique)
+        anchor = unique
         label = ""
         if numbered and level <= number_depth:
             counters[level - 1] += 1
@@ -467,11 +476,10 @@ def _toc_html(entries):
 def _substitute_math(document, math):
     """Put MathML where the tokens are (text) and the TeX source in attribute values."""
 
-    def in_attribute(match):
-        value = _TOKEN_RE.sub(lambda m: math[int(m.group(1))][0], html.unescape(match.group(2)))
-        return f'{match.group(1)}="{html.escape(value)}"'
+    def in_tag(match):  # a token inside a tag is in an attribute value (alt, id, href)
+        return _TOKEN_RE.sub(lambda m: html.escape(math[int(m.group(1))][0]), match.group(0))
 
-    document = re.sub(r'(\s[\w:-]+)="([^"]*MATHPH\d+X[^"]*)"', in_attribute, document)
+    document = re.sub(r"<[^<>]*MATHPH\d+X[^<>]*>", in_tag, document)
     document = _TOKEN_RE.sub(lambda m: latex_to_mathml(*math[int(m.group(1))]), document)
     # Display math alone in a paragraph: a block of its own.
     return re.sub(

@@ -323,3 +323,25 @@ def test_prepare_drops_hidden_cells_and_keeps_the_source_notebook(executed_repor
     assert cover["title"] == "Laboratorio 1: #XOR_2 [red] $simple$"
     sources = "\n".join(cell.source for cell in prepared.cells)
     assert "texto-oculto" not in sources and "import outputs" not in sources
+
+
+def test_math_in_headings_repeated_headings_and_latex_outputs(tmp_path):
+    latex = new_code_cell("Math(...)")
+    latex.outputs = [
+        new_output("display_data", data={"text/latex": "$$\\hat{y} = \\sigma(z)$$", "text/plain": "<Math>"})
+    ]
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Costo $J(\\theta)$\n\n## Detalle\n\n# Otra\n\n## Detalle"),
+            latex,
+        ]
+    )
+    document = render.notebook_to_html(nb)
+    assert "MATHPH" not in document and "&lt;Math&gt;" not in document
+    assert re.search(r'<h1 id="Costo-[^"]*"><span class="secnum">1\.</span> Costo <math', document)
+    nav = re.search(r'<nav class="indice".*?</nav>', document, re.S).group(0)
+    targets = re.findall(r'href="#([^"]+)"', nav)
+    assert len(targets) == len(set(targets)) == 4
+    assert all(f'id="{target}"' in document for target in targets)
+    render.render_pdf(nb, tmp_path / "x.pdf")
+    assert "2.1. Detalle" in PdfReader(tmp_path / "x.pdf").pages[-1].extract_text()
