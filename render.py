@@ -849,20 +849,29 @@ def render(nb_path, html=None, pdf=None):
     return timings
 
 
+def _renderer_mtime():
+    """Newest modification time of this module and the HTML template: a run page older is stale."""
+    files = [Path(__file__), *(TEMPLATES / "informe_html").rglob("*")]
+    return max(path.stat().st_mtime for path in files if path.is_file())
+
+
 def render_runs(folder):
     """Render every ``*.ipynb`` in ``folder`` (failed runs too) to ``<name>.html``, all code shown.
 
-    A page newer than its notebook is left alone. Returns the list of pages written.
+    A page newer than its notebook (and than the renderer) is left alone. Returns the pages written.
     """
     written, errors = [], []
+    renderer = _renderer_mtime()
     for notebook in sorted(Path(folder).glob("*.ipynb")):
         if notebook.name.startswith("."):
             continue
         page = notebook.with_suffix(".html")
-        if page.exists() and page.stat().st_mtime > notebook.stat().st_mtime:
+        if page.exists() and page.stat().st_mtime > max(notebook.stat().st_mtime, renderer):
             continue
         try:
-            render_html(notebook, page, show_all_code=True, keep_stderr=True)
+            node, base_path = load_notebook(notebook)
+            node.metadata.setdefault("title", f"Cuaderno ejecutado: {notebook.stem}")
+            render_html(node, page, show_all_code=True, keep_stderr=True, base_path=base_path)
         except RenderError as error:
             errors.append(f"{notebook.name}: {error}")
             continue

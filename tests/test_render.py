@@ -282,6 +282,10 @@ def test_run_pages_show_all_code_and_errors(tmp_path):
     assert "Error durante la ejecución: ZeroDivisionError: division by zero" in failed.all_text
     assert "Se produjo una excepción durante la ejecución" in failed.all_text
     assert "An Exception" not in failed.all_text and "In [" not in failed.all_text
+    assert (
+        "<title>Cuaderno ejecutado: lr1.0-random-bce.failed</title>"
+        in (tmp_path / "lr1.0-random-bce.failed.html").read_text()
+    )
     # Up to date pages are skipped.
     assert render.render_runs(tmp_path) == []
 
@@ -345,3 +349,11 @@ def test_math_in_headings_repeated_headings_and_latex_outputs(tmp_path):
     assert all(f'id="{target}"' in document for target in targets)
     render.render_pdf(nb, tmp_path / "x.pdf")
     assert "2.1. Detalle" in PdfReader(tmp_path / "x.pdf").pages[-1].extract_text()
+
+
+def test_pdf_is_deterministic_with_source_date_epoch(executed_report, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764460800")
+    render.render_pdf(executed_report, tmp_path / "a.pdf")
+    render.render_pdf(executed_report, tmp_path / "b.pdf")
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert PdfReader(tmp_path / "a.pdf").metadata["/CreationDate"] == "D:20251130000000Z"
