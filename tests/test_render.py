@@ -357,3 +357,19 @@ def test_pdf_is_deterministic_with_source_date_epoch(executed_report, tmp_path, 
     render.render_pdf(executed_report, tmp_path / "b.pdf")
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
     assert PdfReader(tmp_path / "a.pdf").metadata["/CreationDate"] == "D:20251130000000Z"
+
+
+def test_long_tables_break_across_pages(tmp_path):
+    rows = "".join(f"| {i} | {i / 7:.4f} |\n" for i in range(90))
+    cell = new_code_cell("tabla()")
+    cell.outputs = [
+        new_output(
+            "display_data",
+            data={"text/markdown": "| i | valor |\n|---|---|\n" + rows},
+            metadata={"nnsimple": {"kind": "table", "title": "Tabla 9: Larga."}},
+        )
+    ]
+    render.render_pdf(new_notebook(cells=[new_markdown_cell("# Uno"), cell]), tmp_path / "larga.pdf")
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "larga.pdf").pages]
+    body = pages[1:]  # after the index
+    assert len(body) >= 2 and "Tabla 9: Larga." in body[0] and "0.1429" in body[0] and "12.7143" in body[-1]
