@@ -60,7 +60,9 @@ def load_notebook(notebook):
         except Exception as error:  # nbformat raises several unrelated types
             raise RenderError(f"No se pudo leer el cuaderno {path}: {error}") from error
     if isinstance(notebook, dict) and "cells" in notebook:
-        return notebook, Path.cwd()
+        import nbformat  # noqa: PLC0415
+
+        return nbformat.from_dict(notebook), Path.cwd()
     raise RenderError(f"Se esperaba un cuaderno o la ruta de uno; se recibió {type(notebook).__name__}.")
 
 
@@ -928,7 +930,10 @@ def main(argv=None):
     _skip_slow_imports()
     parser = _SpanishParser(
         prog="render.py",
-        description="Genera el informe HTML (sin conexión, MathML) y PDF (Typst) de un cuaderno ejecutado.",
+        description=(
+            "Genera el informe HTML (sin conexión, MathML) y PDF (Typst) de un cuaderno ejecutado. "
+            "Sin --html ni --pdf escribe ambos junto al cuaderno (mismo nombre, .html y .pdf)."
+        ),
         add_help=False,
     )
     parser.add_argument("notebook", metavar="CUADERNO", help="cuaderno ejecutado (.ipynb)")
