@@ -837,7 +837,7 @@ def write_atomic(path, data):
 
 
 def render(nb_path, html=None, pdf=None):
-    """Render one notebook to HTML and/or PDF, reading it once; returns ``{"html": s, "pdf": s}``.
+    """Render one notebook to HTML and/or PDF, reading it once; returns the seconds each took.
 
     Both are attempted; if either fails, a RenderError with every message is raised after.
     """
