@@ -14,7 +14,7 @@ LOSS ?=
 JOBS ?=
 SWEEP_ARGS := $(if $(LR),--lr $(LR)) $(if $(INIT),--init $(INIT)) $(if $(LOSS),--loss $(LOSS)) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: help venv test lint lab clean
+.PHONY: help venv html pdf test lint lab clean
 
 help: ## Muestra esta ayuda
 	@echo "nnsimple-lab: informe reproducible del laboratorio NNsimple"
@@ -31,6 +31,18 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 
 venv: $(STAMP) ## Crea el entorno .venv desde requirements.txt (solo si cambió)
+
+REPORT_NB := reports/informe.ipynb
+
+html: reports/informe.html ## Genera reports/informe.html (sin conexión) y las páginas de reports/runs/
+
+pdf: reports/informe.pdf ## Genera reports/informe.pdf (Typst; no hace falta TeX)
+
+reports/informe.html: $(REPORT_NB) render.py $(wildcard templates/informe_html/*.j2 templates/informe_html/static/*) | $(STAMP)
+	$(PY) render.py $(REPORT_NB) --html $@ --runs-html
+
+reports/informe.pdf: $(REPORT_NB) render.py $(wildcard templates/informe_typst/*.j2) | $(STAMP)
+	$(PY) render.py $(REPORT_NB) --pdf $@
 
 test: $(STAMP) ## Ejecuta todas las pruebas (pytest) y el linter (ruff)
 	$(PY) -m pytest
