@@ -456,6 +456,20 @@ def reference_rate(runs, loss):
     return rates[-1] if rates else None
 
 
+def reference_rate_sentence(runs, loss, learning_rate):
+    """Why question 1 looks at this rate (as chosen by ``reference_rate``)."""
+    if learning_rate is None:
+        return "La rejilla no tiene ejecuciones."
+    text = f"Comparamos las dos inicializaciones con la misma tasa, {alpha(learning_rate)}"
+    if select(runs, init="random", loss=loss, ok=True):
+        text += ", la que mejor resuelve XOR en la Pregunta 2 (más semillas resueltas y, a igualdad, la más rápida)"
+    text += (
+        f", y el costo {LOSS_NAMES[loss]}; la inicialización aleatoria usa la semilla principal. Cada ejecución "
+        "de la rejilla, con cualquier tasa, tiene su propio cuaderno en el anexo."
+    )
+    return text
+
+
 # ---------------------------------------------------------------- question 1: zero init
 
 
@@ -507,49 +521,69 @@ def _rates_phrase(rates):
     return "con las tasas " + join_es(fmt_lr(r) for r in rates)
 
 
-def zero_init_sentence(runs, dataset_name="XOR"):
+def _still_group(loss, done):
+    """The shared facts of a loss's zero-initialised runs if none of them moved, else None."""
+    facts = [still_facts(r) for r in done]
+    if not all(f.cost_constant and f.all_zero for f in facts) or len({f.first_cost for f in facts}) != 1:
+        return None
+    outs = {round(o, 12) for f in facts for o in f.outputs}
+    accs = {f.final_accuracy for f in facts}
+    return {
+        "loss": loss,
+        "cost": facts[0].first_cost,
+        "rates": tuple(r.learning_rate for r in done),
+        "states": facts[0].states if len({f.states for f in facts}) == 1 else None,
+        "output": outs.pop() if len(outs) == 1 else None,
+        "accuracy": accs.pop() if len(accs) == 1 else None,
+        "m": len(facts[0].outputs),
+    }
+
+
+def _still_text(groups):
+    """One sentence for zero-initialised groups that share iterations, rates and outputs."""
+    g = groups[0]
+    when = (
+        f"en ninguna de las {g['states']} evaluaciones (de la iteración 0 a la {g['states'] - 1})"
+        if g["states"] is not None
+        else "en ninguna iteración"
+    )
+    values = join_es(
+        f"{_cost_name(x['cost'], x['loss'])}" + (f" con {LOSS_NAMES[x['loss']]}" if len(groups) > 1 else "")
+        for x in groups
+    )
+    which = f" {LOSS_NAMES[g['loss']]}" if len(groups) == 1 else ""
+    text = (
+        f"Con inicialización en ceros, el costo{which} no cambia {when}, {_rates_phrase(list(g['rates']))}: "
+        f"vale exactamente {values}. Los pesos y sesgos siguen exactamente en 0"
+    )
+    if g["output"] is not None:
+        acc = f" (exactitud {fmt_pct(g['accuracy'])})" if g["accuracy"] is not None else ""
+        text += f" y la red responde $A_2 = {fmt_value(g['output'])}$ para las {number_word(g['m'])} entradas{acc}"
+    return text + "."
+
+
+def zero_init_sentence(runs):
     """What zero initialisation did, per loss, over every rate (only what the data show)."""
     zeros = select(runs, init="zeros")
     if not zeros:
         return "La rejilla no incluye inicialización en ceros, así que esta pregunta no se puede responder con datos."
-    parts = []
+    parts, still = [], []
     for loss in losses(zeros):
         done = select(zeros, loss=loss, ok=True)
         failed = select(zeros, loss=loss, ok=False)
         if failed:
             parts.append(
-                f"Con {LOSS_NAMES[loss]} no hay resultado para "
+                f"Con inicialización en ceros y {LOSS_NAMES[loss]} no hay resultado para "
                 + join_es(f"{alpha(r.learning_rate)} ({r.failure})" for r in failed)
                 + "."
             )
         if not done:
             continue
-        facts = [still_facts(r) for r in done]
-        rates = [r.learning_rate for r in done]
-        same = len({f.first_cost for f in facts}) == 1
-        if all(f.cost_constant and f.all_zero for f in facts) and same:
-            f = facts[0]
-            states = {x.states for x in facts}
-            n_states = f"las {f.states} evaluaciones (de la iteración 0 a la {f.states - 1})" if len(states) == 1 else (
-                "todas las iteraciones"
-            )
-            outs = {round(o, 12) for x in facts for o in x.outputs}
-            out_text = ""
-            if len(outs) == 1:
-                out_value = outs.pop()
-                acc = {x.final_accuracy for x in facts}
-                acc_text = f" (exactitud {fmt_pct(acc.pop())})" if len(acc) == 1 else ""
-                out_text = (
-                    f" y la red responde $A_2 = {fmt_value(out_value)}$ para las "
-                    f"{number_word(len(f.outputs))} entradas{acc_text}"
-                )
-            parts.append(
-                f"Con inicialización en ceros y costo {LOSS_NAMES[loss]}, el costo vale exactamente "
-                f"{_cost_name(f.first_cost, loss)} en {n_states}, {_rates_phrase(rates)}: "
-                f"los pesos y sesgos siguen exactamente en 0{out_text}."
-            )
+        group = _still_group(loss, done)
+        if group is not None:
+            still.append(group)
             continue
-        for run, f in zip(done, facts, strict=True):
+        for run, f in zip(done, map(still_facts, done), strict=True):
             moved = join_es(f"${_param_tex(m)}$" for m in f.moved) if f.moved else "ningún parámetro"
             if f.cost_constant:
                 change = f"el costo {LOSS_NAMES[loss]} se queda en {_cost_name(f.first_cost, loss)}"
@@ -564,6 +598,11 @@ def zero_init_sentence(runs, dataset_name="XOR"):
                 f"Con inicialización en ceros y {alpha(run.learning_rate)}, {change}; "
                 f"cambian: {moved} (exactitud final {fmt_pct(f.final_accuracy)})."
             )
+    keys = {(g["rates"], g["states"], g["output"], g["accuracy"]) for g in still}
+    if len(keys) == 1:
+        parts.insert(0, _still_text(still))
+    else:
+        parts[:0] = [_still_text([g]) for g in still]
     return " ".join(parts)
 
 
@@ -852,9 +891,20 @@ def seeds_sentence(runs, init="random", loss="bce"):
                 factor = best.learning_rate / slow.learning_rate
                 text += (
                     f" Son semillas que también fallan con {alpha(slow.learning_rate)}: multiplicar la tasa por "
-                    f"{_fmt_factor(factor)} no las rescata. Con solo dos neuronas ocultas, desde esos puntos de "
-                    "partida el descenso de gradiente se estanca sin separar las cuatro entradas."
+                    f"{_fmt_factor(factor)} no las rescata."
                 )
+                index = {s: i for i, s in enumerate(slow.seed_list)}
+                before = [slow.seed_final_cost[index[s]] for s in unsolved if s in index]
+                before = [c for c in before if _finite(c)]
+                if bad and before:
+                    b0, b1 = float(np.median(before)), float(np.median(bad))
+                    if abs(b0 - b1) <= 0.1 * b0:
+                        text += (
+                            f" Su costo final mediano apenas cambia, de {fmt_cost(b0)} con "
+                            f"{alpha(slow.learning_rate)} a {fmt_cost(b1)} con {alpha(best.learning_rate)}: con solo "
+                            "dos neuronas ocultas, desde esos puntos de partida el descenso de gradiente se estanca "
+                            "sin separar las cuatro entradas."
+                        )
     else:
         text += f" Con {alpha(best.learning_rate)} lo resuelven todas."
     return text
@@ -932,24 +982,29 @@ def gradient_check_table(rows):
     return markdown_table(header, body)
 
 
+def _of(name):
+    """"de la BCE" / "del MSE correcto": the preposition and article a loss name takes."""
+    return f"de la {name}" if name.startswith("BCE") else f"del {name}"
+
+
 def gradient_check_sentence(rows):
     """What the gradient check says, with its numbers and the tolerance."""
-    ok = [(label, e) for label, _, _, e in rows if e < GRADIENT_TOLERANCE]
-    bad = [(label, e) for label, _, _, e in rows if e >= GRADIENT_TOLERANCE]
+    short = [(label.split(":")[0], e) for label, _, _, e in rows]
+    ok = [(name, e) for name, e in short if e < GRADIENT_TOLERANCE]
+    bad = [(name, e) for name, e in short if e >= GRADIENT_TOLERANCE]
     tol = fmt_sci(GRADIENT_TOLERANCE, digits=1)
-    text = ""
+    parts = []
     if ok:
-        text += (
-            "Coinciden con las diferencias finitas (error relativo menor que "
-            f"{tol}): " + join_es(f"{label.split(':')[0]} ({fmt_sci(e)})" for label, e in ok) + ". "
-        )
+        names = join_es(f"la {_of(name)} (error relativo {fmt_sci(e)})" for name, e in ok)
+        verb = "coincide" if len(ok) == 1 else "coinciden"
+        parts.append(f"La retropropagación {names[3:]} {verb} con las diferencias finitas (umbral {tol}).")
     if bad:
-        text += (
-            "No coinciden: "
-            + join_es(f"{label.split(':')[0]} (error relativo {fmt_sci(e)})" for label, e in bad)
-            + ". Un gradiente que no es el del costo que se imprime optimiza otra cosa."
+        names = join_es(f"la {_of(name)} (error relativo {fmt_sci(e)})" for name, e in bad)
+        parts.append(
+            f"{_cap(names)} no: su gradiente no es el del costo que se imprime, así que el descenso optimiza "
+            "otra función."
         )
-    return text.strip()
+    return " ".join(parts)
 
 
 def loss_pairs(runs, init="random"):
@@ -1196,8 +1251,11 @@ def _failure_note(ax, failed):
     )
 
 
+ITERATION_LABEL = "Iteración (n.º de actualizaciones del descenso de gradiente)"
+
+
 def _iterations_axis(ax):
-    ax.set_xlabel("Iteración (actualizaciones de descenso de gradiente)")
+    ax.set_xlabel(ITERATION_LABEL)
 
 
 def _cost_label(loss):
@@ -1256,12 +1314,15 @@ def fig_parameters(columns, suptitle):
         _param_lines(top, run, ("W1", "W2"), PARAM_COLORS)
         _param_lines(bottom, run, ("b1", "b2"), BIAS_COLORS)
         top.set_title(title)
-        _iterations_axis(bottom)
-        for ax in (top, bottom):
+        for ax, names in ((top, ("W1", "W2")), (bottom, ("b1", "b2"))):
             ax.grid(alpha=0.3)
             ax.axhline(0, color="k", lw=0.6)
+            if all(np.all(run.history[k] == 0) for k in names):
+                ax.text(0.5, 0.62, "todos valen 0 en todas las iteraciones", transform=ax.transAxes,
+                        ha="center", va="center", fontsize=8.5, color="0.25")
     axes[0][0].set_ylabel("Peso (valor)")
     axes[1][0].set_ylabel("Sesgo (valor)")
+    fig.supxlabel(ITERATION_LABEL, fontsize=10)
     for row in (0, 1):
         handles, labels = axes[row][-1].get_legend_handles_labels()
         if not handles:
@@ -1393,8 +1454,8 @@ def fig_seeds_solved(runs, init="random"):
     ax.set_ylim(0, 112)
     iters = common(select(runs, init=init), lambda r: r.iterations)
     within = f" en {iters} iteraciones" if iters is not None else ""
-    ax.set_title(f"Semillas que resuelven XOR{within}, por costo (inicialización {INIT_NAMES.get(init, init)})")
-    ax.legend(title="Costo", fontsize=8, title_fontsize=8, loc="upper left")
+    ax.set_title(f"Semillas que resuelven XOR{within}, por función de costo")
+    ax.legend(title="Función de costo", fontsize=8, title_fontsize=8, loc="upper left")
     ax.grid(alpha=0.3, axis="y")
     return fig
 
@@ -1493,7 +1554,13 @@ def conclusion_q2(runs, init="random", loss="bce"):
         finals = [r.final_cost for r in calm]
         monotone = len(calm) > 1 and all(a > b for a, b in zip(finals, finals[1:], strict=False))
         lead = "Cuanto mayor la tasa, más bajo termina el costo en el mismo número de iteraciones" if monotone else ""
-        first = f"{alpha(best)} alcanza 100 % de exactitud primero (iteración {fmt_int(winner.iterations_to_solve)})"
+        first = f"{alpha(best)} alcanza 100 % de exactitud primero (iteración {fmt_int(winner.iterations_to_solve)}"
+        later = sorted((r for r in slower if r.iterations_to_solve is not None), key=lambda r: r.iterations_to_solve)
+        if later:
+            first += ", frente a " + join_es(
+                f"{fmt_int(r.iterations_to_solve)} con {alpha(r.learning_rate)}" for r in later
+            )
+        first += ")"
         text = f"{lead}: {first}" if lead else _cap(first)
         unsolved = [r for r in slower if r.iterations_to_solve is None]
         if unsolved:
