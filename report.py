@@ -740,6 +740,21 @@ def predictions_table(runs_by_column, X, Y):
 # ---------------------------------------------------------------- question 2: learning rate
 
 
+def rates_intro_sentence(runs, init="random", loss="bce"):
+    """Which runs question 2 compares, or that the grid has none."""
+    rates = learning_rates(select(runs, init=init, loss=loss))
+    if not rates:
+        return (
+            f"La rejilla no tiene ejecuciones con inicialización {INIT_NAMES.get(init, init)} y {LOSS_NAMES[loss]}: "
+            "esta pregunta no se puede responder con estos datos."
+        )
+    return (
+        f"Usamos la inicialización {INIT_NAMES.get(init, init)} y el costo {LOSS_NAMES[loss]} con "
+        + (f"la tasa {fmt_lr(rates[0])}" if len(rates) == 1 else "las tasas " + join_es(fmt_lr(r) for r in rates))
+        + "."
+    )
+
+
 def best_rate(runs, init="random", loss="bce"):
     """The rate whose main run reaches 100 % accuracy first; None if none does.
 
