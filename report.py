@@ -852,6 +852,43 @@ def cost_by_rate_sentence(runs, init="random", loss="bce"):
     return text
 
 
+def parameter_motion_sentence(runs, init="random", loss="bce", tail=0.1):
+    """Whether the parameters have stopped moving: their largest change over the last iterations."""
+    done = sorted(select(runs, init=init, loss=loss, ok=True), key=lambda r: r.learning_rate)
+    done = [r for r in done if not r.diverged and r.iterations >= 10]
+    if not done:
+        return ""
+    window = common(done, lambda r: max(1, int(r.iterations * tail)))
+    if window is None:
+        return ""
+    moves = []
+    for r in done:
+        moves.append((r.learning_rate, max(float(np.max(np.abs(h[-1] - h[-1 - window]))) for h in r.history.values())))
+    pieces = join_es(f"{fmt_value(m)} con {alpha(lr)}" for lr, m in moves)
+    text = f"En las últimas {fmt_int(window)} iteraciones, el mayor cambio de un parámetro es {pieces}"
+    if not all(m > 1e-3 for _, m in moves):
+        return text + "."
+    text += f": con ninguna tasa se quedan quietos en {fmt_int(done[0].iterations)} iteraciones."
+
+    def biggest_weight(run, k):
+        return max(float(np.max(np.abs(run.history[w][k]))) for w in ("W1", "W2"))
+
+    growing = [
+        r
+        for r in done
+        if r.solved
+        and r.costs[-1] < r.costs[-1 - window]
+        and biggest_weight(r, -1) > biggest_weight(r, -1 - window)
+    ]
+    if growing and loss == "bce":
+        text += (
+            f" Con {join_es(alpha(r.learning_rate) for r in growing)}, que ya resolvieron XOR, el costo sigue "
+            "bajando y el mayor peso sigue creciendo: con BCE, una red que ya acierta puede seguir ganando "
+            "confianza sin límite, así que los pesos siguen creciendo en lugar de asentarse en un valor fijo."
+        )
+    return text
+
+
 def seeds_solved(runs, init="random", loss="bce"):
     """``{learning_rate: (n_solved, n_seeds)}`` for the runs that ran."""
     return {r.learning_rate: (r.n_solved, r.n_seeds) for r in select(runs, init=init, loss=loss, ok=True)}
@@ -1333,7 +1370,7 @@ def fig_parameters(columns, suptitle):
             ax.grid(alpha=0.3)
             ax.axhline(0, color="k", lw=0.6)
             if all(np.all(run.history[k] == 0) for k in names):
-                ax.text(0.5, 0.62, "todos valen 0 en todas las iteraciones", transform=ax.transAxes,
+                ax.text(0.5, 0.88, "todos valen 0 en todas las iteraciones", transform=ax.transAxes,
                         ha="center", va="center", fontsize=8.5, color="0.25")
     axes[0][0].set_ylabel("Peso (valor)")
     axes[1][0].set_ylabel("Sesgo (valor)")

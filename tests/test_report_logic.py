@@ -152,6 +152,14 @@ def test_seeds_sentence_counts(runs):
     assert "De las 4 semillas (0 a 3), resuelven XOR en 150 iteraciones" in sentence
 
 
+def test_parameter_motion_is_measured(runs):
+    sentence = report.parameter_motion_sentence(runs)
+    assert sentence.startswith("En las últimas 15 iteraciones, el mayor cambio de un parámetro es ")
+    for run in report.select(runs, init="random", loss="bce"):
+        move = max(float(np.max(np.abs(h[-1] - h[-16]))) for h in run.history.values())
+        assert f"{report.fmt_value(move)} con $\\alpha = {run.learning_rate}$" in sentence
+
+
 def test_zero_init_is_described_exactly(runs):
     sentence = report.zero_init_sentence(runs)
     assert "$\\ln 2 = 0.6931$ con BCE y 0.2500 con MSE" in sentence
