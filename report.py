@@ -668,6 +668,21 @@ def symmetry_sentence(Y):
     )
 
 
+def q1_lead(runs, loss, learning_rate, cost_ref, params_ref):
+    """The first sentence of question 1's answer: what the two figures show, only if true."""
+    random_run = find(runs, learning_rate, "random", loss)
+    zero_run = find(runs, learning_rate, "zeros", loss)
+    both = random_run is not None and zero_run is not None and random_run.ok and zero_run.ok
+    if both and zero_init_stays([zero_run]) and not still_facts(random_run).cost_constant:
+        return f"La {cost_ref} y la {params_ref} muestran dos comportamientos opuestos."
+    shown = [name for name, run in (("en ceros", zero_run), ("aleatoria", random_run)) if run is not None]
+    if len(shown) == 2:
+        return f"La {cost_ref} y la {params_ref} muestran el costo y los parámetros de las dos inicializaciones."
+    if shown:
+        return f"La {cost_ref} y la {params_ref} muestran el costo y los parámetros con inicialización {shown[0]}."
+    return ""
+
+
 def and_demo(learning_rate, iterations, loss="bce"):
     """Train on AND from zeros (milliseconds): the unbalanced-labels case of question 1."""
     X, Y = nn.load_dataset("and")
@@ -830,7 +845,9 @@ def cost_by_rate_sentence(runs, init="random", loss="bce"):
         if r.diverged and not _finite(r.final_cost):
             pieces.append(f"con {alpha(r.learning_rate)} diverge")
         else:
-            pieces.append(f"con {alpha(r.learning_rate)} llega a {fmt_cost(r.final_cost)}")
+            verb = "sube a" if r.final_cost > r.costs[0] else "llega a"
+            note = " (divergió)" if r.diverged else ""
+            pieces.append(f"con {alpha(r.learning_rate)} {verb} {fmt_cost(r.final_cost)}{note}")
     start = ""
     if first is not None:
         start = f"Todas parten del mismo costo, {fmt_cost(first)}, porque parten de los mismos pesos; "
@@ -882,7 +899,8 @@ def parameter_motion_sentence(runs, init="random", loss="bce", tail=0.1):
     ]
     if growing and loss == "bce":
         text += (
-            f" Con {join_es(alpha(r.learning_rate) for r in growing)}, que ya resolvieron XOR, el costo sigue "
+            f" Con {join_es(alpha(r.learning_rate) for r in growing)}, "
+            f"{'que ya resolvió' if len(growing) == 1 else 'que ya resolvieron'} XOR, el costo sigue "
             "bajando y el mayor peso sigue creciendo: con BCE, una red que ya acierta puede seguir ganando "
             "confianza sin límite, así que los pesos siguen creciendo en lugar de asentarse en un valor fijo."
         )
@@ -926,8 +944,12 @@ def seeds_sentence(runs, init="random", loss="bce"):
         bad = [c for c, ok in zip(costs, best.seed_solved, strict=True) if not ok and _finite(c)]
         good = [c for c, ok in zip(costs, best.seed_solved, strict=True) if ok and _finite(c)]
         text += (
-            f" Ni siquiera la tasa con más éxitos, {alpha(best.learning_rate)}, resuelve todas: "
-            f"{len(unsolved)} de {best.n_seeds} semillas no lo logran"
+            (
+                f" Ni siquiera la tasa con más éxitos, {alpha(best.learning_rate)}, resuelve todas: "
+                if len(done) > 1
+                else f" Con {alpha(best.learning_rate)}, "
+            )
+            + f"{len(unsolved)} de {best.n_seeds} semillas no lo logran"
         )
         if bad and good:
             text += (
@@ -1148,13 +1170,15 @@ def loss_comparison_sentence(runs, init="random"):
             continue
         any_pair = True
         all_slower &= slower == both
-        if slower == both:
-            piece = f"con {alpha(lr)}, MSE tarda más en {'la' if both == 1 else 'las'} {plural(both, 'semilla')}"
+        if slower == both == 1:
+            piece = f"con {alpha(lr)}, MSE tarda más en la única semilla"
+        elif slower == both:
+            piece = f"con {alpha(lr)}, MSE tarda más en las {plural(both, 'semilla')}"
         else:
             piece = f"con {alpha(lr)}, MSE tarda más en {slower} de {plural(both, 'semilla')}"
         piece += " que ambos costos resuelven"
         if ratio is not None:
-            piece += f" (en mediana, {ratio:.1f} veces las iteraciones de BCE)"
+            piece += f" ({'en mediana, ' if both > 1 else ''}{ratio:.1f} veces las iteraciones de BCE)"
         speed.append(piece)
     if any_pair:
         text += " Sobre las mismas semillas, " + join_es(speed) + "."
@@ -1406,7 +1430,8 @@ def fig_cost_by_rate(runs, init="random", loss="bce"):
             k = run.iterations_to_solve
             ax.plot([k], [run.costs[k]], "o", color=color, ms=6)
     _failure_note(ax, failed)
-    ax.set_yscale("log")
+    if ax.lines and any(len(line.get_xdata()) for line in ax.lines):
+        ax.set_yscale("log")
     _iterations_axis(ax)
     ax.set_ylabel(_cost_label(loss) + ", escala log")
     ax.set_title(f"Costo por iteración según la tasa de aprendizaje ({LOSS_NAMES[loss]}, semilla principal)")
@@ -1436,7 +1461,8 @@ def fig_cost_band(runs, init="random", loss="bce"):
         n_seeds = run.n_seeds
     _failure_note(ax, failed)
     ax.fill_between([], [], [], color="0.5", alpha=0.25, label="banda del 10 % al 90 % de las semillas")
-    ax.set_yscale("log")
+    if any(len(line.get_xdata()) for line in ax.lines):
+        ax.set_yscale("log")
     _iterations_axis(ax)
     ax.set_ylabel(_cost_label(loss) + ", escala log")
     seeds = f" sobre {n_seeds} semillas" if n_seeds else ""
@@ -1574,7 +1600,11 @@ def conclusion_q1(runs, loss, learning_rate):
             zero_init_sentence(runs)
         ))
     else:
-        parts.append("La rejilla no tiene ejecuciones con inicialización en ceros.")
+        parts.append(
+            "Ninguna ejecución con inicialización en ceros terminó, así que no hay datos para esa parte."
+            if select(runs, init="zeros")
+            else "La rejilla no tiene ejecuciones con inicialización en ceros."
+        )
     if random_run is not None and random_run.ok and not random_run.diverged:
         reached = (
             f"clasifica XOR sin errores desde la iteración {fmt_int(random_run.iterations_to_solve)}"
