@@ -274,3 +274,16 @@ def test_figures_have_spanish_labels_and_survive_failures(runs, broken):
     for fig in with_failures:
         assert "ejecución fallida" in _figure_text(fig)
         fig.savefig(__import__("io").BytesIO(), format="png")  # draws without error
+
+
+def test_nothing_ran_still_renders(tmp_path):
+    ids = [results.run_id(lr, init, "bce") for lr in (0.1, 0.5) for init in ("zeros", "random")]
+    write_runs_folder(tmp_path, losses=("bce",), iterations=20, seeds=2, failed=ids)
+    runs = _runs(tmp_path)
+    assert not any(r.ok for r in runs)
+    for fig in (report.fig_cost_by_rate(runs), report.fig_cost_band(runs), report.fig_cost_by_init(runs, 0.5)):
+        fig.savefig(__import__("io").BytesIO(), format="png")
+        assert "ejecución fallida" in _figure_text(fig)
+    assert "Ninguna ejecución" in report.best_rate_sentence(runs)
+    assert "Ninguna ejecución con inicialización en ceros terminó" in report.conclusion_q1(runs, "bce", 0.5)
+    assert "4 ejecuciones fallidas" in report.failures_sentence(runs)
