@@ -14,7 +14,7 @@ LOSS ?=
 JOBS ?=
 SWEEP_ARGS := $(if $(LR),--lr $(LR)) $(if $(INIT),--init $(INIT)) $(if $(LOSS),--loss $(LOSS)) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: help venv test lint lab clean
+.PHONY: help venv html pdf test lint lab clean
 
 help: ## Muestra esta ayuda
 	@echo "nnsimple-lab: informe reproducible del laboratorio NNsimple"
@@ -32,6 +32,18 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP) ## Crea el entorno .venv desde requirements.txt (solo si cambió)
 
+REPORT_NB := reports/informe.ipynb
+
+html: reports/informe.html ## Genera reports/informe.html (sin conexión) y las páginas de reports/runs/
+
+pdf: reports/informe.pdf ## Genera reports/informe.pdf (Typst; no hace falta TeX)
+
+reports/informe.html: $(REPORT_NB) render.py $(wildcard templates/informe_html/*.j2 templates/informe_html/static/*) | $(STAMP)
+	$(PY) render.py $(REPORT_NB) --html $@ --runs-html
+
+reports/informe.pdf: $(REPORT_NB) render.py $(wildcard templates/informe_typst/*.j2) | $(STAMP)
+	$(PY) render.py $(REPORT_NB) --pdf $@
+
 test: $(STAMP) ## Ejecuta todas las pruebas (pytest) y el linter (ruff)
 	$(PY) -m pytest
 	$(PY) -m ruff check .
@@ -46,7 +58,8 @@ lab: $(STAMP) ## Abre notebooks/ en JupyterLab con el kernel del proyecto
 # papermill writes a temporary notebook, renamed into place only when every cell ran; a
 # failed execution is kept as reports/informe.failed.ipynb for reading.
 INFORME_TMP := reports/.informe.tmp.ipynb
-reports/informe.ipynb: reports/runs/manifest.json notebooks/informe.ipynb report.py lab.toml nnsimple.py results.py | $(STAMP)
+reports/informe.ipynb: reports/runs/manifest.json notebooks/informe.ipynb report.py outputs.py lab.toml nnsimple.py \
+		results.py | $(STAMP)
 	@mkdir -p $(@D)
 	@rm -f reports/informe.failed.ipynb
 	$(PY) -m papermill notebooks/informe.ipynb $(INFORME_TMP) --cwd $(CURDIR) --log-level WARNING \

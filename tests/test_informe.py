@@ -8,7 +8,6 @@ parallel to keep the suite fast.
 """
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -21,14 +20,6 @@ from tests.runsfolder import write_runs_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "informe.ipynb"
-STUBS = Path(__file__).resolve().parent / "stubs"
-
-
-def _env():
-    env = dict(os.environ)
-    if not (ROOT / "outputs.py").exists():  # until the renderer's outputs.py is merged
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(STUBS), env.get("PYTHONPATH")) if p)
-    return env
 
 
 def _start(runs_dir, output):
@@ -37,7 +28,7 @@ def _start(runs_dir, output):
         "-p", "runs_dir", str(runs_dir), "-p", "lab_toml", str(ROOT / "lab.toml"),
         "--cwd", str(ROOT), "--log-level", "ERROR", "--no-progress-bar",
     ]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def _strings(value):

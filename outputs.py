@@ -1,0 +1,127 @@
+"""Report elements a notebook emits as rich outputs, for ``render.py`` to recognise.
+
+Every function publishes one display whose metadata carries ``{"nnsimple": {"kind": ...}}``;
+the renderer turns each kind into the matching element of the HTML and PDF report:
+
+    show_cover(cover)              kind "cover"   the cover page (PDF) / title block (HTML)
+    show_figure(fig, caption)      kind "figure"  centred vector image, caption below
+    show_table(markdown, title)    kind "table"   pipe table, title above
+    show_markdown(text)            kind "prose"   generated prose, rendered like a markdown cell
+    show_code(source, caption)     kind "code"    a Python listing, caption above
+
+Captions and titles are complete as given ("Figura 3: ...", "Tabla 2: ..."): the notebook
+numbers them, the renderer never does. They are inline markdown, so ``$math$`` works there.
+Figures are saved deterministically (no dates, fixed SVG ids), so the same data gives a
+byte-identical notebook.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+from IPython.display import display
+
+COVER_MIME = "application/vnd.nnsimple.cover+json"
+COVER_FIELDS = ("university", "faculty", "course", "title", "subtitle", "authors", "date")
+PNG_DPI = 150
+# Fixed salt for matplotlib's SVG ids: without it they change on every save.
+SVG_HASHSALT = "nnsimple"
+
+
+def _check_text(value, what):
+    """Return ``value`` if it is a non-empty string, else raise a Spanish ValueError."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{what} debe ser un texto no vacío; se recibió {value!r}.")
+    return value
+
+
+def _publish(data, kind, **extra):
+    """Display one mime bundle with the ``nnsimple`` metadata the renderer reads."""
+    display(data, raw=True, metadata={"nnsimple": {"kind": kind, **extra}})
+
+
+def show_cover(cover: dict) -> None:
+    """Emit the report's cover.
+
+    ``cover`` has the keys ``university, faculty, course, title, subtitle, authors, date``:
+    strings (plain text, not markdown), ``authors`` a list of strings, ``date`` already in
+    Spanish ("29 de noviembre de 2026"). A markdown version is the fallback Jupyter shows.
+    """
+    if not isinstance(cover, dict):
+        raise ValueError(f"La portada debe ser un diccionario; se recibió {type(cover).__name__}.")
+    missing = [key for key in COVER_FIELDS if key not in cover]
+    if missing:
+        raise ValueError(f"A la portada le faltan los campos: {', '.join(missing)}.")
+    authors = cover["authors"]
+    if isinstance(authors, str) or not all(isinstance(a, str) for a in authors):
+        raise ValueError(f"authors debe ser una lista de textos; se recibió {authors!r}.")
+    clean = {key: (list(authors) if key == "authors" else str(cover[key])) for key in COVER_FIELDS}
+    lines = [clean["university"], clean["faculty"], clean["course"], "", f"**{clean['title']}**"]
+    lines += [f"*{clean['subtitle']}*" if clean["subtitle"] else "", "", *clean["authors"], "", clean["date"]]
+    fallback = "  \n".join(lines).strip()
+    _publish({COVER_MIME: clean, "text/markdown": fallback, "text/plain": clean["title"]}, "cover")
+
+
+def figure_bytes(fig) -> tuple[str, bytes]:
+    """Return ``(svg_text, png_bytes)`` of a matplotlib figure, both deterministic."""
+    svg_buffer, png_buffer = io.StringIO(), io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+        fig.savefig(svg_buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        fig.savefig(png_buffer, format="png", dpi=PNG_DPI, bbox_inches="tight", metadata={"Software": None})
+    return svg_buffer.getvalue(), png_buffer.getvalue()
+
+
+def show_figure(fig, caption: str) -> None:
+    """Emit a matplotlib figure (SVG and PNG) with its complete caption, then close it.
+
+    ``caption``: "Figura N: ..." as it should read, below the image; inline markdown.
+    Closing the figure keeps the inline backend from showing it a second time.
+    """
+    _check_text(caption, "El pie de figura")
+    svg, png = figure_bytes(fig)
+    import matplotlib.pyplot as plt  # noqa: PLC0415 - pyplot only once a figure exists
+
+    plt.close(fig)
+    data = {"image/svg+xml": svg, "image/png": base64.b64encode(png).decode("ascii"), "text/plain": caption}
+    _publish(data, "figure", caption=caption)
+
+
+def show_table(markdown: str, title: str) -> None:
+    """Emit a GitHub pipe table (``$math$``, links and bold allowed) with its title above.
+
+    ``title``: "Tabla N: ..." as it should read; inline markdown. Columns whose cells are all
+    numbers are right-aligned by the renderer unless the table sets an alignment itself.
+    """
+    _check_text(markdown, "La tabla")
+    _check_text(title, "El título de la tabla")
+    _publish({"text/markdown": markdown.strip() + "\n"}, "table", title=title)
+
+
+def show_markdown(text: str) -> None:
+    """Emit generated prose (markdown with ``$…$``/``$$…$$`` math, headings, lists)."""
+    _check_text(text, "El texto")
+    _publish({"text/markdown": text}, "prose")
+
+
+def code_markdown(source: str) -> str:
+    """A fenced ```python block holding ``source``, with a fence longer than any inside it."""
+    longest, run = 0, 0
+    for char in source:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}python\n{source.rstrip()}\n{fence}\n"
+
+
+def show_code(source: str, caption: str | None = None) -> None:
+    """Emit a Python listing, e.g. ``inspect.getsource(nnsimple.forward_prop)``.
+
+    ``caption`` (optional, inline markdown) goes above the listing, complete as given.
+    """
+    _check_text(source, "El código")
+    extra = {}
+    if caption is not None:
+        extra["caption"] = _check_text(caption, "El título del código")
+    _publish({"text/markdown": code_markdown(source)}, "code", **extra)

@@ -1,0 +1,131 @@
+"""Tests of outputs: the rich outputs a notebook emits, as IPython publishes them."""
+
+import base64
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import nbformat
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+
+import outputs
+import render
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shell():
+    """A real IPython shell, so that display() publishes mime bundles instead of printing."""
+    return InteractiveShell.instance()
+
+
+def published(function, *args, **kwargs):
+    """The one display ``function`` publishes: (data, metadata)."""
+    with capture_output() as captured:
+        function(*args, **kwargs)
+    assert len(captured.outputs) == 1
+    return captured.outputs[0].data, captured.outputs[0].metadata
+
+
+def small_figure():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1, 2, 3], [0.9, 0.5, 0.2, 0.1], label="costo")
+    ax.set_title("Costo por iteración")
+    ax.legend()
+    return fig
+
+
+COVER = {
+    "university": "Universidad del Valle de Guatemala",
+    "faculty": "Facultad de Ingeniería",
+    "course": "Deep Learning",
+    "title": "Laboratorio 1",
+    "subtitle": "Red neuronal simple",
+    "authors": ["Ana López", "José Pérez"],
+    "date": "29 de noviembre de 2026",
+}
+
+
+def test_cover_bundle_has_the_dict_and_a_readable_fallback():
+    data, metadata = published(outputs.show_cover, COVER)
+    assert metadata == {"nnsimple": {"kind": "cover"}}
+    assert data[outputs.COVER_MIME] == COVER
+    for value in ("Universidad del Valle de Guatemala", "**Laboratorio 1**", "Ana López", "José Pérez"):
+        assert value in data["text/markdown"]
+
+
+def test_cover_missing_fields_is_a_spanish_error():
+    with pytest.raises(ValueError, match="faltan los campos: authors, date"):
+        outputs.show_cover({k: v for k, v in COVER.items() if k not in ("authors", "date")})
+    with pytest.raises(ValueError, match="lista de textos"):
+        outputs.show_cover({**COVER, "authors": "Ana López"})
+
+
+def test_figure_is_svg_and_png_with_its_caption_and_is_closed():
+    fig = small_figure()
+    data, metadata = published(outputs.show_figure, fig, "Figura 3: Costo por iteración con $\\alpha = 0.5$.")
+    assert metadata == {"nnsimple": {"kind": "figure", "caption": "Figura 3: Costo por iteración con $\\alpha = 0.5$."}}
+    assert data["image/svg+xml"].lstrip().startswith("<?xml")
+    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_figure_bytes_are_deterministic():
+    first, second = outputs.figure_bytes(small_figure()), outputs.figure_bytes(small_figure())
+    plt.close("all")
+    assert first == second
+    assert "<dc:date>" not in first[0]
+
+
+def test_table_prose_and_code_are_markdown_with_their_kind():
+    table = "| a | b |\n|---|---|\n| 1 | 2 |"
+    data, metadata = published(outputs.show_table, table, "Tabla 2: Valores.")
+    assert data == {"text/markdown": table + "\n"}
+    assert metadata == {"nnsimple": {"kind": "table", "title": "Tabla 2: Valores."}}
+
+    data, metadata = published(outputs.show_markdown, "## Resultados\n\nEl costo es $0.01$.")
+    assert data == {"text/markdown": "## Resultados\n\nEl costo es $0.01$."}
+    assert metadata == {"nnsimple": {"kind": "prose"}}
+
+    data, metadata = published(outputs.show_code, "def f():\n    return 1\n", "Listado 1: f.")
+    assert data == {"text/markdown": "```python\ndef f():\n    return 1\n```\n"}
+    assert metadata == {"nnsimple": {"kind": "code", "caption": "Listado 1: f."}}
+    assert published(outputs.show_code, "x = 1")[1] == {"nnsimple": {"kind": "code"}}
+
+
+def test_code_fence_is_longer_than_any_backtick_run_inside():
+    assert outputs.code_markdown('s = "````"').startswith("`````python\n")
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "message"),
+    [
+        (outputs.show_figure, (None, ""), "pie de figura"),
+        (outputs.show_table, ("| a |", " "), "título de la tabla"),
+        (outputs.show_markdown, ("",), "El texto"),
+        (outputs.show_code, ("x = 1", ""), "título del código"),
+    ],
+)
+def test_empty_texts_are_spanish_errors(function, args, message):
+    with pytest.raises(ValueError, match=message):
+        function(*args)
+
+
+def test_the_renderer_reads_the_same_cover_mime():
+    assert render.COVER_MIME == outputs.COVER_MIME
+    assert render.COVER_FIELDS == outputs.COVER_FIELDS
+
+
+def test_a_real_kernel_publishes_every_kind(executed_report):
+    nb = nbformat.read(executed_report, as_version=4)
+    kinds = [
+        output.get("metadata", {}).get("nnsimple", {}).get("kind")
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+    ]
+    assert [kind for kind in kinds if kind] == ["cover", "prose", "figure", "table", "code"]
+    figure = next(o for c in nb.cells for o in c.get("outputs", []) if render.output_kind(o) == "figure")
+    assert {"image/svg+xml", "image/png"} <= set(figure["data"])
