@@ -19,9 +19,13 @@ Every word a reader sees is Spanish; decimal point as in Guatemala (0.5).
 from __future__ import annotations
 
 import datetime as _dt
+import inspect
+import io
 import math
+import re
 import statistics
 import textwrap
+import tokenize
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -231,7 +235,9 @@ def markdown_table(header, rows):
 def last_line(error):
     """The last non-empty line of an error text (the exception and its message)."""
     lines = [line.strip() for line in str(error or "").splitlines() if line.strip()]
-    return lines[-1] if lines else "error desconocido"
+    if not lines:
+        return "error desconocido"
+    return re.sub(r"(?:[A-Za-z]:)?[/\\][^\s:]*[/\\]([^/\\\s:]+)", r"\1", lines[-1])  # paths -> file names
 
 
 @dataclass(frozen=True)
@@ -995,18 +1001,22 @@ def rate_table(runs, init="random", loss="bce"):
         run = find(runs, lr, init, loss)
         rows.append(summary_row(run)[1:])
     header = [
-        "Tasa $\\alpha$",
+        "$\\alpha$",
         "Costo final",
         "Exactitud final",
         "Iteraciones hasta 100 %",
         "Semillas resueltas",
-        "Mediana de iteraciones (semillas resueltas)",
+        "Mediana de iteraciones",
     ]
     return markdown_table(header, rows)
 
 
 def summary_row(run, link_base=None):
-    """``[id, α, cost, accuracy, iterations to solve, seeds, median]`` cells of a run."""
+    """``[id, α, cost, accuracy, iterations to solve, seeds n/N, median]`` cells of a run.
+
+    "no converge" where the main run never reaches 100 % accuracy (the table's title says
+    within how many iterations).
+    """
     name = run.id
     if link_base is not None and run.notebook:
         name = f"[{run.id}]({link_base}/{Path(run.notebook).with_suffix('.html').name})"
@@ -1016,9 +1026,7 @@ def summary_row(run, link_base=None):
         cost = "divergió" if not _finite(run.final_cost) else f"{fmt_cost(run.final_cost)} (divergió)"
     else:
         cost = fmt_cost(run.final_cost)
-    iters = fmt_int(run.iterations_to_solve) if run.iterations_to_solve is not None else (
-        f"no converge en {fmt_int(run.iterations)}"
-    )
+    iters = fmt_int(run.iterations_to_solve) if run.iterations_to_solve is not None else "no converge"
     median = run.median_iterations_solved
     return [
         name,
@@ -1026,7 +1034,7 @@ def summary_row(run, link_base=None):
         cost,
         fmt_pct(run.final_accuracy),
         iters,
-        f"{run.n_solved}/{run.n_seeds} ({fmt_pct(run.n_solved / run.n_seeds)})",
+        f"{run.n_solved}/{run.n_seeds}",
         fmt_int(round(median)) if median is not None else "—",
     ]
 
@@ -1034,16 +1042,44 @@ def summary_row(run, link_base=None):
 # ---------------------------------------------------------------- question 3: MSE
 
 
+def code_listing(*functions):
+    """The source of ``functions`` without docstrings and comments (the report shows code, not
+    its English notes), separated by a blank line."""
+    return "\n\n".join(_strip_notes(inspect.getsource(f)) for f in functions)
+
+
+def _strip_notes(source):
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    drop = set()  # line numbers of docstrings
+    previous = None
+    for tok in tokens:
+        if tok.type == tokenize.STRING and previous is not None and previous.type == tokenize.INDENT:
+            drop.update(range(tok.start[0], tok.end[0] + 1))
+        if tok.type not in (tokenize.NL, tokenize.COMMENT):
+            previous = tok
+    lines = source.splitlines()
+    comments = {tok.start[0]: tok.start[1] for tok in tokens if tok.type == tokenize.COMMENT}
+    out = []
+    for number, line in enumerate(lines, start=1):
+        if number in drop:
+            continue
+        if number in comments:
+            line = line[: comments[number]].rstrip()
+            if not line.strip():
+                continue
+        out.append(line)
+    return "\n".join(out).rstrip() + "\n"
+
+
 def gradient_check_rows(X, Y, parameters):
     """``[(label, cost, gradient, relative error)]`` for BCE, correct MSE and the naive MSE."""
-    cases = [
-        ("BCE", "bce", "bce"),
-        ("MSE correcto: $2(A_2 - Y)A_2(1 - A_2)/m$", "mse", "mse"),
-        ("MSE ingenuo: $(A_2 - Y)/m$", "mse", "bce"),
-    ]
+    cases = [("BCE", "bce", "bce"), ("MSE correcto", "mse", "mse"), ("MSE ingenuo", "mse", "bce")]
     return [
         (label, loss, grad, nn.gradient_check(X, Y, parameters, loss, grad_loss=grad)) for label, loss, grad in cases
     ]
+
+
+DZ2_TEX = {"bce": "$(A_2 - Y)/m$", "mse": "$2(A_2 - Y)A_2(1 - A_2)/m$"}
 
 
 def gradient_check_table(rows):
@@ -1051,8 +1087,8 @@ def gradient_check_table(rows):
     body = []
     for label, loss, grad, error in rows:
         verdict = "correcto" if error < GRADIENT_TOLERANCE else "incorrecto"
-        body.append([label, LOSS_NAMES[loss], f"el de {LOSS_NAMES[grad]}", fmt_sci(error), verdict])
-    header = ["Retropropagación", "Costo derivado numéricamente", "$dZ_2$ usado", "Error relativo", "Veredicto"]
+        body.append([label, LOSS_NAMES[loss], DZ2_TEX[grad], fmt_sci(error), verdict])
+    header = ["Retropropagación", "Costo derivado numéricamente", "$dZ_2$ que usa", "Error relativo", "Veredicto"]
     return markdown_table(header, body)
 
 
@@ -1063,7 +1099,7 @@ def _of(name):
 
 def gradient_check_sentence(rows):
     """What the gradient check says, with its numbers and the tolerance."""
-    short = [(label.split(":")[0], e) for label, _, _, e in rows]
+    short = [(label, e) for label, _, _, e in rows]
     ok = [(name, e) for name, e in short if e < GRADIENT_TOLERANCE]
     bad = [(name, e) for name, e in short if e >= GRADIENT_TOLERANCE]
     tol = fmt_sci(GRADIENT_TOLERANCE, digits=1)
@@ -1099,26 +1135,15 @@ def loss_comparison_table(runs, init="random"):
             if not run.ok:
                 rows.append([fmt_lr(lr), LOSS_NAMES[run.loss], run.failure, "—", "—", "—"])
                 continue
-            median = run.median_iterations_solved
-            rows.append(
-                [
-                    fmt_lr(lr),
-                    LOSS_NAMES[run.loss],
-                    fmt_pct(run.final_accuracy),
-                    fmt_int(run.iterations_to_solve) if run.iterations_to_solve is not None else (
-                        f"no converge en {fmt_int(run.iterations)}"
-                    ),
-                    f"{run.n_solved}/{run.n_seeds}",
-                    fmt_int(round(median)) if median is not None else "—",
-                ]
-            )
+            cells = summary_row(run)
+            rows.append([fmt_lr(lr), LOSS_NAMES[run.loss], cells[3], cells[4], cells[5], cells[6]])
     header = [
-        "Tasa $\\alpha$",
-        "Función de costo",
-        "Exactitud final (semilla principal)",
-        "Iteraciones hasta 100 % (semilla principal)",
+        "$\\alpha$",
+        "Costo",
+        "Exactitud final",
+        "Iteraciones hasta 100 %",
         "Semillas resueltas",
-        "Mediana de iteraciones (semillas resueltas)",
+        "Mediana de iteraciones",
     ]
     return markdown_table(header, rows)
 
@@ -1254,17 +1279,16 @@ def runs_table(runs, link_base="runs"):
     rows = []
     for run in runs:
         cells = summary_row(run, link_base=link_base)
-        rows.append([cells[0], cells[1], INIT_NAMES.get(run.init, run.init), LOSS_NAMES[run.loss], *cells[2:]])
+        rows.append([cells[0], cells[1], INIT_NAMES.get(run.init, run.init), LOSS_NAMES[run.loss], *cells[2:6]])
     header = [
         "Ejecución",
-        "Tasa $\\alpha$",
+        "$\\alpha$",
         "Inicialización",
-        "Función de costo",
+        "Costo",
         "Costo final",
-        "Exactitud final",
+        "Exactitud",
         "Iteraciones hasta 100 %",
         "Semillas resueltas",
-        "Mediana de iteraciones",
     ]
     return markdown_table(header, rows)
 
@@ -1356,11 +1380,11 @@ def fig_cost_by_init(runs, learning_rate):
             ax.plot(run.costs, color=INIT_COLORS.get(init, "k"), lw=2, ls=ls, label=f"{INIT_NAMES.get(init, init)}")
         _failure_note(ax, failed)
         ax.set_title(f"{LOSS_NAMES[loss]}, α = {fmt_lr(learning_rate)}")
-        _iterations_axis(ax)
         ax.set_ylabel(_cost_label(loss))
         ax.set_ylim(bottom=0)
         ax.legend(title="Inicialización", fontsize=8, title_fontsize=8)
         ax.grid(alpha=0.3)
+    fig.supxlabel(ITERATION_LABEL, fontsize=10)
     fig.suptitle("El costo con inicialización en ceros no se mueve; con inicialización aleatoria baja")
     return fig
 

@@ -127,7 +127,7 @@ def test_committed_notebook_has_no_outputs_and_a_parameters_cell():
 def test_report_answers_from_the_data(reports):
     report, records, grid = reports["a"]
     assert not report.errors
-    for heading in ("## Pregunta 1", "## Pregunta 2", "## Pregunta 3", "## Conclusiones", "## Anexo"):
+    for heading in ("# Pregunta 1", "# Pregunta 2", "# Pregunta 3", "# Conclusiones", "# Anexo"):
         assert heading in report.markdown
     assert "$\\ln 2 = 0.6931$" in report.text
     assert "ninguna de las 201 evaluaciones" in report.text
@@ -142,7 +142,8 @@ def test_report_answers_from_the_data(reports):
     numbers = sorted({int(c.split(":")[0].split()[1]) for c in captions})
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 8
     assert "[lr0.5-random-bce](runs/lr0.5-random-bce.html)" in report.text
-    assert "(A2 - Y) / m" in report.text  # the code shown comes from nnsimple.py itself
+    assert "return (A2 - Y) / Y.shape[-1]" in report.text  # the code shown comes from nnsimple.py itself
+    assert '"""' not in report.text  # without its English docstrings
 
 
 def test_sentences_change_with_the_data(reports):
@@ -161,7 +162,7 @@ def test_failed_runs_are_shown_and_the_rest_renders(reports):
     assert not report.errors
     assert "ejecución fallida: RuntimeError: fallo simulado en lr0.1-random-mse" in report.text
     assert "incompleto o dañado" in report.text  # the damaged results file
-    assert "## Conclusiones" in report.markdown and "- **Pregunta 3.**" in report.text
+    assert "# Conclusiones" in report.markdown and "- **Pregunta 3.**" in report.text
     assert "[lr0.1-random-mse](runs/lr0.1-random-mse.failed.html)" in report.text
 
 
