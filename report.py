@@ -549,9 +549,9 @@ def _still_text(groups):
     """One sentence for zero-initialised groups that share iterations, rates and outputs."""
     g = groups[0]
     when = (
-        f"en ninguna de las {g['states']} evaluaciones (de la iteración 0 a la {g['states'] - 1})"
+        f"es el mismo en las {g['states']} evaluaciones (de la iteración 0 a la {g['states'] - 1})"
         if g["states"] is not None
-        else "en ninguna iteración"
+        else "es el mismo en todas las iteraciones"
     )
     values = join_es(
         f"{_cost_name(x['cost'], x['loss'])}" + (f" con {LOSS_NAMES[x['loss']]}" if len(groups) > 1 else "")
@@ -559,8 +559,8 @@ def _still_text(groups):
     )
     which = f" {LOSS_NAMES[g['loss']]}" if len(groups) == 1 else ""
     text = (
-        f"Con inicialización en ceros, el costo{which} no cambia {when}, {_rates_phrase(list(g['rates']))}: "
-        f"vale exactamente {values}. Los pesos y sesgos siguen exactamente en 0"
+        f"Con inicialización en ceros, el costo{which} {when}, {_rates_phrase(list(g['rates']))}: "
+        f"exactamente {values}. Los pesos y sesgos siguen exactamente en 0"
     )
     if g["output"] is not None:
         acc = f" (exactitud {fmt_pct(g['accuracy'])})" if g["accuracy"] is not None else ""
