@@ -1420,8 +1420,8 @@ def fig_parameters(columns, suptitle):
             if all(np.all(run.history[k] == 0) for k in names):
                 ax.text(0.5, 0.88, "todos valen 0 en todas las iteraciones", transform=ax.transAxes,
                         ha="center", va="center", fontsize=8.5, color="0.25")
-    axes[0][0].set_ylabel("Peso (valor)")
-    axes[1][0].set_ylabel("Sesgo (valor)")
+    axes[0][0].set_ylabel("Valor del peso")
+    axes[1][0].set_ylabel("Valor del sesgo")
     fig.supxlabel(ITERATION_LABEL, fontsize=10)
     for row in (0, 1):
         handles, labels = axes[row][-1].get_legend_handles_labels()
