@@ -53,5 +53,19 @@ lint: $(STAMP) ## Revisa el código con ruff
 lab: $(STAMP) ## Abre notebooks/ en JupyterLab con el kernel del proyecto
 	$(PY) -m jupyter lab notebooks/
 
+# The report notebook, executed by papermill on the sweep's results. Written atomically:
+# papermill writes a temporary notebook, renamed into place only when every cell ran; a
+# failed execution is kept as reports/informe.failed.ipynb for reading.
+INFORME_TMP := reports/.informe.tmp.ipynb
+reports/informe.ipynb: reports/runs/manifest.json notebooks/informe.ipynb report.py outputs.py lab.toml nnsimple.py \
+		results.py | $(STAMP)
+	@mkdir -p $(@D)
+	@rm -f reports/informe.failed.ipynb
+	$(PY) -m papermill notebooks/informe.ipynb $(INFORME_TMP) --cwd $(CURDIR) --log-level WARNING \
+		-p runs_dir $(CURDIR)/reports/runs -p lab_toml $(CURDIR)/lab.toml \
+		|| { mv -f $(INFORME_TMP) reports/informe.failed.ipynb 2>/dev/null; \
+		     echo "El informe falló: vea reports/informe.failed.ipynb" >&2; exit 1; }
+	mv -f $(INFORME_TMP) $@
+
 clean: ## Borra lo generado en reports/ (conserva .venv)
 	find reports -mindepth 1 ! -name .gitkeep -delete

@@ -1,0 +1,117 @@
+"""A real runs folder without the sweep: train with nnsimple, write records with results.
+
+Stands in for ``sweep.py`` in the report's tests (and by hand, until the sweep lands):
+every number comes from ``nnsimple.train`` / ``train_seeds`` and is written with
+``results.run_record`` + ``results.write_run``; the manifest follows the format documented
+in ``results.py``. Nothing is hard-coded.
+
+    python tests/runsfolder.py reports/runs --lr 0.01 0.1 0.5 --iterations 1000 --seeds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import nnsimple as nn
+import results
+
+
+def write_runs_folder(
+    folder,
+    *,
+    learning_rates=(0.1, 0.5),
+    inits=("zeros", "random"),
+    losses=("bce", "mse"),
+    dataset="xor",
+    n_h=2,
+    iterations=200,
+    seed=2,
+    seeds=4,
+    failed=(),
+    damaged=(),
+):
+    """Train every (lr, init, loss) of the grid and write ``folder/<id>.json`` + the manifest.
+
+    ``failed``: run ids listed as failed in the manifest (no results file, an error line).
+    ``damaged``: run ids whose results file is written and then truncated.
+    Returns the manifest dict.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    X, Y = nn.load_dataset(dataset)
+    entries = []
+    for lr in learning_rates:
+        for init in inits:
+            for loss in losses:
+                rid = results.run_id(lr, init, loss)
+                entry = {"id": rid, "learning_rate": float(lr), "init": init, "loss": loss, "cached": False}
+                if rid in failed:
+                    entry.update(
+                        status="failed",
+                        notebook=f"{rid}.failed.ipynb",
+                        results=None,
+                        error=f"Traceback (most recent call last):\nRuntimeError: fallo simulado en {rid}",
+                    )
+                    entries.append(entry)
+                    continue
+                start = time.perf_counter()
+                one = nn.train(X, Y, n_h=n_h, learning_rate=lr, iterations=iterations, init=init, loss=loss, seed=seed)
+                many = nn.train_seeds(
+                    X, Y, seeds=range(seeds), n_h=n_h, learning_rate=lr, iterations=iterations, init=init, loss=loss
+                )
+                record = results.run_record(
+                    one, many, dataset=dataset, X=X, Y=Y, duration_s=time.perf_counter() - start
+                )
+                path = folder / f"{rid}.json"
+                results.write_run(path, record)
+                if rid in damaged:
+                    path.write_text(path.read_text()[:-300])
+                entry.update(status="ok", notebook=f"{rid}.ipynb", results=f"{rid}.json", error=None)
+                entries.append(entry)
+    manifest = {
+        "schema": results.SCHEMA,
+        "grid": {
+            "learning_rates": [float(lr) for lr in learning_rates],
+            "inits": list(inits),
+            "losses": list(losses),
+            "dataset": dataset,
+            "n_h": n_h,
+            "iterations": iterations,
+            "seed": seed,
+            "seeds": seeds,
+        },
+        "runs": entries,
+    }
+    results.write_json_atomic(folder / results.MANIFEST, manifest)
+    return manifest
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Escribe una carpeta de ejecuciones reales sin sweep.py.")
+    parser.add_argument("folder")
+    parser.add_argument("--lr", type=float, nargs="+", default=[0.01, 0.1, 0.5])
+    parser.add_argument("--init", nargs="+", default=["zeros", "random"])
+    parser.add_argument("--loss", nargs="+", default=["bce", "mse"])
+    parser.add_argument("--iterations", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--failed", nargs="*", default=[])
+    parser.add_argument("--damaged", nargs="*", default=[])
+    args = parser.parse_args(argv)
+    write_runs_folder(
+        args.folder,
+        learning_rates=args.lr,
+        inits=args.init,
+        losses=args.loss,
+        iterations=args.iterations,
+        seed=args.seed,
+        seeds=args.seeds,
+        failed=args.failed,
+        damaged=args.damaged,
+    )
+
+
+if __name__ == "__main__":
+    main()

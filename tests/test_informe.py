@@ -1,0 +1,175 @@
+"""End to end: notebooks/informe.ipynb executed by papermill on real runs folders.
+
+The runs are trained with nnsimple and written with results (tests/runsfolder.py). The
+expected numbers are computed here from the results files, independently of report.py, and
+the report's text must state them; when the data change, the sentences change with them.
+Three executions (default-like grid, changed data with failures, a BCE-only grid) run in
+parallel to keep the suite fast.
+"""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import results
+from tests.runsfolder import write_runs_folder
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "informe.ipynb"
+
+
+def _start(runs_dir, output):
+    command = [
+        sys.executable, "-m", "papermill", str(NOTEBOOK), str(output),
+        "-p", "runs_dir", str(runs_dir), "-p", "lab_toml", str(ROOT / "lab.toml"),
+        "--cwd", str(ROOT), "--log-level", "ERROR", "--no-progress-bar",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _strings(value):
+    """Every string inside a JSON value (captions and titles live in output metadata)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+
+
+class Executed:
+    """An executed report: its markdown sources, its output text, its errors."""
+
+    def __init__(self, path):
+        self.nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        cells = self.nb["cells"]
+        self.markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        parts, self.errors = [], []
+        for cell in cells:
+            for out in cell.get("outputs", []):
+                if out["output_type"] == "error":
+                    self.errors.append(f"{out['ename']}: {out['evalue']}")
+                    continue
+                data = {k: v for k, v in out.get("data", {}).items() if not k.startswith("image/")}
+                parts += list(_strings(data)) + list(_strings(out.get("metadata", {})))
+                parts += list(_strings(out.get("text", "")))
+        self.text = "\n".join(parts)
+
+
+def _records(folder):
+    """The ok runs' records, read straight from the files (not through report.py)."""
+    manifest = results.read_manifest(folder)
+    out = {}
+    for entry in manifest["runs"]:
+        try:
+            out[entry["id"]] = results.read_run(Path(folder) / entry["results"]) if entry["results"] else None
+        except results.ResultsError:
+            out[entry["id"]] = None
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _expected(records, iterations, seeds):
+    """The best rate and the seeds-solved sentence, computed from the records."""
+    random_bce = sorted(
+        (r for r in records.values() if r["parameters"]["init"] == "random" and r["parameters"]["loss"] == "bce"),
+        key=lambda r: r["parameters"]["learning_rate"],
+    )
+    solved = [r for r in random_bce if r["summary"]["iterations_to_solve"] is not None]
+    best = min(solved, key=lambda r: r["summary"]["iterations_to_solve"]) if solved else None
+    counts = [
+        f"{sum(r['seed_stats']['solved'])} con $\\alpha = {r['parameters']['learning_rate']}$" for r in random_bce
+    ]
+    counts = ", ".join(counts[:-1]) + " y " + counts[-1] if len(counts) > 1 else counts[0]
+    sentence = f"De las {seeds} semillas (0 a {seeds - 1}), resuelven XOR en {iterations} iteraciones: {counts}."
+    return best, sentence
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    base = tmp_path_factory.mktemp("informe")
+    grids = {
+        "a": dict(learning_rates=(0.1, 0.5), iterations=200, seeds=4),
+        "b": dict(
+            learning_rates=(0.1, 0.5),
+            iterations=400,
+            seeds=6,
+            failed=("lr0.1-random-mse",),
+            damaged=("lr0.5-zeros-mse",),
+        ),
+        "c": dict(learning_rates=(0.5, 1.0), losses=("bce",), iterations=120, seeds=3),
+    }
+    processes = {}
+    for name, grid in grids.items():
+        write_runs_folder(base / name / "runs", **grid)
+        processes[name] = _start(base / name / "runs", base / name / "informe.ipynb")
+    out = {}
+    for name, process in processes.items():
+        log, _ = process.communicate(timeout=180)
+        assert process.returncode == 0, log
+        out[name] = (Executed(base / name / "informe.ipynb"), _records(base / name / "runs"), grids[name])
+    return out
+
+
+def test_committed_notebook_has_no_outputs_and_a_parameters_cell():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(not c["outputs"] and c["execution_count"] is None for c in code)
+    parameters = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(parameters) == 1 and "runs_dir =" in "".join(parameters[0]["source"])
+
+
+def test_report_answers_from_the_data(reports):
+    report, records, grid = reports["a"]
+    assert not report.errors
+    for heading in ("# Pregunta 1", "# Pregunta 2", "# Pregunta 3", "# Conclusiones", "# Anexo"):
+        assert heading in report.markdown
+    assert "$\\ln 2 = 0.6931$" in report.text
+    assert "es el mismo en las 201 evaluaciones" in report.text
+    best, seeds_sentence = _expected(records, grid["iterations"], grid["seeds"])
+    assert best is not None
+    lr, k = best["parameters"]["learning_rate"], best["summary"]["iterations_to_solve"]
+    assert f"La tasa $\\alpha = {lr}$ es la primera en alcanzar 100 % de exactitud con la semilla 2: " \
+           f"en la iteración {k}" in report.text  # fmt: skip
+    assert seeds_sentence in report.text
+    assert not re.search(r"\bnan\b", report.text, re.IGNORECASE)
+    captions = [s for s in report.text.split("\n") if s.startswith("Figura ")]
+    numbers = sorted({int(c.split(":")[0].split()[1]) for c in captions})
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 8
+    assert "[lr0.5-random-bce](runs/lr0.5-random-bce.html)" in report.text
+    assert "return (A2 - Y) / Y.shape[-1]" in report.text  # the code shown comes from nnsimple.py itself
+    assert '"""' not in report.text  # without its English docstrings
+
+
+def test_sentences_change_with_the_data(reports):
+    before, _, _ = reports["a"]
+    report, records, grid = reports["b"]
+    assert not report.errors
+    assert "es el mismo en las 401 evaluaciones" in report.text and "en las 201 evaluaciones" not in report.text
+    best, seeds_sentence = _expected(records, grid["iterations"], grid["seeds"])
+    assert seeds_sentence in report.text and seeds_sentence not in before.text
+    lr, k = best["parameters"]["learning_rate"], best["summary"]["iterations_to_solve"]
+    assert f"La tasa $\\alpha = {lr}$ es la primera" in report.text and f"en la iteración {k}" in report.text
+
+
+def test_failed_runs_are_shown_and_the_rest_renders(reports):
+    report, _, _ = reports["b"]
+    assert not report.errors
+    assert "ejecución fallida: RuntimeError: fallo simulado en lr0.1-random-mse" in report.text
+    assert "incompleto o dañado" in report.text  # the damaged results file
+    assert "# Conclusiones" in report.markdown and "- **Pregunta 3.**" in report.text
+    assert "[lr0.1-random-mse](runs/lr0.1-random-mse.failed.html)" in report.text
+
+
+def test_a_different_grid_adapts(reports):
+    report, records, grid = reports["c"]
+    assert not report.errors
+    assert "con las tasas 0.5 y 1.0" in report.text
+    assert "La rejilla no tiene ejecuciones con MSE" in report.text
+    _, seeds_sentence = _expected(records, grid["iterations"], grid["seeds"])
+    assert seeds_sentence in report.text
