@@ -14,7 +14,7 @@ LOSS ?=
 JOBS ?=
 SWEEP_ARGS := $(if $(LR),--lr $(LR)) $(if $(INIT),--init $(INIT)) $(if $(LOSS),--loss $(LOSS)) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: help venv test lint lab clean
+.PHONY: help venv runs test lint lab clean
 
 help: ## Muestra esta ayuda
 	@echo "nnsimple-lab: informe reproducible del laboratorio NNsimple"
@@ -31,6 +31,9 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 
 venv: $(STAMP) ## Crea el entorno .venv desde requirements.txt (solo si cambió)
+
+runs: $(STAMP) ## Ejecuta la rejilla de experimentos en reports/runs (LR=, INIT=, LOSS=, JOBS= la cambian)
+	$(PY) sweep.py $(SWEEP_ARGS)
 
 test: $(STAMP) ## Ejecuta todas las pruebas (pytest) y el linter (ruff)
 	$(PY) -m pytest
