@@ -412,7 +412,12 @@ def _kill_children():
 
 
 def _on_sigterm(signum, frame):
-    """In a worker: abandon the run in progress (``execute_run`` tidies up and exits) or just exit."""
+    """In a worker: abandon the run in progress (``execute_run`` tidies up and exits) or just exit.
+
+    One-shot: the parent-death signal can come twice (when the sweep's thread that forked us
+    ends, then when its last thread does), and a second interrupt must not cut the tidying up.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if _RUNNING:
         raise KeyboardInterrupt
     os._exit(EXIT_INTERRUPTED)
