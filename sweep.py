@@ -494,7 +494,7 @@ class SweepReport:
         if self.run_seconds:
             mean = sum(self.run_seconds) / len(self.run_seconds)
             executed += f" ({mean:.1f} s cada una en promedio"
-            executed += f", {self.jobs} {_plural(self.jobs, 'proceso', 'procesos')} en paralelo)" if self.jobs else ")"
+            executed += f", con {self.jobs} {_plural(self.jobs, 'proceso', 'procesos')})" if self.jobs else ")"
         lines += [executed, f"  desde la caché: {len(self.cached)}", f"  fallidas: {len(self.failed)}"]
         if self.damaged:
             lines.append(
@@ -836,7 +836,7 @@ def main(argv=None):
         )
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:
-        print("\nBarrido interrumpido antes de empezar; no se cambió nada.", file=sys.stderr)
+        print("\nBarrido interrumpido; vuelva a lanzarlo para completar lo que falte.", file=sys.stderr)
         return EXIT_INTERRUPTED
     print(report.summary())
     return report.exit_code
