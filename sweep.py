@@ -38,8 +38,10 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 import sys
+import tempfile
 import time
 import tomllib
 import traceback
@@ -346,12 +348,17 @@ def _error_line(error):
     return _last_line(traceback.format_exception_only(type(error), error)[-1])
 
 
-def _kernel_config():
-    """Kernel settings: Curve encryption when available (silences ipykernel's warning)."""
-    import zmq
+def _kernel_config(sockets):
+    """Kernel settings: talk over Unix sockets named ``sockets-1``, ``sockets-2``, …
+
+    Over TCP (the default) the client picks free ports and the kernel binds them a moment later:
+    another process starting kernels at the same time can take one first, and the kernel dies
+    ("Address already in use"). A private socket path per run cannot collide; it also avoids
+    ipykernel's warning about unencrypted TCP.
+    """
     from traitlets.config import Config
 
-    return Config({"KernelManager": {"transport_encryption": "auto" if zmq.has("curve") else "disabled"}})
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets)}})
 
 
 def execute_run(spec, out, root=ROOT, kernel_name=KERNEL):
@@ -370,6 +377,7 @@ def execute_run(spec, out, root=ROOT, kernel_name=KERNEL):
     tmp_notebook = out / f"{TMP_PREFIX}{spec.id}-{token}.ipynb"
     tmp_results = out / f"{TMP_PREFIX}{spec.id}-{token}.json"
     parameters = {**spec.parameters, "results_path": str(tmp_results), "cache_key": spec.cache_key}
+    sockets = Path(tempfile.mkdtemp(prefix="nnsimple-kernel-"))  # short: a socket path has ~100 bytes at most
     start = time.perf_counter()
     _RUNNING = True
     try:
@@ -381,7 +389,7 @@ def execute_run(spec, out, root=ROOT, kernel_name=KERNEL):
             cwd=str(root),  # the kernel imports the project's modules from here first
             progress_bar=False,
             shutdown_kernel="immediate",  # results are on disk: no graceful wait (it stalls ~3 s)
-            config=_kernel_config(),
+            config=_kernel_config(sockets / "kernel"),
         )
         record = results.read_run(tmp_results)
         if record.get("cache_key") != spec.cache_key:
@@ -393,12 +401,14 @@ def execute_run(spec, out, root=ROOT, kernel_name=KERNEL):
         _kill_children()  # a kernel still starting up is not shut down by papermill
         tmp_notebook.unlink(missing_ok=True)
         tmp_results.unlink(missing_ok=True)
+        shutil.rmtree(sockets, ignore_errors=True)
         os._exit(EXIT_INTERRUPTED)
     except Exception as error:
         written = str(tmp_notebook) if tmp_notebook.exists() else None
         return Outcome(spec.id, False, time.perf_counter() - start, notebook=written, error=_error_line(error))
     finally:
         _RUNNING = False
+        shutil.rmtree(sockets, ignore_errors=True)
     return Outcome(spec.id, True, time.perf_counter() - start, str(tmp_notebook), str(tmp_results))
 
 
