@@ -14,7 +14,7 @@ LOSS ?=
 JOBS ?=
 SWEEP_ARGS := $(if $(LR),--lr $(LR)) $(if $(INIT),--init $(INIT)) $(if $(LOSS),--loss $(LOSS)) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: help venv html pdf test lint lab clean
+.PHONY: help venv runs report html pdf test lint lab clean
 
 help: ## Muestra esta ayuda
 	@echo "nnsimple-lab: informe reproducible del laboratorio NNsimple"
@@ -31,17 +31,29 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP) ## Crea el entorno .venv desde requirements.txt (solo si cambió)
 
+runs: $(STAMP) ## Ejecuta la rejilla de experimentos en reports/runs (LR=, INIT=, LOSS=, JOBS= la cambian)
+	$(PY) sweep.py $(SWEEP_ARGS)
+
+# `make report`: the sweep, then the report notebook and both renderings, each only if stale.
+# A failed run does not stop the report (it shows "ejecución fallida"), but the exit code
+# stays non-zero; bad input (exit 2) or an interruption stops here.
+report: $(STAMP) ## Todo: barrido, informe y sus versiones HTML y PDF en reports/
+	@$(PY) sweep.py $(SWEEP_ARGS); rc=$$?; \
+	if [ $$rc -ne 0 ] && [ $$rc -ne 1 ]; then exit $$rc; fi; \
+	$(MAKE) --no-print-directory reports/informe.html reports/informe.pdf || exit $$?; \
+	if [ $$rc -ne 0 ]; then echo "Informe generado, pero hubo ejecuciones fallidas (vea el resumen del barrido)." >&2; fi; \
+	exit $$rc
+
 REPORT_NB := reports/informe.ipynb
 
 html: reports/informe.html ## Genera reports/informe.html (sin conexión) y las páginas de reports/runs/
 
 pdf: reports/informe.pdf ## Genera reports/informe.pdf (Typst; no hace falta TeX)
 
-reports/informe.html: $(REPORT_NB) render.py $(wildcard templates/informe_html/*.j2 templates/informe_html/static/*) | $(STAMP)
-	$(PY) render.py $(REPORT_NB) --html $@ --runs-html
-
-reports/informe.pdf: $(REPORT_NB) render.py $(wildcard templates/informe_typst/*.j2) | $(STAMP)
-	$(PY) render.py $(REPORT_NB) --pdf $@
+# One process renders both files (nbconvert is imported once).
+reports/informe.html reports/informe.pdf &: $(REPORT_NB) render.py outputs.py \
+		$(wildcard templates/informe_html/*.j2 templates/informe_html/static/* templates/informe_typst/*.j2) | $(STAMP)
+	$(PY) render.py $(REPORT_NB) --html reports/informe.html --pdf reports/informe.pdf --runs-html
 
 test: $(STAMP) ## Ejecuta todas las pruebas (pytest) y el linter (ruff)
 	$(PY) -m pytest
@@ -57,8 +69,8 @@ lab: $(STAMP) ## Abre notebooks/ en JupyterLab con el kernel del proyecto
 # papermill writes a temporary notebook, renamed into place only when every cell ran; a
 # failed execution is kept as reports/informe.failed.ipynb for reading.
 INFORME_TMP := reports/.informe.tmp.ipynb
-reports/informe.ipynb: reports/runs/manifest.json notebooks/informe.ipynb report.py outputs.py lab.toml nnsimple.py \
-		results.py | $(STAMP)
+reports/informe.ipynb: reports/runs/manifest.json $(wildcard reports/runs/*.json) notebooks/informe.ipynb report.py \
+		outputs.py lab.toml nnsimple.py results.py | $(STAMP)
 	@mkdir -p $(@D)
 	@rm -f reports/informe.failed.ipynb
 	$(PY) -m papermill notebooks/informe.ipynb $(INFORME_TMP) --cwd $(CURDIR) --log-level WARNING \

@@ -1,0 +1,256 @@
+"""Figures and tables of one run, in Spanish: small functions taking arrays, returning a Figure.
+
+Each picture comes in two layers:
+
+- a building block that draws on an Axes you pass and returns what it drew
+  (``plot_costs(ax, costs, label="α = 0.1")``), to compose comparison figures;
+- a wrapper that makes a whole ``matplotlib.figure.Figure`` for one run (``cost_figure``).
+
+Inputs are plain arrays or nested lists, as found in a ``nnsimple.TrainResult`` or in a results
+record from ``results.read_run`` (where non-finite values are ``None``), so the report draws the
+same pictures from stored results. Figures are built with ``matplotlib.figure.Figure``, not
+pyplot: no global state, nothing to close, safe in any process. In a notebook, ``%matplotlib
+inline`` displays a returned Figure once. Numbers keep matplotlib's decimal point (0.5).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+import nnsimple
+
+LOSS_NAMES = {"bce": "entropía cruzada binaria (BCE)", "mse": "error cuadrático medio (MSE)"}
+LOSS_SHORT = {"bce": "BCE", "mse": "MSE"}
+INIT_NAMES = {"zeros": "ceros", "random": "aleatoria", "xavier": "Xavier"}
+PARAMETER_TITLES = {
+    "W1": "W1: pesos de la capa oculta",
+    "b1": "b1: sesgos de la capa oculta",
+    "W2": "W2: pesos de la salida",
+    "b2": "b2: sesgo de la salida",
+}
+CLASS_COLORS = ("tab:blue", "tab:orange")  # class 0, class 1
+FIGSIZE = (6.0, 3.6)  # inches; at 100 dpi a PNG of about 600 x 360 pixels
+
+
+def _floats(values):
+    """A list or array (None = non-finite) -> float ndarray with nan."""
+    return np.array(values, dtype=float)
+
+
+def _figure(figsize=FIGSIZE):
+    return Figure(figsize=figsize, layout="constrained")
+
+
+def run_label(learning_rate, init, loss):
+    """Legend label of a run: ``run_label(0.5, "random", "bce") == "α = 0.5, aleatoria, BCE"``."""
+    return f"α = {float(learning_rate):g}, {INIT_NAMES.get(init, init)}, {LOSS_SHORT.get(loss, loss)}"
+
+
+def _cost_axis_label(loss):
+    return f"Costo J ({LOSS_SHORT[loss]})" if loss in LOSS_SHORT else "Costo J"
+
+
+# ---------------------------------------------------------------- cost curve
+
+
+def plot_costs(ax, costs, *, label=None, **style):
+    """Draw a cost curve on ``ax``: ``costs[k]`` is the cost after k updates. Returns the Line2D."""
+    costs = _floats(costs)
+    (line,) = ax.plot(np.arange(costs.size), costs, label=label, **style)
+    return line
+
+
+def cost_figure(costs, *, loss=None, title="Costo durante el entrenamiento", log=False):
+    """The cost over the iterations of one run, with its final value written on it."""
+    costs = _floats(costs)
+    fig = _figure()
+    ax = fig.add_subplot()
+    plot_costs(ax, costs, label="costo", color="tab:blue")
+    ax.set(title=title, xlabel="Iteración (actualizaciones de los parámetros)", ylabel=_cost_axis_label(loss))
+    ax.set_xlim(0, max(costs.size - 1, 1))
+    if log:
+        ax.set_yscale("log")
+    if costs.size and np.isfinite(costs[-1]):
+        ax.annotate(
+            f"costo final: {costs[-1]:.4g}",
+            xy=(costs.size - 1, costs[-1]),
+            xytext=(-8, 12),
+            textcoords="offset points",
+            ha="right",
+        )
+    ax.grid(alpha=0.3)
+    return fig
+
+
+# ---------------------------------------------------------------- parameters
+
+
+def entry_labels(name, shape):
+    """Labels of a parameter's entries in numpy's index order: ``W1[0,0]``, ``W1[0,1]``, …"""
+    return [f"{name}[{','.join(str(i) for i in index)}]" for index in np.ndindex(*shape)]
+
+
+def plot_parameter(ax, name, values):
+    """Draw every entry of one parameter over the iterations. values: (K, rows, cols).
+
+    Returns the list of Line2D, labelled ``W1[0,1]`` and so on.
+    """
+    values = _floats(values)
+    steps = np.arange(values.shape[0])
+    flat = values.reshape(values.shape[0], -1)
+    lines = []
+    for column, label in zip(flat.T, entry_labels(name, values.shape[1:]), strict=True):
+        (line,) = ax.plot(steps, column, label=label)
+        lines.append(line)
+    return lines
+
+
+def parameters_figure(history, *, title="Pesos y sesgos durante el entrenamiento"):
+    """One panel per parameter (W1, b1, W2, b2), one line per entry, over the iterations.
+
+    history: dict name -> (K, rows, cols), as ``TrainResult.history`` or a record's "history".
+    """
+    fig = _figure((7.5, 5.0))
+    axes = fig.subplots(2, 2, sharex=True)
+    for ax, name in zip(axes.flat, nnsimple.PARAMETER_NAMES, strict=True):
+        values = _floats(history[name])
+        plot_parameter(ax, name, values)
+        ax.set_title(PARAMETER_TITLES[name], fontsize="medium")
+        ax.set_xlim(0, max(values.shape[0] - 1, 1))
+        ax.legend(fontsize="small", ncols=2 if values[0].size > 2 else 1)
+        ax.grid(alpha=0.3)
+    for ax in axes[1]:
+        ax.set_xlabel("Iteración")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Valor")
+    fig.suptitle(title)
+    return fig
+
+
+# ---------------------------------------------------------------- decision boundary
+
+
+def plot_decision_boundary(ax, parameters, X, Y, *, margin=0.5, resolution=121):
+    """Draw the network's output A2 over the plane, its 0.5 level and the labelled examples.
+
+    parameters: dict W1, b1, W2, b2 (arrays or nested lists); X: (2, m), Y: (1, m).
+    Returns the filled contour set (for a colour bar). When A2 never crosses 0.5 on the plane
+    (one class everywhere) there is no boundary line and a note says so.
+    """
+    parameters = {k: _floats(parameters[k]) for k in nnsimple.PARAMETER_NAMES}
+    X, Y = _floats(X), _floats(Y)
+    lo, hi = X.min(axis=1) - margin, X.max(axis=1) + margin
+    g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    A2, _ = nnsimple.forward_prop(np.vstack([g1.ravel(), g2.ravel()]), parameters)
+    A2 = A2.reshape(g1.shape)
+    filled = ax.contourf(g1, g2, A2, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6, vmin=0, vmax=1)
+    if np.nanmin(A2) < 0.5 < np.nanmax(A2):
+        ax.contour(g1, g2, A2, levels=[0.5], colors="black", linewidths=1.5)
+        ax.plot([], [], color="black", label="frontera (A2 = 0.5)")
+    else:
+        predicted = int(np.nanmean(A2) >= 0.5)
+        ax.text(
+            0.5,
+            0.5,
+            f"Sin frontera:\nla red predice la clase {predicted}\nen todo el plano",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
+        )
+    for label, color in enumerate(CLASS_COLORS):
+        mask = Y[0] == label
+        ax.scatter(X[0, mask], X[1, mask], s=90, color=color, edgecolors="black", label=f"clase {label}", zorder=3)
+    ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), xlabel="x₁", ylabel="x₂", aspect="equal")
+    return filled
+
+
+def decision_figure(parameters, X, Y, *, title="Frontera de decisión"):
+    """The decision boundary of the trained network over the plane, with the data set's points."""
+    fig = _figure((5.0, 4.0))
+    ax = fig.add_subplot()
+    filled = plot_decision_boundary(ax, parameters, X, Y)
+    fig.colorbar(filled, ax=ax, label="A2 (probabilidad de la clase 1)")
+    ax.set_title(title)
+    fig.legend(loc="outside lower center", ncols=3, fontsize="small")
+    return fig
+
+
+# ---------------------------------------------------------------- several seeds
+
+
+def plot_seed_costs(ax, final_cost, solved, *, bins=12):
+    """Stacked histogram of the seeds' final costs, split by whether each seed solves the task.
+
+    Non-finite costs (diverged seeds) are left out. Returns the number of seeds drawn.
+    """
+    final_cost = _floats(final_cost)
+    solved = np.asarray(solved, dtype=bool)
+    finite = np.isfinite(final_cost)
+    groups = [final_cost[finite & solved], final_cost[finite & ~solved]]
+    labels = [f"resuelven la tarea ({groups[0].size})", f"no la resuelven ({groups[1].size})"]
+    values = final_cost[finite]
+    if values.size:
+        low, high = values.min(), values.max()
+        edges = np.linspace(low, high, bins + 1) if high > low else np.array([low - 0.05, low + 0.05])
+        ax.hist(groups, bins=edges, stacked=True, label=labels, color=["tab:green", "tab:red"], edgecolor="white")
+    ax.set(xlabel="Costo final", ylabel="Número de semillas")
+    return int(finite.sum())
+
+
+def seeds_figure(final_cost, solved, *, loss=None, title=None):
+    """The distribution of the final cost over seeds, solved ones apart."""
+    solved = np.asarray(solved, dtype=bool)
+    fig = _figure()
+    ax = fig.add_subplot()
+    plot_seed_costs(ax, final_cost, solved)
+    if title is None:
+        title = f"Costo final con {solved.size} semillas: {int(solved.sum())} resuelven la tarea"
+    ax.set_title(title)
+    if loss in LOSS_SHORT:
+        ax.set_xlabel(f"Costo final ({LOSS_SHORT[loss]})")
+    ax.legend(fontsize="small")
+    ax.grid(alpha=0.3, axis="y")
+    return fig
+
+
+# ---------------------------------------------------------------- tables (Markdown)
+
+
+def _number(value, digits=4):
+    return "—" if value is None or not np.isfinite(value) else f"{value:.{digits}f}"
+
+
+def predictions_table(X, Y, A2):
+    """Markdown table: each example's input, target, the output A2 and the prediction (A2 >= 0.5)."""
+    X, Y, A2 = _floats(X), _floats(Y), _floats(A2)
+    rows = [
+        "| x₁ | x₂ | objetivo y | A2 | predicción | ¿acierta? |",
+        "|---:|---:|---:|---:|---:|:---:|",
+    ]
+    for j in range(X.shape[1]):
+        yhat = int(A2[0, j] >= 0.5)
+        target = int(Y[0, j])
+        ok = "sí" if yhat == target else "no"
+        rows.append(f"| {X[0, j]:g} | {X[1, j]:g} | {target} | {_number(A2[0, j])} | {yhat} | {ok} |")
+    return "\n".join(rows)
+
+
+def seeds_table(final_cost, solved):
+    """Markdown table summarising several seeds: how many solve the task, final cost quantiles."""
+    final_cost = _floats(final_cost)
+    solved = np.asarray(solved, dtype=bool)
+    finite = final_cost[np.isfinite(final_cost)]
+    if finite.size:
+        q = np.quantile(finite, [0.0, 0.1, 0.5, 0.9, 1.0])
+    else:
+        q = [None] * 5
+    rows = [
+        "| semillas | resuelven la tarea | costo final: mínimo | percentil 10 | mediana | percentil 90 | máximo |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {solved.size} | {int(solved.sum())} ({100 * solved.mean():.0f} %) | "
+        + " | ".join(_number(v) for v in q)
+        + " |",
+    ]
+    return "\n".join(rows)

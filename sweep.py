@@ -1,0 +1,856 @@
+"""The experiment sweep: a grid of (learning rate, init, loss) -> one executed notebook per run.
+
+    python sweep.py                                   # the default grid, from lab.toml
+    python sweep.py --lr 0.01 0.1 0.5 --init zeros random --loss bce mse --jobs 2
+
+Flow: validate every value (exit 2 on a bad one, before anything is written) -> expand the grid
+to ``RunSpec``s, each with a cache key -> skip the runs whose finished files carry that key ->
+execute the rest with papermill in an ``Executor`` (default: a forked process pool, one worker
+per core) -> rename each success into place -> write the manifest.
+
+The runs folder (default ``reports/runs/``):
+
+    <id>.ipynb, <id>.json   a finished run. The JSON at its final path is the "finished" marker:
+                            it is renamed into place last, after the executed notebook.
+    <id>.failed.ipynb       the executed notebook of a run that raised, kept for reading
+    manifest.json           the grid and every run's status (format: see results.py)
+    .lock                   held (fcntl.flock) while a sweep works here; a second sweep waits
+    .tmp-*                  work in progress, never a finished file; removed at the end of a
+                            sweep and at the start of the next one
+
+A run is cached when its results file passes ``results.read_run`` with the run's cache key
+and its executed notebook is at its final path. The key is a SHA-256 over the experiment
+notebook's cell sources (code and markdown, not outputs), the run's parameters and the
+modules the notebook imports (``KEY_MODULES``).
+
+Exit codes: 0 every run ok, 1 some run failed, 2 bad input, 130 interrupted (Ctrl-C or SIGTERM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import difflib
+import fcntl
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import tomllib
+import traceback
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nnsimple
+import results
+
+ROOT = Path(__file__).resolve().parent
+CONFIG = ROOT / "lab.toml"
+NOTEBOOK = Path("notebooks") / "experimento.ipynb"  # relative to the project root
+KEY_MODULES = ("nnsimple.py", "results.py", "figures.py")  # what the notebook imports
+DEFAULT_OUT = ROOT / "reports" / "runs"
+KERNEL = "python3"
+TMP_PREFIX = ".tmp-"
+LOCK_NAME = ".lock"
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+BROKEN_POOL = (
+    "no se completó: un proceso de trabajo del barrido terminó de forma inesperada "
+    "(¿lo detuvo otro programa o faltó memoria?); vuelva a lanzar el barrido."
+)
+
+# Where each grid value comes from on the command line, for error messages.
+FLAGS = {
+    "learning_rates": "--lr",
+    "inits": "--init",
+    "losses": "--loss",
+    "dataset": "--dataset",
+    "iterations": "--iterations",
+    "seeds": "--seeds",
+}
+
+
+class SweepInputError(ValueError):
+    """A bad value in the grid or on the command line; the message is Spanish and names it."""
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """The sweep was interrupted; ``report`` holds what had finished (already in place)."""
+
+    def __init__(self, report):
+        super().__init__()
+        self.report = report
+
+
+# ---------------------------------------------------------------- the grid
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The values to sweep over. Build it with ``make_grid`` (which validates) or ``load_grid``."""
+
+    learning_rates: tuple
+    inits: tuple
+    losses: tuple
+    dataset: str = "xor"
+    n_h: int = 2
+    iterations: int = 1000
+    seed: int = 2
+    seeds: int = 20
+
+    def as_dict(self):
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run: its id, the notebook parameters that define it, and its cache key."""
+
+    id: str
+    parameters: dict = field(hash=False)
+    cache_key: str
+
+
+def _where(key, where):
+    return (where or {}).get(key) or FLAGS.get(key) or key
+
+
+def _as_int(value, minimum, label):
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            pass
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise SweepInputError(f"{label}: valor inválido {value!r}; debe ser un entero mayor o igual que {minimum}.")
+    return value
+
+
+def _as_learning_rate(value, label):
+    number = value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+    try:
+        return nnsimple.check_learning_rate(number)
+    except ValueError as error:
+        raise SweepInputError(f"{label}: {error}") from None
+
+
+def _as_list(value, label):
+    values = [value] if isinstance(value, (str, int, float)) else value
+    if not isinstance(values, (list, tuple)) or not values:
+        raise SweepInputError(f"{label}: se necesita al menos un valor.")
+    return list(values)
+
+
+def _no_duplicates(raw, parsed, label):
+    seen = {}
+    for text, value in zip(raw, parsed, strict=True):
+        if value in seen:
+            same = "" if str(seen[value]) == str(text) else f" (es igual a {seen[value]})"
+            raise SweepInputError(
+                f"{label}: el valor {text} está repetido{same}; cada valor debe aparecer una sola vez."
+            )
+        seen[value] = text
+
+
+def make_grid(values, *, where=None):
+    """Validate grid values and return a ``Grid``; raise ``SweepInputError`` (Spanish) on a bad one.
+
+    ``values``: a dict with the ``Grid`` field names (missing ones take the defaults); learning
+    rates, iterations and seeds may be strings, as typed on the command line (``"1e-2"``).
+    ``where`` names the source of each key in messages (default: its command-line flag).
+    """
+    known = {f.name for f in dataclasses.fields(Grid)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        valid = ", ".join(sorted(known))
+        raise SweepInputError(
+            f"{_where(unknown[0], where)}: clave desconocida {unknown[0]!r}. Claves válidas: {valid}."
+        )
+    defaults = Grid(learning_rates=(), inits=(), losses=())
+    get = {k: values.get(k, getattr(defaults, k)) for k in known}
+
+    label = _where("learning_rates", where)
+    raw = _as_list(get["learning_rates"], label)
+    learning_rates = [_as_learning_rate(v, label) for v in raw]
+    _no_duplicates(raw, learning_rates, label)
+
+    choices = {}
+    for key, check in (("inits", nnsimple.check_init), ("losses", nnsimple.check_loss)):
+        label = _where(key, where)
+        raw = _as_list(get[key], label)
+        try:
+            choices[key] = [check(v) for v in raw]
+        except ValueError as error:
+            raise SweepInputError(f"{label}: {error}") from None
+        _no_duplicates(raw, choices[key], label)
+    try:
+        dataset = nnsimple.check_dataset(get["dataset"])
+    except ValueError as error:
+        raise SweepInputError(f"{_where('dataset', where)}: {error}") from None
+
+    return Grid(
+        learning_rates=tuple(learning_rates),
+        inits=tuple(choices["inits"]),
+        losses=tuple(choices["losses"]),
+        dataset=dataset,
+        n_h=_as_int(get["n_h"], 1, _where("n_h", where)),
+        iterations=_as_int(get["iterations"], 1, _where("iterations", where)),
+        seed=_as_int(get["seed"], 0, _where("seed", where)),
+        seeds=_as_int(get["seeds"], 1, _where("seeds", where)),
+    )
+
+
+def read_config(path=CONFIG):
+    """The ``[grid]`` table of ``lab.toml`` as a dict (not validated)."""
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            grid = tomllib.load(f).get("grid", {})
+    except FileNotFoundError:
+        raise SweepInputError(f"No existe el archivo de configuración {path}.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SweepInputError(f"{path.name} no es TOML válido: {error}.") from None
+    if not isinstance(grid, dict):
+        raise SweepInputError(f"{path.name}: [grid] debe ser una tabla.")
+    return grid
+
+
+def load_grid(path=CONFIG, **overrides):
+    """The grid of ``lab.toml``, with ``overrides`` (Grid field names; None = keep) on top."""
+    path = Path(path)
+    values = read_config(path)
+    where = {k: f"{path.name} [grid] {k}" for k in values}
+    for key, value in overrides.items():
+        if value is not None:
+            values[key] = value
+            where[key] = FLAGS.get(key, key)
+    return make_grid(values, where=where)
+
+
+# ---------------------------------------------------------------- cache keys
+
+
+def code_fingerprint(root=ROOT):
+    """SHA-256 of what a run's outputs depend on besides its parameters.
+
+    The experiment notebook's cells (type and source: editing a markdown cell counts, outputs
+    and metadata do not) and the bytes of ``KEY_MODULES``.
+    """
+    root = Path(root)
+    path = root / NOTEBOOK
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except FileNotFoundError:
+        raise SweepInputError(f"No se encuentra el cuaderno del experimento {path}.") from None
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise SweepInputError(f"El cuaderno {path} no es un notebook válido: {error}.") from None
+    digest = hashlib.sha256()
+    for cell in cells:
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        digest.update(json.dumps([cell.get("cell_type"), source], ensure_ascii=False).encode("utf-8"))
+    for name in KEY_MODULES:
+        digest.update(name.encode("utf-8") + b"\0" + (root / name).read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(parameters, fingerprint):
+    """The cache key of a run: SHA-256 of the code fingerprint and the canonical parameters."""
+    text = json.dumps({"code": fingerprint, "parameters": parameters}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def plan(grid, root=ROOT):
+    """The runs of a grid, in grid order (learning rate, then init, then loss), with their keys."""
+    fingerprint = code_fingerprint(root)
+    specs = []
+    for learning_rate in grid.learning_rates:
+        for init in grid.inits:
+            for loss in grid.losses:
+                parameters = {
+                    "learning_rate": learning_rate,
+                    "init": init,
+                    "loss": loss,
+                    "dataset": grid.dataset,
+                    "n_h": grid.n_h,
+                    "iterations": grid.iterations,
+                    "seed": grid.seed,
+                    "seeds": grid.seeds,
+                }
+                specs.append(
+                    RunSpec(results.run_id(learning_rate, init, loss), parameters, cache_key(parameters, fingerprint))
+                )
+    return specs
+
+
+def paths(out, run):
+    """Final paths of a run (by id): ``{"notebook", "results", "failed"}``."""
+    out = Path(out)
+    return {"notebook": out / f"{run}.ipynb", "results": out / f"{run}.json", "failed": out / f"{run}.failed.ipynb"}
+
+
+def cache_status(spec, out):
+    """Why a run is or is not cached: "cached", "missing", "stale" (other key) or "damaged"."""
+    final = paths(out, spec.id)
+    if not final["results"].exists():
+        return "missing"
+    try:
+        record = results.read_run(final["results"])
+    except results.ResultsError:
+        return "damaged"
+    if record.get("cache_key") != spec.cache_key:
+        return "stale"
+    return "cached" if final["notebook"].exists() else "missing"
+
+
+# ---------------------------------------------------------------- one run (in a worker)
+
+
+@dataclass
+class Outcome:
+    """What a worker reports about one run. Paths are the temporary ones it wrote."""
+
+    id: str
+    ok: bool
+    seconds: float
+    notebook: str | None = None  # executed notebook (temporary path), if papermill wrote one
+    results: str | None = None  # results file (temporary path)
+    error: str | None = None  # last line of the error
+
+
+_RUNNING = False  # a run is executing in this worker process
+
+
+def _last_line(text):
+    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def _error_line(error):
+    ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)
+    if ename is not None:  # papermill's PapermillExecutionError: the notebook's own exception
+        return _last_line(f"{ename}: {evalue}")
+    return _last_line(traceback.format_exception_only(type(error), error)[-1])
+
+
+def _kernel_config(sockets):
+    """Kernel settings: talk over Unix sockets named ``sockets-1``, ``sockets-2``, …
+
+    Over TCP (the default) the client picks free ports and the kernel binds them a moment later:
+    another process starting kernels at the same time can take one first, and the kernel dies
+    ("Address already in use"). A private socket path per run cannot collide; it also avoids
+    ipykernel's warning about unencrypted TCP.
+    """
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets)}})
+
+
+def execute_run(spec, out, root=ROOT, kernel_name=KERNEL):
+    """Execute the experiment notebook for one run into temporary files in ``out``.
+
+    Runs in a worker. Never writes a final path: the sweep renames on success. Returns an
+    ``Outcome``; ``ok`` only when the notebook ran to the end and its results file passes
+    ``results.read_run`` with the run's cache key.
+    """
+    global _RUNNING
+    import nbformat
+    import papermill
+
+    out, root = Path(out), Path(root)
+    token = uuid.uuid4().hex[:8]
+    tmp_notebook = out / f"{TMP_PREFIX}{spec.id}-{token}.ipynb"
+    tmp_results = out / f"{TMP_PREFIX}{spec.id}-{token}.json"
+    parameters = {**spec.parameters, "results_path": str(tmp_results), "cache_key": spec.cache_key}
+    sockets = Path(tempfile.mkdtemp(prefix="nnsimple-kernel-"))  # short: a socket path has ~100 bytes at most
+    start = time.perf_counter()
+    _RUNNING = True
+    try:
+        notebook = papermill.execute_notebook(
+            str(root / NOTEBOOK),
+            str(tmp_notebook),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            cwd=str(root),  # the kernel imports the project's modules from here first
+            progress_bar=False,
+            shutdown_kernel="immediate",  # results are on disk: no graceful wait (it stalls ~3 s)
+            config=_kernel_config(sockets / "kernel"),
+        )
+        record = results.read_run(tmp_results)
+        if record.get("cache_key") != spec.cache_key:
+            raise results.ResultsError("el cuaderno guardó resultados con otra clave de caché")
+        # papermill recorded the temporary path; the notebook will live at its final one
+        notebook.metadata.papermill["output_path"] = str(paths(out, spec.id)["notebook"])
+        nbformat.write(notebook, str(tmp_notebook))
+    except KeyboardInterrupt:  # SIGTERM, see _on_sigterm
+        _kill_children()  # a kernel still starting up is not shut down by papermill
+        tmp_notebook.unlink(missing_ok=True)
+        tmp_results.unlink(missing_ok=True)
+        shutil.rmtree(sockets, ignore_errors=True)
+        os._exit(EXIT_INTERRUPTED)
+    except Exception as error:
+        written = str(tmp_notebook) if tmp_notebook.exists() else None
+        return Outcome(spec.id, False, time.perf_counter() - start, notebook=written, error=_error_line(error))
+    finally:
+        _RUNNING = False
+        shutil.rmtree(sockets, ignore_errors=True)
+    return Outcome(spec.id, True, time.perf_counter() - start, str(tmp_notebook), str(tmp_results))
+
+
+def _kill_children():
+    """SIGKILL this process's children (its kernel). Linux; elsewhere ipykernel's parent poller
+    ends a kernel whose parent is gone, about a second later."""
+    for task in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
+        with contextlib.suppress(OSError, ValueError):
+            for pid in task.read_text().split():
+                os.kill(int(pid), signal.SIGKILL)
+
+
+def _on_sigterm(signum, frame):
+    """In a worker: abandon the run in progress (``execute_run`` tidies up and exits) or just exit.
+
+    One-shot: the parent-death signal can come twice (when the sweep's thread that forked us
+    ends, then when its last thread does), and a second interrupt must not cut the tidying up.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if _RUNNING:
+        raise KeyboardInterrupt
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _init_worker(parent_pid):
+    """Worker set-up: the parent decides about interruptions, and the worker dies with it."""
+    # Ctrl-C reaches the whole process group: let the parent handle it and tell us (SIGTERM).
+    signal.signal(signal.SIGINT, lambda signum, frame: None)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
+    if os.getppid() != parent_pid:  # the parent died before prctl
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def process_pool(jobs):
+    """The default executor: ``jobs`` worker processes forked from this one.
+
+    papermill and nbformat are imported here, before the fork, so that every worker starts
+    with them loaded (importing papermill costs about a second).
+    """
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),))
+
+
+def _stop_workers(executor, timeout=10.0):
+    """Stop a process pool's running runs: SIGTERM each worker, then SIGKILL what lingers."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError):
+            process.terminate()
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+
+
+# ---------------------------------------------------------------- the sweep
+
+
+@dataclass
+class SweepReport:
+    """What a sweep did. ``runs`` are the manifest's entries, in grid order."""
+
+    grid: Grid
+    out: Path
+    runs: list
+    executed: list  # ids executed now, successfully
+    cached: list  # ids taken from the cache
+    failed: list  # ids that failed
+    damaged: list  # ids whose results file was damaged or hand-edited, so they were re-run
+    seconds: float
+    run_seconds: list  # duration of each executed run, as the worker measured it
+    jobs: int  # worker processes of the default pool; 0 with an executor given by the caller
+
+    @property
+    def exit_code(self):
+        return EXIT_FAILED if self.failed else EXIT_OK
+
+    def summary(self):
+        """A Spanish summary for the terminal."""
+        n = len(self.runs)
+        lines = [
+            f"Barrido terminado en {self.seconds:.1f} s: {n} {_plural(n, 'ejecución', 'ejecuciones')} en la rejilla."
+        ]
+        executed = f"  ejecutadas ahora: {len(self.executed)}"
+        if self.run_seconds:
+            mean = sum(self.run_seconds) / len(self.run_seconds)
+            executed += f" ({mean:.1f} s cada una en promedio"
+            executed += f", con {self.jobs} {_plural(self.jobs, 'proceso', 'procesos')})" if self.jobs else ")"
+        lines += [executed, f"  desde la caché: {len(self.cached)}", f"  fallidas: {len(self.failed)}"]
+        if self.damaged:
+            lines.append(
+                "  con resultados dañados o editados a mano (se volvieron a ejecutar): " + ", ".join(self.damaged)
+            )
+        for entry in self.runs:
+            if entry["status"] == "failed":
+                lines.append(f"  × {entry['id']}: {entry['error']}")
+                if entry["notebook"]:
+                    lines.append(f"      cuaderno con el error: {self.out / entry['notebook']}")
+        lines.append(f"Resultados en {self.out}; manifiesto: {self.out / results.MANIFEST}.")
+        return "\n".join(lines)
+
+
+def _plural(n, one, many):
+    return one if n == 1 else many
+
+
+@contextlib.contextmanager
+def locked(out):
+    """Hold ``out/.lock`` (fcntl.flock) for the block; if another sweep holds it, say so and wait."""
+    fd = os.open(Path(out) / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"Otro barrido está trabajando en {out}; esperando a que termine…", file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def clean_temporaries(out):
+    """Remove work in progress left in ``out``: ``.tmp-*`` files and atomic writes' ``.*.tmp``."""
+    for pattern in (f"{TMP_PREFIX}*", ".*.tmp"):
+        for path in Path(out).glob(pattern):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def _entry(spec, out, **changes):
+    """A run's manifest entry (format: results.py), a finished one unless ``changes`` say otherwise."""
+    final = paths(out, spec.id)
+    entry = {
+        "id": spec.id,
+        "learning_rate": spec.parameters["learning_rate"],
+        "init": spec.parameters["init"],
+        "loss": spec.parameters["loss"],
+        "status": "ok",
+        "cached": False,
+        "notebook": final["notebook"].name,
+        "results": final["results"].name,
+        "error": None,
+    }
+    return {**entry, **changes}
+
+
+def _finalize(spec, outcome, out):
+    """Put one finished run in place and return its manifest entry.
+
+    Success: notebook to ``<id>.ipynb``, then results to ``<id>.json`` (the finished marker),
+    and an older ``<id>.failed.ipynb`` goes. Failure: the executed notebook, if any, becomes
+    ``<id>.failed.ipynb``; the temporary results go; a previous good run stays as it was.
+    """
+    final = paths(out, spec.id)
+    entry = _entry(spec, out)
+    if outcome.ok:
+        os.replace(outcome.notebook, final["notebook"])
+        os.replace(outcome.results, final["results"])
+        final["failed"].unlink(missing_ok=True)
+        return entry
+    notebook = None
+    if outcome.notebook and Path(outcome.notebook).exists():
+        os.replace(outcome.notebook, final["failed"])
+        notebook = final["failed"].name
+    if outcome.results:
+        Path(outcome.results).unlink(missing_ok=True)
+    return {**entry, "status": "failed", "notebook": notebook, "results": None, "error": outcome.error}
+
+
+def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False, executor=None, progress=None):
+    """Execute the runs in ``specs`` that are not cached, put them in place, write the manifest.
+
+    ``specs`` are not validated here (``run_sweep`` does that): a bad value reaches the notebook,
+    which fails with its own message. ``executor``: any ``concurrent.futures.Executor`` (it is
+    used, not shut down); default ``process_pool(jobs)``, with ``jobs`` defaulting to one per
+    core, capped at the number of runs to execute. ``progress``: a tqdm bar on stderr (None:
+    only on a terminal). Returns a ``SweepReport``; raises ``SweepInterrupted`` on Ctrl-C or
+    SIGTERM after stopping the runs in progress and removing temporary files.
+    """
+    from tqdm import tqdm
+
+    start = time.perf_counter()
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    entries, done, cached, failed, damaged, run_seconds = {}, [], [], [], [], []
+    jobs_used = 0
+
+    def report():
+        runs = [entries[s.id] for s in specs if s.id in entries]
+        return SweepReport(
+            grid, out, runs, done, cached, failed, damaged, time.perf_counter() - start, run_seconds, jobs_used
+        )
+
+    with locked(out):
+        clean_temporaries(out)
+        stale = []
+        for spec in specs:
+            status = "missing" if force else cache_status(spec, out)
+            if status == "cached":
+                entries[spec.id] = _entry(spec, out, cached=True)
+                cached.append(spec.id)
+            else:
+                if status == "damaged":
+                    damaged.append(spec.id)
+                stale.append(spec)
+
+        own = executor is None and bool(stale)
+        if own:
+            jobs_used = max(1, min(jobs or os.cpu_count() or 1, len(stale)))
+        pool = process_pool(jobs_used) if own else executor
+        futures = {}
+        try:
+            for spec in stale:
+                futures[pool.submit(execute_run, spec, out, root)] = spec
+            quiet = not stale or progress is False or (progress is None and not sys.stderr.isatty())
+            bar = tqdm(total=len(stale), desc="Ejecuciones", unit="ejec.", file=sys.stderr, disable=quiet)
+            for future in as_completed(futures):
+                spec = futures[future]
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    outcome = Outcome(spec.id, False, 0.0, error=BROKEN_POOL)
+                except Exception as error:  # noqa: BLE001 - any failure of one run is that run's
+                    outcome = Outcome(spec.id, False, 0.0, error=_error_line(error))
+                entries[spec.id] = _finalize(spec, outcome, out)
+                if outcome.ok:
+                    done.append(spec.id)
+                    run_seconds.append(outcome.seconds)
+                else:
+                    failed.append(spec.id)
+                bar.set_postfix_str(spec.id, refresh=False)
+                bar.update()
+            bar.close()
+        except KeyboardInterrupt:
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up
+            try:
+                for future in futures:
+                    future.cancel()
+                if own:
+                    _stop_workers(pool)
+                    pool.shutdown(wait=True, cancel_futures=True)
+                clean_temporaries(out)
+            finally:
+                signal.signal(signal.SIGINT, previous)
+            raise SweepInterrupted(report()) from None
+        finally:
+            if own:
+                pool.shutdown(wait=True, cancel_futures=True)
+        clean_temporaries(out)
+        manifest = {
+            "schema": results.SCHEMA,
+            "grid": grid.as_dict(),
+            "runs": [entries[s.id] for s in specs],
+        }
+        results.write_json_atomic(out / results.MANIFEST, manifest)
+    return report()
+
+
+def run_sweep(grid, *, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False, executor=None, progress=None):
+    """Validate ``grid``, plan its runs and execute what is not cached (see ``run_specs``)."""
+    grid = make_grid(dataclasses.asdict(grid))
+    return run_specs(
+        plan(grid, root), grid=grid, out=out, root=root, jobs=jobs, force=force, executor=executor, progress=progress
+    )
+
+
+# ---------------------------------------------------------------- command line
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, "uso: " if prefix is None else prefix)
+
+
+class SpanishArgumentParser(argparse.ArgumentParser):
+    """argparse with its own messages in Spanish, and a suggestion for a mistyped option."""
+
+    _PATTERNS = (
+        (r"unrecognized arguments: (?P<args>.*)", "{unrecognized}"),
+        (r"argument (?P<opt>\S+): expected at least one argument", "{opt}: falta al menos un valor."),
+        (r"argument (?P<opt>\S+): expected one argument", "{opt}: falta su valor."),
+        (r"argument (?P<opt>\S+): ignored explicit argument (?P<val>.*)", "{opt} no lleva valor (se recibió {val})."),
+        (r"argument (?P<opt>\S+): (?P<rest>.*)", "{opt}: {rest}"),
+    )
+
+    def _unrecognized(self, args):
+        options = [s for action in self._actions for s in action.option_strings if s.startswith("--")]
+        words = args.split()
+        flags = [w for w in words if w.startswith("-")]
+        if flags:
+            message = f"opción desconocida: {flags[0].split('=')[0]}."
+            close = difflib.get_close_matches(flags[0].split("=")[0], options, n=1, cutoff=0.5)
+            if close:
+                message += f" ¿Quiso decir {close[0]}?"
+        else:
+            message = f"valores que no corresponden a ninguna opción: {' '.join(words)}."
+        return message + " Vea las opciones con: python sweep.py --help"
+
+    def error(self, message):
+        for pattern, template in self._PATTERNS:
+            match = re.fullmatch(pattern, message)
+            if match:
+                groups = match.groupdict()
+                if "args" in groups:
+                    message = self._unrecognized(groups["args"])
+                else:
+                    message = template.format(**groups)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser():
+    try:
+        defaults = make_grid(read_config(), where={})
+    except SweepInputError:
+        defaults = Grid(learning_rates=(0.01, 0.1, 0.5), inits=("zeros", "random"), losses=("bce", "mse"))
+
+    def shown(values):
+        return " ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
+
+    parser = SpanishArgumentParser(
+        prog="sweep.py",
+        description=(
+            "Ejecuta la rejilla de experimentos de la red NNsimple: una ejecución del cuaderno\n"
+            "notebooks/experimento.ipynb (con papermill) por cada combinación de tasa de aprendizaje,\n"
+            "inicialización y función de costo. Sin opciones usa la rejilla de lab.toml.\n"
+            "Cada ejecución deja en la carpeta de salida su cuaderno ejecutado (<id>.ipynb) y sus\n"
+            "resultados (<id>.json); manifest.json lista la rejilla. Las ejecuciones cuyo código y\n"
+            "parámetros no cambiaron se toman de la caché."
+        ),
+        epilog=(
+            "ejemplos:\n"
+            "  python sweep.py\n"
+            "  python sweep.py --lr 0.01 0.1 0.5 1.0 --init zeros random --loss bce mse --jobs 2\n"
+            '  make runs LR="0.01 0.5" INIT=random LOSS="bce mse"\n\n'
+            "códigos de salida: 0 todo bien, 1 alguna ejecución falló, 2 valores inválidos,\n"
+            "130 interrumpido (Ctrl-C). Si otro barrido usa la misma carpeta, este espera a que termine."
+        ),
+        formatter_class=_Formatter,
+        add_help=False,
+        allow_abbrev=False,
+    )
+    parser._optionals.title = "opciones"
+    parser.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
+    parser.add_argument(
+        "--lr",
+        nargs="+",
+        metavar="TASA",
+        help=f"tasas de aprendizaje, números > 0 (0.01, 1e-2…); por defecto: {shown(defaults.learning_rates)}",
+    )
+    parser.add_argument(
+        "--init",
+        nargs="+",
+        metavar="INIC",
+        help=f"inicializaciones: {', '.join(nnsimple.INITS)}; por defecto: {shown(defaults.inits)}",
+    )
+    parser.add_argument(
+        "--loss",
+        nargs="+",
+        metavar="COSTO",
+        help=f"funciones de costo: {', '.join(nnsimple.LOSSES)}; por defecto: {shown(defaults.losses)}",
+    )
+    parser.add_argument(
+        "--dataset",
+        metavar="DATOS",
+        help=f"conjunto de datos: {', '.join(nnsimple.DATASETS)}; por defecto: {defaults.dataset}",
+    )
+    parser.add_argument(
+        "--iterations",
+        metavar="N",
+        help=f"actualizaciones de descenso de gradiente por ejecución; por defecto: {defaults.iterations}",
+    )
+    parser.add_argument(
+        "--seeds",
+        metavar="K",
+        help=f"semillas 0..K-1 para las estadísticas de cada ejecución; por defecto: {defaults.seeds}",
+    )
+    parser.add_argument(
+        "--jobs",
+        metavar="J",
+        help=f"ejecuciones en paralelo; por defecto: una por núcleo ({os.cpu_count()})",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="CARPETA",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="carpeta de las ejecuciones; por defecto: reports/runs",
+    )
+    parser.add_argument("--force", action="store_true", help="vuelve a ejecutar todo, aunque esté en la caché")
+    return parser
+
+
+def _sigterm_as_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        grid = load_grid(
+            CONFIG,
+            learning_rates=args.lr,
+            inits=args.init,
+            losses=args.loss,
+            dataset=args.dataset,
+            iterations=args.iterations,
+            seeds=args.seeds,
+        )
+        jobs = None if args.jobs is None else _as_int(args.jobs, 1, "--jobs")
+        if args.out.exists() and not args.out.is_dir():
+            raise SweepInputError(f"--out: {args.out} existe y no es una carpeta.")
+        specs = plan(grid)
+    except SweepInputError as error:
+        parser.error(str(error))
+    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    try:
+        report = run_specs(specs, grid=grid, out=args.out, jobs=jobs, force=args.force)
+    except SweepInterrupted as interrupted:
+        done = len(interrupted.report.executed) + len(interrupted.report.cached)
+        print(
+            f"\nBarrido interrumpido: se detuvieron las ejecuciones en curso y se borraron los archivos temporales. "
+            f"{done} de {len(specs)} ejecuciones están completas; vuelva a lanzar el barrido para completar el resto.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        print("\nBarrido interrumpido; vuelva a lanzarlo para completar lo que falte.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(report.summary())
+    return report.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Tests of figures: real figures, checked on what is drawn (lines, labels, titles, limits)."""
+
+import io
+
+import numpy as np
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+
+import figures
+import nnsimple as nn
+import results
+
+
+@pytest.fixture(scope="module")
+def run():
+    X, Y = nn.load_dataset("xor")
+    result = nn.train(X, Y, iterations=200, learning_rate=0.5)
+    seeds = nn.train_seeds(X, Y, seeds=range(8), iterations=200, learning_rate=0.5)
+    return X, Y, result, seeds
+
+
+def renders(fig):
+    """The figure draws to PNG without error."""
+    fig.savefig(io.BytesIO(), format="png")
+    return True
+
+
+def test_cost_figure_draws_one_curve_over_every_iteration(run):
+    _, _, result, _ = run
+    fig = figures.cost_figure(result.costs, loss="bce")
+    assert isinstance(fig, Figure) and renders(fig)
+    (ax,) = fig.axes
+    (line,) = ax.get_lines()
+    np.testing.assert_array_equal(line.get_ydata(), result.costs)
+    np.testing.assert_array_equal(line.get_xdata(), np.arange(201))
+    assert ax.get_xlim() == (0, 200)
+    assert ax.get_title() == "Costo durante el entrenamiento"
+    assert ax.get_xlabel().startswith("Iteración")
+    assert ax.get_ylabel() == "Costo J (BCE)"
+    assert any(t.get_text() == f"costo final: {result.costs[-1]:.4g}" for t in ax.texts)
+
+
+def test_cost_figure_takes_a_stored_record_with_nulls():
+    """A record's costs are lists with None for non-finite values: they plot as gaps."""
+    fig = figures.cost_figure([0.7, 0.5, None, 0.2], loss="mse", log=True)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and ax.get_ylabel() == "Costo J (MSE)"
+    assert np.isnan(ax.get_lines()[0].get_ydata()[2])
+    assert renders(fig)
+
+
+def test_plot_costs_is_a_building_block_for_comparisons(run):
+    _, _, result, seeds = run
+    fig = Figure()
+    ax = fig.add_subplot()
+    for i in range(3):
+        figures.plot_costs(ax, seeds.costs[i], label=figures.run_label(0.5, "random", "bce") + f", semilla {i}")
+    assert len(ax.get_lines()) == 3
+    assert ax.get_lines()[0].get_label() == "α = 0.5, aleatoria, BCE, semilla 0"
+
+
+def test_parameters_figure_has_one_panel_per_parameter_and_one_line_per_entry(run):
+    _, _, result, _ = run
+    fig = figures.parameters_figure(result.history)
+    assert renders(fig)
+    assert fig.get_suptitle() == "Pesos y sesgos durante el entrenamiento"
+    panels = fig.axes
+    assert [ax.get_title() for ax in panels] == [figures.PARAMETER_TITLES[k] for k in nn.PARAMETER_NAMES]
+    labels = [[line.get_label() for line in ax.get_lines()] for ax in panels]
+    assert labels == [
+        ["W1[0,0]", "W1[0,1]", "W1[1,0]", "W1[1,1]"],
+        ["b1[0,0]", "b1[1,0]"],
+        ["W2[0,0]", "W2[0,1]"],
+        ["b2[0,0]"],
+    ]
+    w1_01 = panels[0].get_lines()[1]
+    np.testing.assert_array_equal(w1_01.get_ydata(), result.history["W1"][:, 0, 1])
+    assert panels[2].get_xlabel() == "Iteración" and panels[0].get_ylabel() == "Valor"
+    for ax in panels:
+        assert ax.get_xlim() == (0, 200)
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == [line.get_label() for line in ax.get_lines()]
+
+
+def test_entry_labels_follow_numpy_index_order():
+    assert figures.entry_labels("W1", (3, 2)) == ["W1[0,0]", "W1[0,1]", "W1[1,0]", "W1[1,1]", "W1[2,0]", "W1[2,1]"]
+
+
+def test_decision_figure_shows_the_boundary_and_the_four_points(run):
+    X, Y, result, _ = run
+    fig = figures.decision_figure(result.parameters, X, Y)
+    assert renders(fig)
+    ax = fig.axes[0]
+    assert ax.get_title() == "Frontera de decisión"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x₁", "x₂")
+    assert ax.get_xlim() == (-0.5, 1.5) and ax.get_ylim() == (-0.5, 1.5)
+    points = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert sorted(len(p.get_offsets()) for p in points) == [2, 2]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["frontera (A2 = 0.5)", "clase 0", "clase 1"]
+    assert fig.axes[1].get_ylabel() == "A2 (probabilidad de la clase 1)"  # the colour bar
+
+
+def test_decision_figure_without_a_boundary_says_so():
+    """Zero initialisation on XOR: A2 = 0.5 everywhere, one class predicted on the whole plane."""
+    X, Y = nn.load_dataset("xor")
+    result = nn.train(X, Y, init="zeros", iterations=10)
+    record = results.run_record(
+        result, nn.train_seeds(X, Y, seeds=[0], init="zeros", iterations=10), dataset="xor", X=X, Y=Y
+    )
+    fig = figures.decision_figure(record["final_parameters"], record["data"]["X"], record["data"]["Y"])
+    assert renders(fig)
+    ax = fig.axes[0]
+    assert any("Sin frontera" in t.get_text() and "clase 1" in t.get_text() for t in ax.texts)
+    assert "frontera (A2 = 0.5)" not in [t.get_text() for t in fig.legends[0].get_texts()]
+
+
+def test_seeds_figure_counts_solved_and_unsolved_seeds(run):
+    _, _, _, seeds = run
+    fig = figures.seeds_figure(seeds.final_cost, seeds.solved, loss="bce")
+    assert renders(fig)
+    ax = fig.axes[0]
+    n_solved = int(seeds.solved.sum())
+    assert ax.get_title() == f"Costo final con 8 semillas: {n_solved} resuelven la tarea"
+    assert ax.get_xlabel() == "Costo final (BCE)" and ax.get_ylabel() == "Número de semillas"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [f"resuelven la tarea ({n_solved})", f"no la resuelven ({8 - n_solved})"]
+    heights = sum(p.get_height() for p in ax.patches)
+    assert heights == 8
+
+
+def test_seeds_figure_with_identical_costs_and_a_diverged_seed():
+    fig = figures.seeds_figure([0.6931, 0.6931, None], [False, False, False])
+    assert renders(fig)
+    ax = fig.axes[0]
+    assert sum(p.get_height() for p in ax.patches) == 2  # the non-finite cost is left out
+    assert ax.get_title() == "Costo final con 3 semillas: 0 resuelven la tarea"
+
+
+def test_predictions_table_lists_inputs_targets_outputs_and_predictions():
+    X, Y = nn.load_dataset("xor")
+    A2 = np.array([[0.1, 0.9, 0.4, 0.5]])
+    table = figures.predictions_table(X, Y, A2).splitlines()
+    assert table[0] == "| x₁ | x₂ | objetivo y | A2 | predicción | ¿acierta? |"
+    assert table[2:] == [
+        "| 0 | 0 | 0 | 0.1000 | 0 | sí |",
+        "| 0 | 1 | 1 | 0.9000 | 1 | sí |",
+        "| 1 | 0 | 1 | 0.4000 | 0 | no |",
+        "| 1 | 1 | 0 | 0.5000 | 1 | no |",
+    ]
+
+
+def test_seeds_table_summarises_the_distribution():
+    table = figures.seeds_table([0.1, 0.2, 0.3, None], [True, True, False, False]).splitlines()
+    assert table[0].startswith("| semillas | resuelven la tarea | costo final: mínimo")
+    assert table[2] == "| 4 | 2 (50 %) | 0.1000 | 0.1200 | 0.2000 | 0.2800 | 0.3000 |"

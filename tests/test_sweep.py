@@ -1,0 +1,427 @@
+"""Tests of sweep: real papermill runs (few iterations), the cache, failures, bad input, kills.
+
+The sweeps here run on a copy of the project's notebook and modules (``project``), so that a
+test can edit them; the kernel imports the copied modules, since it runs in that folder.
+"""
+
+import dataclasses
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+
+import nnsimple as nn
+import results
+import sweep
+
+ITERATIONS, SEEDS = 30, 4
+GRID = {"learning_rates": [0.1, 0.5], "inits": ["random"], "losses": ["bce", "mse"], "iterations": ITERATIONS}
+IDS = ["lr0.1-random-bce", "lr0.1-random-mse", "lr0.5-random-bce", "lr0.5-random-mse"]
+# The command-line sweeps run on the real project: two runs, one worker, so one runs at a time.
+CLI_ARGS = ["--lr", "0.1", "0.5", "--init", "random", "--loss", "bce", "--iterations", "30", "--seeds", "3"]
+CLI_IDS = {"lr0.1-random-bce", "lr0.5-random-bce"}
+
+
+def copy_project(target):
+    target = Path(target)
+    (target / "notebooks").mkdir(parents=True)
+    for name in sweep.KEY_MODULES:
+        shutil.copy(sweep.ROOT / name, target / name)
+    shutil.copy(sweep.ROOT / sweep.NOTEBOOK, target / sweep.NOTEBOOK)
+    return target
+
+
+def grid(**changes):
+    return sweep.make_grid({**GRID, "seeds": SEEDS, **changes})
+
+
+def finished_ids(out):
+    """Runs whose results file is at its final path (pathlib's glob also matches .tmp-* names)."""
+    return {p.stem for p in Path(out).glob("lr*.json")}
+
+
+def temporaries(out):
+    return sorted(p.name for p in Path(out).iterdir() if p.name.startswith(".") and p.name != sweep.LOCK_NAME)
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    """One real sweep of a 2 x 1 x 2 grid; ``snapshot`` is a copy of its folder to start from."""
+    base = tmp_path_factory.mktemp("sweep")
+    project = copy_project(base / "project")
+    out = base / "runs"
+    report = sweep.run_sweep(grid(), out=out, root=project, jobs=2)
+    snapshot = base / "snapshot"
+    shutil.copytree(out, snapshot)
+    return SimpleNamespace(project=project, out=out, report=report, snapshot=snapshot)
+
+
+@pytest.fixture
+def runs(swept, tmp_path):
+    """A fresh copy of the swept folder, for a test to change."""
+    return Path(shutil.copytree(swept.snapshot, tmp_path / "runs"))
+
+
+# ---------------------------------------------------------------- a sweep
+
+
+def test_grid_gives_one_executed_notebook_and_one_results_file_per_run(swept):
+    report = swept.report
+    assert report.exit_code == 0 and report.failed == [] and report.cached == []
+    assert sorted(report.executed) == IDS
+    names = sorted(p.name for p in swept.out.iterdir())
+    assert names == sorted([".lock", results.MANIFEST] + [f"{i}.ipynb" for i in IDS] + [f"{i}.json" for i in IDS])
+    for spec in sweep.plan(grid(), swept.project):
+        notebook = nbformat.read(swept.out / f"{spec.id}.ipynb", as_version=4)
+        papermill = notebook.metadata.papermill
+        assert papermill.parameters == {
+            **spec.parameters,
+            "results_path": papermill.parameters["results_path"],
+            "cache_key": spec.cache_key,
+        }
+        assert papermill.output_path == str(swept.out / f"{spec.id}.ipynb")
+        assert papermill.exception is None
+        outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+        assert not [o for o in outputs if o.output_type == "error"]
+        assert sum("image/png" in o.get("data", {}) for o in outputs) == 4  # the four figures
+        injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert len(injected) == 1 and f"init = {spec.parameters['init']!r}".replace("'", '"') in injected[0].source
+
+
+def test_results_equal_nnsimple_called_directly(swept):
+    X, Y = nn.load_dataset("xor")
+    for run in IDS:
+        record = results.read_run(swept.out / f"{run}.json")
+        p = record["parameters"]
+        assert p == {
+            "learning_rate": float(run[2:5]),
+            "init": "random",
+            "loss": run[-3:],
+            "dataset": "xor",
+            "n_h": 2,
+            "iterations": ITERATIONS,
+            "seed": 2,
+            "seeds": SEEDS,
+        }
+        kwargs = {"learning_rate": p["learning_rate"], "init": p["init"], "loss": p["loss"], "iterations": ITERATIONS}
+        direct = nn.train(X, Y, seed=2, **kwargs)
+        assert record["costs"] == direct.costs.tolist()
+        assert record["accuracy"] == direct.accuracy.tolist()
+        assert record["history"]["W1"] == direct.history["W1"].tolist()
+        assert record["final_parameters"]["W2"] == direct.parameters["W2"].tolist()
+        assert record["predictions"]["A2"] == direct.A2.tolist()
+        by_seed = nn.train_seeds(X, Y, seeds=range(SEEDS), **kwargs)
+        assert record["seed_stats"]["final_cost"] == by_seed.final_cost.tolist()
+        assert record["seed_stats"]["n_solved"] == int(by_seed.solved.sum())
+        assert record["duration_s"] > 0
+        # the kernel imported the project copy's nnsimple.py, the one the cache key hashes
+        nnsimple_bytes = (swept.project / "nnsimple.py").read_bytes()
+        assert record["versions"]["nnsimple"] == hashlib.sha256(nnsimple_bytes).hexdigest()
+
+
+def test_manifest_lists_the_grid_and_every_run(swept):
+    manifest = results.read_manifest(swept.out)
+    assert manifest["grid"] == {**GRID, "dataset": "xor", "n_h": 2, "seed": 2, "seeds": SEEDS}
+    assert [r["id"] for r in manifest["runs"]] == IDS
+    first = manifest["runs"][0]
+    assert first == {
+        "id": "lr0.1-random-bce",
+        "learning_rate": 0.1,
+        "init": "random",
+        "loss": "bce",
+        "status": "ok",
+        "cached": False,
+        "notebook": "lr0.1-random-bce.ipynb",
+        "results": "lr0.1-random-bce.json",
+        "error": None,
+    }
+    assert all(r["record"] is not None for r in results.load_runs(swept.out))
+
+
+# ---------------------------------------------------------------- the cache
+
+
+def test_a_second_sweep_executes_nothing(swept, runs):
+    before = {p.name: p.stat().st_mtime_ns for p in runs.iterdir() if p.name != results.MANIFEST}
+    report = sweep.run_sweep(grid(), out=runs, root=swept.project)
+    assert report.executed == [] and sorted(report.cached) == IDS and report.exit_code == 0
+    assert report.seconds < 2
+    assert {p.name: p.stat().st_mtime_ns for p in runs.iterdir() if p.name != results.MANIFEST} == before
+    assert all(r["cached"] for r in results.read_manifest(runs)["runs"])
+    assert "desde la caché: 4" in report.summary()
+
+
+def test_a_changed_parameter_reexecutes_only_its_runs_on_any_executor(swept, runs):
+    """lr 0.5 -> 0.7 re-executes the two 0.7 runs, here on a thread pool (any Executor works)."""
+    with ThreadPoolExecutor(2) as executor:
+        report = sweep.run_sweep(grid(learning_rates=[0.1, 0.7]), out=runs, root=swept.project, executor=executor)
+    assert sorted(report.executed) == ["lr0.7-random-bce", "lr0.7-random-mse"]
+    assert sorted(report.cached) == ["lr0.1-random-bce", "lr0.1-random-mse"]
+    assert results.read_run(runs / "lr0.7-random-bce.json")["parameters"]["learning_rate"] == 0.7
+    assert [r["id"] for r in results.read_manifest(runs)["runs"]][-1] == "lr0.7-random-mse"
+
+
+def test_touching_nnsimple_reexecutes_every_run(swept, runs, tmp_path):
+    project = copy_project(tmp_path / "project")
+    small = grid(learning_rates=[0.1])
+    assert sweep.run_sweep(small, out=runs, root=project).executed == []
+    with (project / "nnsimple.py").open("a") as f:
+        f.write("\n# touched\n")
+    report = sweep.run_sweep(small, out=runs, root=project)
+    assert sorted(report.executed) == ["lr0.1-random-bce", "lr0.1-random-mse"] and report.cached == []
+    record = results.read_run(runs / "lr0.1-random-bce.json")
+    assert record["versions"]["nnsimple"] == results.file_sha256(project / "nnsimple.py")
+
+
+def test_damaged_results_or_a_missing_notebook_are_redone(swept, runs):
+    data = json.loads((runs / "lr0.1-random-bce.json").read_text())
+    data["summary"]["final_cost"] = 0.0  # a hand edit: the checksum no longer matches
+    (runs / "lr0.1-random-bce.json").write_text(json.dumps(data))
+    (runs / "lr0.5-random-mse.ipynb").unlink()
+    report = sweep.run_sweep(grid(), out=runs, root=swept.project, jobs=2)
+    assert sorted(report.executed) == ["lr0.1-random-bce", "lr0.5-random-mse"]
+    assert report.damaged == ["lr0.1-random-bce"]
+    assert "dañados o editados a mano" in report.summary() and "lr0.1-random-bce" in report.summary()
+    results.read_run(runs / "lr0.1-random-bce.json")
+    assert (runs / "lr0.5-random-mse.ipynb").exists()
+
+
+def test_the_key_covers_cell_sources_and_modules_not_outputs(tmp_path):
+    project = copy_project(tmp_path / "project")
+    path = project / sweep.NOTEBOOK
+    key = sweep.code_fingerprint(project)
+    notebook = nbformat.read(path, as_version=4)
+    code = next(c for c in notebook.cells if c.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("stream", text="hola")]
+    code.execution_count = 7
+    notebook.metadata["papermill"] = {"duration": 1.0}
+    nbformat.write(notebook, path)
+    assert sweep.code_fingerprint(project) == key
+    notebook.cells[0].source += "\nUna frase más."  # a markdown cell
+    nbformat.write(notebook, path)
+    assert sweep.code_fingerprint(project) != key
+    key = sweep.code_fingerprint(project)
+    (project / "figures.py").write_text((project / "figures.py").read_text() + "\n")
+    assert sweep.code_fingerprint(project) != key
+    parameters = sweep.plan(grid(), project)[0].parameters
+    assert sweep.cache_key(parameters, key) != sweep.cache_key({**parameters, "seeds": 5}, key)
+
+
+# ---------------------------------------------------------------- a failing run
+
+
+def test_a_failing_run_is_kept_for_reading_and_the_others_go_on(swept, runs):
+    specs = sweep.plan(grid(), swept.project)
+    parameters = {**specs[0].parameters, "learning_rate": 0.3, "init": "he"}  # injected past validation
+    bad = sweep.RunSpec(results.run_id(0.3, "he", "bce"), parameters, sweep.cache_key(parameters, "x"))
+    new = dataclasses.replace(specs[1], id="lr0.1-random-mse-again")  # a good run executed alongside
+    before = {p.name: p.read_bytes() for p in runs.glob("lr*")}
+    report = sweep.run_specs([bad, new, *specs], grid=grid(), out=runs, root=swept.project, jobs=2)
+    assert report.exit_code == 1
+    assert report.failed == ["lr0.3-he-bce"] and report.executed == ["lr0.1-random-mse-again"]
+    assert sorted(report.cached) == IDS
+    assert {p.name: p.read_bytes() for p in runs.glob("lr*") if p.name in before} == before
+    assert not (runs / "lr0.3-he-bce.json").exists() and not (runs / "lr0.3-he-bce.ipynb").exists()
+    failed = nbformat.read(runs / "lr0.3-he-bce.failed.ipynb", as_version=4)
+    errors = [o for c in failed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors[0].ename == "ValueError" and "Método de inicialización desconocido: 'he'" in errors[0].evalue
+    entry = results.read_manifest(runs)["runs"][0]
+    assert entry["status"] == "failed" and entry["results"] is None
+    assert entry["notebook"] == "lr0.3-he-bce.failed.ipynb"
+    assert entry["error"].startswith("ValueError: Método de inicialización desconocido: 'he'. Valores válidos:")
+    summary = report.summary()
+    assert "fallidas: 1" in summary and "lr0.3-he-bce: ValueError: Método de inicialización desconocido" in summary
+    assert temporaries(runs) == []
+
+
+# ---------------------------------------------------------------- the command line
+
+
+@pytest.mark.parametrize(
+    "argv, shown",
+    [
+        (["--init", "he"], ["--init: Método de inicialización desconocido: 'he'", "'zeros', 'random', 'xavier'"]),
+        (["--init", "zero"], ["¿Quiso decir 'zeros'?"]),
+        (["--loss", "mae"], ["--loss:", "'mae'", "'bce', 'mse'"]),
+        (["--dataset", "xnor"], ["--dataset:", "'xnor'", "'xor', 'and', 'or'"]),
+        (["--lr", "0.1", "-0.5"], ["--lr: Tasa de aprendizaje inválida: -0.5", "mayor que 0"]),
+        (["--lr", "abc"], ["--lr: Tasa de aprendizaje inválida: 'abc'"]),
+        (["--lr", "0"], ["--lr:", "0"]),
+        (["--lr", "nan"], ["--lr:", "nan"]),
+        (["--lr", "0.1", "1e-1"], ["--lr: el valor 1e-1 está repetido (es igual a 0.1)"]),
+        (["--init", "zeros", "random", "zeros"], ["--init: el valor zeros está repetido"]),
+        (["--iterations", "0"], ["--iterations: valor inválido 0"]),
+        (["--seeds", "x"], ["--seeds: valor inválido 'x'", "entero"]),
+        (["--jobs", "0"], ["--jobs: valor inválido 0"]),
+        (["--lrs", "0.1"], ["opción desconocida: --lrs. ¿Quiso decir --lr?"]),
+        (["--iteration", "5"], ["¿Quiso decir --iterations?"]),
+        (["--lr"], ["--lr: falta al menos un valor."]),
+        (["--force=1"], ["--force no lleva valor"]),
+        (["0.1"], ["valores que no corresponden a ninguna opción: 0.1"]),
+    ],
+)
+def test_bad_values_exit_2_with_a_spanish_message_and_touch_nothing(argv, shown, tmp_path, capsys):
+    out = tmp_path / "runs"
+    out.mkdir()
+    (out / ".tmp-old.ipynb").write_text("{")  # a sweep would clean this up; bad input must not
+    with pytest.raises(SystemExit) as stop:
+        sweep.main([*argv, "--out", str(out)])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("uso: sweep.py")
+    for text in shown:
+        assert text in err
+    assert "usage" not in err and "invalid" not in err and "argument" not in err
+    assert sorted(p.name for p in out.iterdir()) == [".tmp-old.ipynb"]
+
+
+def test_bad_value_from_the_shell(tmp_path):
+    out = tmp_path / "runs"
+    done = subprocess.run(
+        [sys.executable, "sweep.py", "--loss", "bce", "mae", "--out", str(out)],
+        cwd=sweep.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert "sweep.py: error: --loss: Función de costo" in done.stderr and "'mae'" in done.stderr
+    assert "Traceback" not in done.stderr and not out.exists()
+
+
+def test_help_is_in_spanish(capsys):
+    with pytest.raises(SystemExit) as stop:
+        sweep.main(["--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("uso: sweep.py")
+    for words in ("opciones:", "tasas de aprendizaje", "--force", "vuelve a ejecutar todo", "códigos de salida"):
+        assert words in text
+    assert "usage" not in text and "show this help" not in text
+
+
+def test_default_grid_is_lab_toml():
+    default = sweep.load_grid()
+    assert default == sweep.Grid((0.01, 0.1, 0.5), ("zeros", "random"), ("bce", "mse"), "xor", 2, 1000, 2, 20)
+    assert len(sweep.plan(default)) == 12
+
+
+# ---------------------------------------------------------------- interruptions
+
+
+def children(pid):
+    """Direct children of a process (Linux /proc)."""
+    kids = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            kids += [int(k) for k in task.read_text().split()]
+        except OSError:
+            pass
+    return kids
+
+
+def alive(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def start_cli_sweep(out):
+    """``python sweep.py`` on two runs with one worker; returns once the second run is executing."""
+    process = subprocess.Popen(
+        [sys.executable, "sweep.py", *CLI_ARGS, "--jobs", "1", "--out", str(out)],
+        cwd=sweep.ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        if finished_ids(out) and any(n.startswith(".tmp-") for n in temporaries(out)):
+            workers = children(process.pid)
+            kernels = [k for w in workers for k in children(w)]
+            if kernels:
+                return process, workers + kernels
+        time.sleep(0.02)
+
+
+def wait_gone(pids, timeout=10):
+    deadline = time.monotonic() + timeout
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [p for p in pids if alive(p)]
+
+
+def test_a_killed_sweep_leaves_no_unfinished_results_and_the_next_completes_the_rest(tmp_path):
+    out = tmp_path / "runs"
+    process, descendants = start_cli_sweep(out)
+    process.kill()  # SIGKILL: no clean-up at all in the sweep itself
+    process.communicate(timeout=30)
+    assert wait_gone(descendants) == []  # the worker dies with the sweep, and takes its kernel
+    finished = finished_ids(out)
+    assert finished and finished < CLI_IDS
+    for run in finished:  # every results file at a final path is whole, with its notebook
+        results.read_run(out / f"{run}.json")
+        assert (out / f"{run}.ipynb").exists()
+    again = subprocess.run(
+        [sys.executable, "sweep.py", *CLI_ARGS, "--out", str(out)],
+        cwd=sweep.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 0, again.stderr
+    assert f"desde la caché: {len(finished)}" in again.stdout and "fallidas: 0" in again.stdout
+    manifest = results.read_manifest(out)
+    assert {r["id"] for r in manifest["runs"] if r["cached"]} == finished
+    assert {r["id"] for r in manifest["runs"] if not r["cached"]} == CLI_IDS - finished
+    assert temporaries(out) == [] and finished_ids(out) == CLI_IDS
+
+
+def test_ctrl_c_stops_the_runs_cleans_up_and_exits_130(tmp_path):
+    out = tmp_path / "runs"
+    process, descendants = start_cli_sweep(out)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "Barrido interrumpido" in stderr and "Traceback" not in stderr
+    assert wait_gone(descendants, timeout=2) == []  # kernels shut down, not left to time out
+    assert temporaries(out) == []
+    finished = finished_ids(out)
+    for run in finished:
+        results.read_run(out / f"{run}.json")
+    assert finished < CLI_IDS
+
+
+def test_a_second_sweep_waits_for_the_first(swept, runs, capfd):
+    fd = os.open(runs / sweep.LOCK_NAME, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # "the first sweep"
+    done = {}
+    waiting = threading.Thread(
+        target=lambda: done.update(report=sweep.run_sweep(grid(), out=runs, root=swept.project)), daemon=True
+    )
+    try:
+        waiting.start()
+        deadline = time.monotonic() + 10
+        while "esperando" not in capfd.readouterr().err:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        assert "report" not in done
+    finally:
+        os.close(fd)  # the first sweep ends
+    waiting.join(timeout=20)
+    assert sorted(done["report"].cached) == IDS
