@@ -73,7 +73,7 @@ reports/informe.ipynb: reports/runs/manifest.json $(wildcard reports/runs/*.json
 		outputs.py lab.toml nnsimple.py results.py | $(STAMP)
 	@mkdir -p $(@D)
 	@rm -f reports/informe.failed.ipynb
-	$(PY) -m papermill notebooks/informe.ipynb $(INFORME_TMP) --cwd $(CURDIR) --log-level WARNING \
+	$(PY) -m papermill notebooks/informe.ipynb $(INFORME_TMP) --cwd $(CURDIR) --log-level WARNING --no-progress-bar \
 		-p runs_dir $(CURDIR)/reports/runs -p lab_toml $(CURDIR)/lab.toml \
 		|| { mv -f $(INFORME_TMP) reports/informe.failed.ipynb 2>/dev/null; \
 		     echo "El informe falló: vea reports/informe.failed.ipynb" >&2; exit 1; }

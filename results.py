@@ -206,7 +206,6 @@ def array(values):
 #             "iterations", "seed", "seeds"},
 #    "runs": [{"id", "learning_rate", "init", "loss",
 #              "status": "ok" | "failed",       # ok: executed now or taken from the cache
-#              "cached": bool,
 #              "notebook": "<id>.ipynb" | "<id>.failed.ipynb",   # relative to the runs folder
 #              "results": "<id>.json" | null,
 #              "error": null | "last line of the error"}]}

@@ -555,7 +555,6 @@ def _entry(spec, out, **changes):
         "init": spec.parameters["init"],
         "loss": spec.parameters["loss"],
         "status": "ok",
-        "cached": False,
         "notebook": final["notebook"].name,
         "results": final["results"].name,
         "error": None,
@@ -616,7 +615,7 @@ def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False
         for spec in specs:
             status = "missing" if force else cache_status(spec, out)
             if status == "cached":
-                entries[spec.id] = _entry(spec, out, cached=True)
+                entries[spec.id] = _entry(spec, out)
                 cached.append(spec.id)
             else:
                 if status == "damaged":
@@ -671,8 +670,23 @@ def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False
             "grid": grid.as_dict(),
             "runs": [entries[s.id] for s in specs],
         }
-        results.write_json_atomic(out / results.MANIFEST, manifest)
+        write_manifest(out / results.MANIFEST, manifest)
     return report()
+
+
+def write_manifest(path, manifest):
+    """Write the manifest atomically, only if its content changed.
+
+    The report is rebuilt when the manifest is newer than it: an unchanged sweep must leave
+    the file (and its mtime) alone so that a second ``make report`` rebuilds nothing.
+    """
+    try:
+        if json.loads(Path(path).read_text(encoding="utf-8")) == manifest:
+            return False
+    except (OSError, ValueError):
+        pass
+    results.write_json_atomic(path, manifest)
+    return True
 
 
 def run_sweep(grid, *, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False, executor=None, progress=None):

@@ -46,7 +46,7 @@ def write_runs_folder(
         for init in inits:
             for loss in losses:
                 rid = results.run_id(lr, init, loss)
-                entry = {"id": rid, "learning_rate": float(lr), "init": init, "loss": loss, "cached": False}
+                entry = {"id": rid, "learning_rate": float(lr), "init": init, "loss": loss}
                 if rid in failed:
                     entry.update(
                         status="failed",
