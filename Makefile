@@ -7,12 +7,15 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.instalado
 PYTHON ?= python3
 
-# Grid overrides, e.g. make report LR="0.01 0.1 0.5 1.0" INIT="zeros random" LOSS="bce mse"
+# Grid overrides, e.g. make report LR="0.01 0.1 0.5 1.0" INIT="zeros random" LOSS="bce mse" ITERATIONS=2000 SEEDS=50
 LR   ?=
 INIT ?=
 LOSS ?=
 JOBS ?=
-SWEEP_ARGS := $(if $(LR),--lr $(LR)) $(if $(INIT),--init $(INIT)) $(if $(LOSS),--loss $(LOSS)) $(if $(JOBS),--jobs $(JOBS))
+ITERATIONS ?=
+SEEDS ?=
+SWEEP_ARGS := $(if $(LR),--lr $(LR)) $(if $(INIT),--init $(INIT)) $(if $(LOSS),--loss $(LOSS)) $(if $(JOBS),--jobs $(JOBS)) \
+	$(if $(ITERATIONS),--iterations $(ITERATIONS)) $(if $(SEEDS),--seeds $(SEEDS))
 
 .PHONY: help venv runs report html pdf test lint lab clean
 
@@ -37,8 +40,11 @@ runs: $(STAMP) ## Ejecuta la rejilla de experimentos en reports/runs (LR=, INIT=
 # `make report`: the sweep, then the report notebook and both renderings, each only if stale.
 # A failed run does not stop the report (it shows "ejecución fallida"), but the exit code
 # stays non-zero; bad input (exit 2) or an interruption stops here.
+# Two builds at once: the second waits for the first (flock on reports/.build.lock).
 report: $(STAMP) ## Todo: barrido, informe y sus versiones HTML y PDF en reports/
-	@$(PY) sweep.py $(SWEEP_ARGS); rc=$$?; \
+	@mkdir -p reports; exec 9>reports/.build.lock; \
+	if ! flock -n 9; then echo "Otra compilación del informe está en curso; esperando a que termine..." >&2; flock 9; fi; \
+	$(PY) sweep.py $(SWEEP_ARGS); rc=$$?; \
 	if [ $$rc -ne 0 ] && [ $$rc -ne 1 ]; then exit $$rc; fi; \
 	$(MAKE) --no-print-directory reports/informe.html reports/informe.pdf || exit $$?; \
 	if [ $$rc -ne 0 ]; then echo "Informe generado, pero hubo ejecuciones fallidas (vea el resumen del barrido)." >&2; fi; \
@@ -68,16 +74,17 @@ lab: $(STAMP) ## Abre notebooks/ en JupyterLab con el kernel del proyecto
 # The report notebook, executed by papermill on the sweep's results. Written atomically:
 # papermill writes a temporary notebook, renamed into place only when every cell ran; a
 # failed execution is kept as reports/informe.failed.ipynb for reading.
-INFORME_TMP := reports/.informe.tmp.ipynb
+# Temporary name unique per build ($$$$: the recipe shell's PID), so two builds never share it.
+INFORME_TMP := reports/.informe.tmp-$$$$.ipynb
 reports/informe.ipynb: reports/runs/manifest.json $(wildcard reports/runs/*.json) notebooks/informe.ipynb report.py \
 		outputs.py lab.toml nnsimple.py results.py | $(STAMP)
 	@mkdir -p $(@D)
-	@rm -f reports/informe.failed.ipynb
-	$(PY) -m papermill notebooks/informe.ipynb $(INFORME_TMP) --cwd $(CURDIR) --log-level WARNING --no-progress-bar \
+	@tmp=$(INFORME_TMP); rm -f reports/informe.failed.ipynb; \
+	$(PY) -m papermill notebooks/informe.ipynb $$tmp --cwd $(CURDIR) --log-level WARNING --no-progress-bar \
 		-p runs_dir $(CURDIR)/reports/runs -p lab_toml $(CURDIR)/lab.toml \
-		|| { mv -f $(INFORME_TMP) reports/informe.failed.ipynb 2>/dev/null; \
-		     echo "El informe falló: vea reports/informe.failed.ipynb" >&2; exit 1; }
-	mv -f $(INFORME_TMP) $@
+	|| { mv -f $$tmp reports/informe.failed.ipynb 2>/dev/null; \
+	     echo "El informe falló: vea reports/informe.failed.ipynb" >&2; exit 1; }; \
+	mv -f $$tmp $@
 
 clean: ## Borra lo generado en reports/ (conserva .venv)
 	find reports -mindepth 1 ! -name .gitkeep -delete

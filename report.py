@@ -156,9 +156,14 @@ def fmt_cost(x):
 
 
 def fmt_value(x):
-    """A parameter or output value: 4 decimals, ``-0.0000`` written as ``0.0000``."""
+    """A parameter or output value: 4 decimals, ``-0.0000`` written as ``0.0000``.
+
+    Values of 10 000 or more (a diverged run's weights) are written in scientific notation.
+    """
     if not _finite(x):
         return "no finito"
+    if abs(x) >= 1e4:
+        return fmt_sci(x, digits=3)
     text = f"{x:.4f}"
     return "0.0000" if text == "-0.0000" else text
 
@@ -181,8 +186,13 @@ def fmt_lr(learning_rate):
 
 
 def alpha(learning_rate):
-    """The learning rate in math: ``$\\alpha = 0.5$``."""
-    return f"$\\alpha = {fmt_lr(learning_rate)}$"
+    """The learning rate in math: ``$\\alpha = 0.5$``; ``$\\alpha = 1 \\times 10^{300}$`` when extreme."""
+    text = fmt_lr(learning_rate)
+    if "e" in text:  # repr's scientific form: 1e+300, 1e-05
+        mantissa, exponent = text.split("e")
+        mantissa = mantissa.removesuffix(".0")
+        text = f"{mantissa} \\times 10^{{{int(exponent)}}}"
+    return f"$\\alpha = {text}$"
 
 
 def join_es(items, conjunction="y"):

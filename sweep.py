@@ -84,6 +84,10 @@ class SweepInputError(ValueError):
     """A bad value in the grid or on the command line; the message is Spanish and names it."""
 
 
+class NotebookSyntaxError(SweepInputError):
+    """The experiment notebook does not compile; the message names the cell."""
+
+
 class SweepInterrupted(KeyboardInterrupt):
     """The sweep was interrupted; ``report`` holds what had finished (already in place)."""
 
@@ -275,8 +279,45 @@ def cache_key(parameters, fingerprint):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def check_notebook(root=ROOT):
+    """Compile every code cell of the experiment notebook before any kernel starts.
+
+    A syntax error would fail every run the same way, after a kernel start each: it is bad
+    input instead, reported with the cell that holds it. IPython syntax (``%magic``) is
+    translated first, as the kernel would.
+    """
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    path = Path(root) / NOTEBOOK
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise SweepInputError(f"No se pudo leer el cuaderno {NOTEBOOK}: {error}") from None
+    transformer = TransformerManager()
+    code_number = 0
+    for number, cell in enumerate(cells, start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        code_number += 1
+        source = "".join(cell.get("source", ""))
+        try:
+            compile(transformer.transform_cell(source), f"celda {number}", "exec")
+        except SyntaxError as error:
+            line = (error.text or "").strip()
+            raise NotebookSyntaxError(
+                f"El cuaderno {NOTEBOOK} tiene un error de sintaxis en la celda {number} "
+                f"(la celda de código n.º {code_number}), línea {error.lineno}: {error.msg}"
+                + (f"\n    {line}" if line else "")
+                + "\nCorríjalo y vuelva a lanzar el barrido; no se ejecutó ni se borró nada."
+            ) from None
+
+
 def plan(grid, root=ROOT):
-    """The runs of a grid, in grid order (learning rate, then init, then loss), with their keys."""
+    """The runs of a grid, in grid order (learning rate, then init, then loss), with their keys.
+
+    Raises ``SweepInputError`` if the experiment notebook does not compile (``check_notebook``).
+    """
+    check_notebook(root)
     fingerprint = code_fingerprint(root)
     specs = []
     for learning_rate in grid.learning_rates:
@@ -344,7 +385,9 @@ def _last_line(text):
 def _error_line(error):
     ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)
     if ename is not None:  # papermill's PapermillExecutionError: the notebook's own exception
-        return _last_line(f"{ename}: {evalue}")
+        count = getattr(error, "exec_count", None)
+        where = f" (celda de código n.º {count} del cuaderno ejecutado)" if count else ""
+        return _last_line(f"{ename}: {evalue}") + where
     return _last_line(traceback.format_exception_only(type(error), error)[-1])
 
 
@@ -846,6 +889,9 @@ def main(argv=None):
         if args.out.exists() and not args.out.is_dir():
             raise SweepInputError(f"--out: {args.out} existe y no es una carpeta.")
         specs = plan(grid)
+    except NotebookSyntaxError as error:  # not a command-line mistake: no usage line
+        print(f"sweep.py: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except SweepInputError as error:
         parser.error(str(error))
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)

@@ -287,3 +287,11 @@ def test_nothing_ran_still_renders(tmp_path):
     assert "Ninguna ejecución" in report.best_rate_sentence(runs)
     assert "Ninguna ejecución con inicialización en ceros terminó" in report.conclusion_q1(runs, "bce", 0.5)
     assert "4 ejecuciones fallidas" in report.failures_sentence(runs)
+
+
+def test_extreme_learning_rates_and_values_are_written_in_scientific_notation():
+    assert report.alpha(1e300) == "$\\alpha = 1 \\times 10^{300}$"
+    assert report.alpha(2.5e-7) == "$\\alpha = 2.5 \\times 10^{-7}$"
+    assert report.alpha(0.5) == "$\\alpha = 0.5$"
+    assert report.fmt_value(4.4273e300) == "$4.43 \\times 10^{300}$"
+    assert report.fmt_value(-0.00001) == "0.0000"

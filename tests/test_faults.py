@@ -1,0 +1,305 @@
+"""Fault tests: whatever happens mid-build, nothing is lost and nothing half-written passes as done.
+
+Each test builds a copy of the project with the real ``make report`` (papermill, nbconvert,
+Typst) on a small grid, breaks something, and checks what a user would find afterwards.
+A watcher thread reads every final path while the builds run, so a partial file that
+appeared there even for a moment is caught.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pypdf
+import pytest
+
+import results
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv"
+GRID = ["LR=0.5 0.1", "INIT=random", "LOSS=bce", "ITERATIONS=150", "SEEDS=3", "JOBS=2"]
+RUN_IDS = {"lr0.5-random-bce", "lr0.1-random-bce"}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def copy_project(target):
+    """The project's tracked files, mtimes kept (so make sees the shared venv as up to date)."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return target
+
+
+def make_command(*grid):
+    # -o: the shared venv is ready (built by this very test run): never rebuild it from a copy
+    return ["make", "--no-print-directory", "-o", f"{VENV}/.instalado", "report", f"VENV={VENV}", *(grid or GRID)]
+
+
+def make_report(project, *grid, timeout=300):
+    return subprocess.run(make_command(*grid), cwd=project, capture_output=True, text=True, timeout=timeout)
+
+
+def start_report(project, *grid):
+    return subprocess.Popen(
+        make_command(*grid),
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def processes_in(project, needle):
+    """PIDs of processes whose command line holds ``needle`` and whose cwd is ``project``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            cwd = os.readlink(proc / "cwd")
+        except OSError:
+            continue
+        if needle in cmdline and Path(cwd) == Path(project):
+            found.append(int(proc.name))
+    return found
+
+
+def wait_for(condition, timeout=120, step=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError("la condición no se cumplió a tiempo")
+
+
+def runs_dir(project):
+    return project / "reports" / "runs"
+
+
+def final_paths(project):
+    """Every file at a final path of the build: what a user (or the next build) trusts."""
+    reports = project / "reports"
+    paths = [reports / n for n in ("informe.ipynb", "informe.html", "informe.pdf")]
+    if runs_dir(project).exists():
+        paths += [p for p in runs_dir(project).iterdir() if not p.name.startswith(".")]
+    return [p for p in paths if p.exists()]
+
+
+def whole(path):
+    """Why ``path`` is not a whole file of its kind, or None if it is."""
+    data = path.read_bytes()
+    try:
+        if path.name == results.MANIFEST:
+            json.loads(data)
+        elif path.suffix == ".json":
+            results.read_run(path)
+        elif path.suffix == ".ipynb":
+            notebook = json.loads(data)
+            assert notebook["cells"] and notebook["metadata"]
+        elif path.suffix == ".html":
+            assert data.rstrip().endswith(b"</html>")
+        elif path.suffix == ".pdf":
+            assert data.startswith(b"%PDF") and b"%%EOF" in data[-64:]
+    except (ValueError, AssertionError, KeyError) as error:
+        return f"{path.name}: {error!r}"
+    return None
+
+
+class Watcher(threading.Thread):
+    """Reads every new version of every final path while a build runs; keeps what was broken."""
+
+    def __init__(self, project):
+        super().__init__(daemon=True)
+        self.project, self.seen, self.broken, self.reads = project, {}, [], 0
+        self.stop = threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            self.scan()
+            time.sleep(0.01)
+
+    def scan(self):
+        for path in final_paths(self.project):
+            try:
+                stamp = (path.stat().st_mtime_ns, path.stat().st_size)
+                if self.seen.get(path) == stamp:
+                    continue
+                self.seen[path] = stamp
+                problem = whole(path)
+            except FileNotFoundError:  # replaced between listing and reading: read the next one
+                continue
+            self.reads += 1
+            if problem and whole(path):  # a rename may land mid-read: a second look decides
+                self.broken.append(problem)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.join()
+        self.scan()
+
+
+def numbers(project):
+    """Every run's results without the wall-clock fields: what must equal a clean build's."""
+    out = {}
+    for path in sorted(runs_dir(project).glob("lr*.json")):
+        record = results.read_run(path)
+        out[path.stem] = {k: v for k, v in record.items() if k not in ("duration_s", "checksum")}
+    return out
+
+
+def report_text(project):
+    html = (project / "reports" / "informe.html").read_text(encoding="utf-8")
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    pdf = "\n".join(page.extract_text() for page in pypdf.PdfReader(project / "reports" / "informe.pdf").pages)
+    return text, pdf
+
+
+def tree(project):
+    """Bytes of every file under reports/ (lock files aside)."""
+    reports = project / "reports"
+    return {p.relative_to(reports): p.read_bytes() for p in reports.rglob("*") if p.is_file() and "lock" not in p.name}
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory):
+    """A clean build of the small grid: the reference every faulty build must end equal to."""
+    project = copy_project(tmp_path_factory.mktemp("clean"))
+    with Watcher(project) as watcher:
+        done = make_report(project)
+    assert done.returncode == 0, done.stderr
+    assert watcher.broken == []
+    return project
+
+
+@pytest.fixture
+def project(tmp_path):
+    return copy_project(tmp_path / "project")
+
+
+# ---------------------------------------------------------------- kills
+
+
+def test_sigkill_to_the_sweep_then_rebuild_equals_a_clean_build(clean, project):
+    with Watcher(project) as watcher:
+        build = start_report(project)
+        wait_for(lambda: processes_in(project, "ipykernel_launcher"))  # a run is executing
+        sweeps = wait_for(lambda: processes_in(project, "sweep.py"))
+        for pid in sweeps:  # the driver and its forked workers
+            os.kill(pid, signal.SIGKILL)
+        build.communicate(timeout=120)
+        assert build.returncode != 0
+        wait_for(lambda: not processes_in(project, "ipykernel_launcher"), timeout=30)
+        assert not (project / "reports" / "informe.html").exists()
+        again = make_report(project)
+    assert again.returncode == 0, again.stderr
+    assert watcher.broken == [], watcher.broken
+    assert numbers(project) == numbers(clean)
+    assert report_text(project) == report_text(clean)
+    assert not [p for p in runs_dir(project).iterdir() if p.name.startswith(".tmp")]
+
+
+def test_sigkill_to_a_kernel_fails_that_run_only_and_a_rebuild_redoes_it(clean, project):
+    with Watcher(project) as watcher:
+        build = start_report(project)
+        kernel = wait_for(lambda: processes_in(project, "ipykernel_launcher"))[0]
+        os.kill(kernel, signal.SIGKILL)
+        out, err = build.communicate(timeout=300)
+        assert build.returncode != 0, err  # a failed run: report built, exit code non-zero
+        assert "Informe generado, pero hubo ejecuciones fallidas" in err
+        text, pdf = report_text(project)
+        assert "ejecución fallida" in text and "ejecución fallida" in pdf
+        again = make_report(project)
+    assert again.returncode == 0, again.stderr
+    assert "ejecutadas ahora: 1" in again.stdout
+    assert watcher.broken == [], watcher.broken
+    assert numbers(project) == numbers(clean)
+    assert report_text(project) == report_text(clean)
+
+
+# ---------------------------------------------------------------- two builds at once
+
+
+def test_two_builds_at_once_wait_for_each_other(clean, project):
+    with Watcher(project) as watcher:
+        first = start_report(project)
+        wait_for(lambda: (project / "reports" / ".build.lock").exists())
+        second = start_report(project)
+        (_, err1), (out2, err2) = first.communicate(timeout=300), second.communicate(timeout=300)
+    assert first.returncode == 0 and second.returncode == 0, err1 + err2
+    assert "esperando a que termine" in err2
+    assert "desde la caché: 2" in out2  # the second found the first's runs finished
+    assert watcher.broken == [] and watcher.reads > 0
+    assert numbers(project) == numbers(clean)
+    assert report_text(project) == report_text(clean)
+
+
+# ---------------------------------------------------------------- damaged results
+
+
+def test_truncated_or_hand_edited_results_are_rerun_not_used(clean, project):
+    assert make_report(project).returncode == 0
+    truncated, edited = runs_dir(project) / "lr0.5-random-bce.json", runs_dir(project) / "lr0.1-random-bce.json"
+    truncated.write_bytes(truncated.read_bytes()[:-500])
+    data = json.loads(edited.read_text())
+    data["summary"]["final_cost"] = 0.000123  # a "better" number typed in by hand
+    edited.write_text(json.dumps(data))
+    again = make_report(project)
+    assert again.returncode == 0, again.stderr
+    assert "ejecutadas ahora: 2" in again.stdout
+    assert numbers(project) == numbers(clean)
+    text, pdf = report_text(project)
+    assert "0.000123" not in text and "1.23" not in pdf
+
+
+# ---------------------------------------------------------------- divergence
+
+
+def test_a_huge_learning_rate_is_reported_as_divergence_never_as_nan(project):
+    done = make_report(project, "LR=0.5 1e300", "INIT=random", "LOSS=bce", "ITERATIONS=150", "SEEDS=3")
+    assert done.returncode == 0, done.stderr
+    record = results.read_run(runs_dir(project) / "lr1e+300-random-bce.json")
+    assert record["summary"]["diverged"] is True
+    text, pdf = report_text(project)
+    for shown in (text, pdf):
+        assert "divergió" in shown
+        assert not re.search(r"\bnan\b|\binf\b", shown, flags=re.I)
+
+
+# ---------------------------------------------------------------- a broken notebook
+
+
+def test_a_syntax_error_in_the_experiment_notebook_names_the_cell_and_keeps_everything(project):
+    assert make_report(project).returncode == 0
+    before = tree(project)
+    path = project / "notebooks" / "experimento.ipynb"
+    notebook = json.loads(path.read_text())
+    code = [i for i, c in enumerate(notebook["cells"]) if c["cell_type"] == "code"]
+    cell = notebook["cells"][code[2]]
+    cell["source"] = "".join(cell["source"]) + "\nvalores = (1, 2\n"
+    path.write_text(json.dumps(notebook))
+    broken = make_report(project)
+    assert broken.returncode == 2
+    assert f"celda {code[2] + 1}" in broken.stderr and "error de sintaxis" in broken.stderr
+    assert "Traceback" not in broken.stderr
+    assert tree(project) == before  # every earlier result and the report, byte for byte
