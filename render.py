@@ -130,7 +130,8 @@ def prepare(nb, *, show_all_code=False, keep_stderr=False):
     return nb, cover
 
 
-_NUMBER = re.compile(r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*%?$")
+_NUMBER = re.compile(r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*%?$|^\d+\s*/\s*\d+$")
+_PLACEHOLDER = re.compile(r"^[—–-]$")
 _DELIMITER_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
 
 
@@ -145,20 +146,15 @@ def _split_row(line):
 
 
 def _is_number(cell):
-    """True for "0.5", "-3", "1e-3", "12 %", also wrapped in ``$…$`` or ``**…**``."""
+    """True for "0.5", "-3", "1e-3", "12 %", "10/20", also wrapped in ``$…$`` or ``**…**``."""
     text = cell.strip().strip("*").strip()
     if len(text) > 2 and text[0] == "$" and text[-1] == "$":
         text = text[1:-1].strip().replace("\\%", "%")
     return bool(_NUMBER.match(text))
 
 
-def align_numeric_columns(markdown):
-    """Right-align (``---:``) the columns of a pipe table whose body cells are all numbers.
-
-    Columns with an alignment of their own are left as they are; text that is not a pipe
-    table comes back unchanged.
-    """
-    lines = markdown.split("\n")
+def _pipe_table(lines):
+    """``(index of the delimiter row, body rows as cell lists)`` of the first pipe table, or None."""
     for i in range(1, len(lines)):
         delimiter = _split_row(lines[i])
         if "|" not in lines[i] or not all(_DELIMITER_CELL.match(c) for c in delimiter):
@@ -168,19 +164,40 @@ def align_numeric_columns(markdown):
             if "|" not in line or not line.strip():
                 break
             body.append(_split_row(line))
-        if not body:
-            return markdown
-        new = []
-        for col, spec in enumerate(delimiter):
-            column = [row[col] for row in body if col < len(row) and row[col].strip()]
-            plain = ":" not in spec
-            new.append(" ---: " if plain and column and all(map(_is_number, column)) else spec)
-        if new != delimiter:
-            lead = "|" if lines[i].strip().startswith("|") else ""
-            trail = "|" if lines[i].strip().endswith("|") else ""
-            lines[i] = lead + "|".join(new) + trail
-        return "\n".join(lines)
-    return markdown
+        return i, body
+    return None
+
+
+def table_rows(markdown):
+    """Number of body rows of the first pipe table in ``markdown`` (0 without one)."""
+    found = _pipe_table(markdown.split("\n"))
+    return len(found[1]) if found else 0
+
+
+def align_numeric_columns(markdown):
+    """Right-align (``---:``) the columns of a pipe table whose body cells are all numbers
+    (or a dash, "—", for no value).
+
+    Columns with an alignment of their own are left as they are; text that is not a pipe
+    table comes back unchanged.
+    """
+    lines = markdown.split("\n")
+    found = _pipe_table(lines)
+    if not found or not found[1]:
+        return markdown
+    i, body = found
+    delimiter = _split_row(lines[i])
+    new = []
+    for col, spec in enumerate(delimiter):
+        column = [row[col] for row in body if col < len(row) and row[col].strip()]
+        plain = ":" not in spec
+        numbers = [cell for cell in column if not _PLACEHOLDER.match(cell.strip())]  # "—": no value
+        new.append(" ---: " if plain and numbers and all(map(_is_number, numbers)) else spec)
+    if new != delimiter:
+        lead = "|" if lines[i].strip().startswith("|") else ""
+        trail = "|" if lines[i].strip().endswith("|") else ""
+        lines[i] = lead + "|".join(new) + trail
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- math in markdown
@@ -276,6 +293,8 @@ def _scan_text(text, on_math):
             out.append("\\$")
             i += 1
             continue
+        if char == " " and text[i + 1 : i + 2] == "%" and out and out[-1][-1:].isdigit():
+            char = "\u00a0"  # "100 %" never splits across lines
         out.append(char)
         i += 1
     return "".join(out)
@@ -287,7 +306,8 @@ def scan_math(markdown, on_math):
     Math: ``$…$`` by pandoc's rule (no space after the opening ``$``, none before the closing
     one, no digit after it), ``$$…$$`` and bare ``\\begin{align}``-like environments (these
     become ``aligned``/``gathered``). Code spans and fenced code blocks are left alone;
-    a ``$`` that opens no math comes back escaped (``\\$``), so no later stage pairs it.
+    a ``$`` that opens no math comes back escaped (``\\$``), so no later stage pairs it, and
+    the space of "100 %" outside code and math comes back non-breaking.
     """
     out, prose, fence = [], [], None
     for line in markdown.splitlines(keepends=True):
@@ -531,6 +551,9 @@ def render_html(nb, path, *, show_all_code=False, keep_stderr=False, base_path=N
 # ---------------------------------------------------------------- Typst and PDF
 
 _SEPARATOR = "nnsimple-pieza"
+# A table with more body rows than this may break across pages (its header repeated); a
+# shorter one is kept whole with its title, on the next page if it does not fit.
+LONG_TABLE_ROWS = 15
 
 
 def typst_string(value):
@@ -736,6 +759,7 @@ def typst_exporter():
                     raise RenderError(f"Markdown sin convertir a Typst: {source[:80]!r}") from None
 
             yield ("md2typst", md2typst)
+            yield ("table_rows", table_rows)
             yield ("typst_str", typst_string)
             yield ("typst_escape", typst_escape)
 
@@ -758,7 +782,12 @@ def notebook_to_typst(nb, image_dir, base_path="."):
     exporter = typst_exporter()
     exporter.typst_markdown = _fix_typst_pieces(converted, base_path, image_dir)
     title = (cover or {}).get("title") or prepared.metadata.get("title") or "Informe"
-    extra = {"cover": cover, "title": title, "authors": (cover or {}).get("authors", [])}
+    extra = {
+        "cover": cover,
+        "title": title,
+        "authors": (cover or {}).get("authors", []),
+        "long_table_rows": LONG_TABLE_ROWS,
+    }
     resources = {"metadata": {"name": "informe", "path": str(base_path)}, "nnsimple": extra}
     source, _ = exporter.from_notebook_node(prepared, resources=resources)
     return source
