@@ -332,6 +332,8 @@ def scan_math(markdown, on_math):
 
 _TOKEN = "MATHPH{}X"
 _TOKEN_RE = re.compile(r"MATHPH(\d+)X")
+# The text right after a math token, up to a space, a tag or another token.
+_GLUED_AFTER = re.compile(r"(?:(?!MATHPH\d+X)[^\s<>])*")
 _NONUM = "NONUMPHX"
 _MATHML_FIXES = (
     (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{split}"),
@@ -509,7 +511,24 @@ def _substitute_math(document, math):
         return _TOKEN_RE.sub(lambda m: html.escape(math[int(m.group(1))][0]), match.group(0))
 
     document = re.sub(r"<[^<>]*MATHPH\d+X[^<>]*>", in_tag, document)
-    document = _TOKEN_RE.sub(lambda m: latex_to_mathml(*math[int(m.group(1))]), document)
+    # Inline math and the text touching it ("(", ")," ...) in a nowrap span: never split there.
+    out, position = [], 0
+    for match in _TOKEN_RE.finditer(document):
+        start, end = match.span()
+        latex, display = math[int(match.group(1))]
+        mathml = latex_to_mathml(latex, display)
+        before = start
+        while before > position and document[before - 1] not in " \t\n<>":
+            before -= 1
+        after = _GLUED_AFTER.match(document, end).end()
+        out.append(document[position:before])
+        if display or (before == start and after == end):
+            out.append(document[before:start] + mathml + document[end:after])
+        else:
+            out.append(f'<span class="junto">{document[before:start]}{mathml}{document[end:after]}</span>')
+        position = after
+    out.append(document[position:])
+    document = "".join(out)
     # Display math alone in a paragraph: a block of its own.
     return re.sub(
         r'<p>\s*(<math display="block">.*?</math>)\s*</p>', r'<div class="ecuacion">\1</div>', document, flags=re.S

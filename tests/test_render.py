@@ -153,6 +153,24 @@ def test_html_has_no_external_url(page, html_document):
     assert "&nbsp;[" not in html_document
 
 
+def test_html_keeps_percent_with_its_number_and_punctuation_with_its_formula():
+    nb = new_notebook(cells=[new_markdown_cell("Del 100 % con la salida equivocada ($a \\to 0$), y `5 % 3`.")])
+    document = render.notebook_to_html(nb)
+    assert "100\xa0%" in document and "<code>5 % 3</code>" in document
+    assert re.search(r'<span class="junto">\(<math display="inline">.*?</math>\),</span>', document)
+
+
+def test_html_tables_do_not_hyphenate_keep_ids_whole_and_scroll_on_narrow_screens(html_document):
+    table = re.search(r"^table \{([^}]*)\}", html_document, re.M).group(1)
+    css = re.sub(r"\s+", " ", html_document)
+    for declaration in ("overflow-x: auto", "max-width: 100%", "hyphens: manual"):
+        assert declaration in table
+    assert re.search(r"td a, td code, td math, th math \{ white-space: nowrap; \}", css)
+    assert re.search(r"th, td \{[^}]*text-align: left", css), "header cells align with their column"
+    assert ".highlight pre { margin: 0; background: none; border: 0; padding: 0; white-space: pre; }" in css
+    assert "@media (max-width: 600px)" in css
+
+
 def test_html_is_deterministic(executed_report, tmp_path):
     render.render_html(executed_report, tmp_path / "a.html")
     render.render_html(executed_report, tmp_path / "b.html")
