@@ -454,6 +454,8 @@ def _pygments_css():
 _HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)</h\1>', re.S)
 _ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="[^"]*">¶</a>')
 TOC_MARKER = "<!-- nnsimple:indice -->"
+# Short code in the text (a code span of one line, up to 24 characters): never split.
+_SHORT_CODE = re.compile(r"<code>([^<\n]{1,24})</code>")
 
 
 def _number_headings(document, toc_depth=2, number_depth=3):
@@ -542,6 +544,7 @@ def notebook_to_html(nb, base_path=".", *, show_all_code=False, keep_stderr=Fals
     extra = {"cover": cover, "title": title, "pygments_css": _pygments_css(), "toc_marker": TOC_MARKER}
     document, math = html_exporter().export(prepared, base_path, extra)
     document = _ANCHOR_LINK.sub("", document)
+    document = _SHORT_CODE.sub(r'<code class="junto">\1</code>', document)
     # nbconvert's own text for an <img> without alt, in English.
     document = document.replace('alt="No description has been provided for this image"', 'alt="Imagen sin descripción"')
     document, entries = _number_headings(document)

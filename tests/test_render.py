@@ -153,10 +153,10 @@ def test_html_has_no_external_url(page, html_document):
     assert "&nbsp;[" not in html_document
 
 
-def test_html_keeps_percent_with_its_number_and_punctuation_with_its_formula():
+def test_html_keeps_percent_with_its_number_formulas_with_punctuation_and_short_code_whole():
     nb = new_notebook(cells=[new_markdown_cell("Del 100 % con la salida equivocada ($a \\to 0$), y `5 % 3`.")])
     document = render.notebook_to_html(nb)
-    assert "100\xa0%" in document and "<code>5 % 3</code>" in document
+    assert "100\xa0%" in document and '<code class="junto">5 % 3</code>' in document
     assert re.search(r'<span class="junto">\(<math display="inline">.*?</math>\),</span>', document)
 
 
@@ -468,6 +468,7 @@ def test_typst_tables_are_set_without_hyphenation_and_short_ones_whole(tmp_path)
     source = render.notebook_to_typst(nb, tmp_path)
     assert "set text(hyphenate: false)" in source and "set par(justify: false)" in source
     assert "show math.equation.where(block: false): box" in source and "show link: box" in source
+    assert "#show raw.where(block: false): it => if it.text.len() <= 24 { box(it) } else { it }" in source
     assert "#nns-tabla([Tabla 1: Corta.], partir: false," in source
     assert "#nns-tabla([Tabla 2: Larga.], partir: true," in source
     assert "#show figure.caption.where(position: top): set block(sticky: true)" in source
