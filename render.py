@@ -130,7 +130,8 @@ def prepare(nb, *, show_all_code=False, keep_stderr=False):
     return nb, cover
 
 
-_NUMBER = re.compile(r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*%?$")
+_NUMBER = re.compile(r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*%?$|^\d+\s*/\s*\d+$")
+_PLACEHOLDER = re.compile(r"^[—–-]$")
 _DELIMITER_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
 
 
@@ -145,20 +146,15 @@ def _split_row(line):
 
 
 def _is_number(cell):
-    """True for "0.5", "-3", "1e-3", "12 %", also wrapped in ``$…$`` or ``**…**``."""
+    """True for "0.5", "-3", "1e-3", "12 %", "10/20", also wrapped in ``$…$`` or ``**…**``."""
     text = cell.strip().strip("*").strip()
     if len(text) > 2 and text[0] == "$" and text[-1] == "$":
         text = text[1:-1].strip().replace("\\%", "%")
     return bool(_NUMBER.match(text))
 
 
-def align_numeric_columns(markdown):
-    """Right-align (``---:``) the columns of a pipe table whose body cells are all numbers.
-
-    Columns with an alignment of their own are left as they are; text that is not a pipe
-    table comes back unchanged.
-    """
-    lines = markdown.split("\n")
+def _pipe_table(lines):
+    """``(index of the delimiter row, body rows as cell lists)`` of the first pipe table, or None."""
     for i in range(1, len(lines)):
         delimiter = _split_row(lines[i])
         if "|" not in lines[i] or not all(_DELIMITER_CELL.match(c) for c in delimiter):
@@ -168,19 +164,40 @@ def align_numeric_columns(markdown):
             if "|" not in line or not line.strip():
                 break
             body.append(_split_row(line))
-        if not body:
-            return markdown
-        new = []
-        for col, spec in enumerate(delimiter):
-            column = [row[col] for row in body if col < len(row) and row[col].strip()]
-            plain = ":" not in spec
-            new.append(" ---: " if plain and column and all(map(_is_number, column)) else spec)
-        if new != delimiter:
-            lead = "|" if lines[i].strip().startswith("|") else ""
-            trail = "|" if lines[i].strip().endswith("|") else ""
-            lines[i] = lead + "|".join(new) + trail
-        return "\n".join(lines)
-    return markdown
+        return i, body
+    return None
+
+
+def table_rows(markdown):
+    """Number of body rows of the first pipe table in ``markdown`` (0 without one)."""
+    found = _pipe_table(markdown.split("\n"))
+    return len(found[1]) if found else 0
+
+
+def align_numeric_columns(markdown):
+    """Right-align (``---:``) the columns of a pipe table whose body cells are all numbers
+    (or a dash, "—", for no value).
+
+    Columns with an alignment of their own are left as they are; text that is not a pipe
+    table comes back unchanged.
+    """
+    lines = markdown.split("\n")
+    found = _pipe_table(lines)
+    if not found or not found[1]:
+        return markdown
+    i, body = found
+    delimiter = _split_row(lines[i])
+    new = []
+    for col, spec in enumerate(delimiter):
+        column = [row[col] for row in body if col < len(row) and row[col].strip()]
+        plain = ":" not in spec
+        numbers = [cell for cell in column if not _PLACEHOLDER.match(cell.strip())]  # "—": no value
+        new.append(" ---: " if plain and numbers and all(map(_is_number, numbers)) else spec)
+    if new != delimiter:
+        lead = "|" if lines[i].strip().startswith("|") else ""
+        trail = "|" if lines[i].strip().endswith("|") else ""
+        lines[i] = lead + "|".join(new) + trail
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- math in markdown
@@ -276,6 +293,8 @@ def _scan_text(text, on_math):
             out.append("\\$")
             i += 1
             continue
+        if char == " " and text[i + 1 : i + 2] == "%" and out and out[-1][-1:].isdigit():
+            char = "\u00a0"  # "100 %" never splits across lines
         out.append(char)
         i += 1
     return "".join(out)
@@ -287,7 +306,8 @@ def scan_math(markdown, on_math):
     Math: ``$…$`` by pandoc's rule (no space after the opening ``$``, none before the closing
     one, no digit after it), ``$$…$$`` and bare ``\\begin{align}``-like environments (these
     become ``aligned``/``gathered``). Code spans and fenced code blocks are left alone;
-    a ``$`` that opens no math comes back escaped (``\\$``), so no later stage pairs it.
+    a ``$`` that opens no math comes back escaped (``\\$``), so no later stage pairs it, and
+    the space of "100 %" outside code and math comes back non-breaking.
     """
     out, prose, fence = [], [], None
     for line in markdown.splitlines(keepends=True):
@@ -312,6 +332,8 @@ def scan_math(markdown, on_math):
 
 _TOKEN = "MATHPH{}X"
 _TOKEN_RE = re.compile(r"MATHPH(\d+)X")
+# The text right after a math token, up to a space, a tag or another token.
+_GLUED_AFTER = re.compile(r"(?:(?!MATHPH\d+X)[^\s<>])*")
 _NONUM = "NONUMPHX"
 _MATHML_FIXES = (
     (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{split}"),
@@ -432,6 +454,8 @@ def _pygments_css():
 _HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)</h\1>', re.S)
 _ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="[^"]*">¶</a>')
 TOC_MARKER = "<!-- nnsimple:indice -->"
+# Short code in the text (a code span of one line, up to 24 characters): never split.
+_SHORT_CODE = re.compile(r"<code>([^<\n]{1,24})</code>")
 
 
 def _number_headings(document, toc_depth=2, number_depth=3):
@@ -489,7 +513,24 @@ def _substitute_math(document, math):
         return _TOKEN_RE.sub(lambda m: html.escape(math[int(m.group(1))][0]), match.group(0))
 
     document = re.sub(r"<[^<>]*MATHPH\d+X[^<>]*>", in_tag, document)
-    document = _TOKEN_RE.sub(lambda m: latex_to_mathml(*math[int(m.group(1))]), document)
+    # Inline math and the text touching it ("(", ")," ...) in a nowrap span: never split there.
+    out, position = [], 0
+    for match in _TOKEN_RE.finditer(document):
+        start, end = match.span()
+        latex, display = math[int(match.group(1))]
+        mathml = latex_to_mathml(latex, display)
+        before = start
+        while before > position and document[before - 1] not in " \t\n<>":
+            before -= 1
+        after = _GLUED_AFTER.match(document, end).end()
+        out.append(document[position:before])
+        if display or (before == start and after == end):
+            out.append(document[before:start] + mathml + document[end:after])
+        else:
+            out.append(f'<span class="junto">{document[before:start]}{mathml}{document[end:after]}</span>')
+        position = after
+    out.append(document[position:])
+    document = "".join(out)
     # Display math alone in a paragraph: a block of its own.
     return re.sub(
         r'<p>\s*(<math display="block">.*?</math>)\s*</p>', r'<div class="ecuacion">\1</div>', document, flags=re.S
@@ -503,6 +544,7 @@ def notebook_to_html(nb, base_path=".", *, show_all_code=False, keep_stderr=Fals
     extra = {"cover": cover, "title": title, "pygments_css": _pygments_css(), "toc_marker": TOC_MARKER}
     document, math = html_exporter().export(prepared, base_path, extra)
     document = _ANCHOR_LINK.sub("", document)
+    document = _SHORT_CODE.sub(r'<code class="junto">\1</code>', document)
     # nbconvert's own text for an <img> without alt, in English.
     document = document.replace('alt="No description has been provided for this image"', 'alt="Imagen sin descripción"')
     document, entries = _number_headings(document)
@@ -531,6 +573,9 @@ def render_html(nb, path, *, show_all_code=False, keep_stderr=False, base_path=N
 # ---------------------------------------------------------------- Typst and PDF
 
 _SEPARATOR = "nnsimple-pieza"
+# A table with more body rows than this may break across pages (its header repeated); a
+# shorter one is kept whole with its title, on the next page if it does not fit.
+LONG_TABLE_ROWS = 15
 
 
 def typst_string(value):
@@ -736,6 +781,7 @@ def typst_exporter():
                     raise RenderError(f"Markdown sin convertir a Typst: {source[:80]!r}") from None
 
             yield ("md2typst", md2typst)
+            yield ("table_rows", table_rows)
             yield ("typst_str", typst_string)
             yield ("typst_escape", typst_escape)
 
@@ -758,7 +804,12 @@ def notebook_to_typst(nb, image_dir, base_path="."):
     exporter = typst_exporter()
     exporter.typst_markdown = _fix_typst_pieces(converted, base_path, image_dir)
     title = (cover or {}).get("title") or prepared.metadata.get("title") or "Informe"
-    extra = {"cover": cover, "title": title, "authors": (cover or {}).get("authors", [])}
+    extra = {
+        "cover": cover,
+        "title": title,
+        "authors": (cover or {}).get("authors", []),
+        "long_table_rows": LONG_TABLE_ROWS,
+    }
     resources = {"metadata": {"name": "informe", "path": str(base_path)}, "nnsimple": extra}
     source, _ = exporter.from_notebook_node(prepared, resources=resources)
     return source

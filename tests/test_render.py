@@ -153,6 +153,24 @@ def test_html_has_no_external_url(page, html_document):
     assert "&nbsp;[" not in html_document
 
 
+def test_html_keeps_percent_with_its_number_formulas_with_punctuation_and_short_code_whole():
+    nb = new_notebook(cells=[new_markdown_cell("Del 100 % con la salida equivocada ($a \\to 0$), y `5 % 3`.")])
+    document = render.notebook_to_html(nb)
+    assert "100\xa0%" in document and '<code class="junto">5 % 3</code>' in document
+    assert re.search(r'<span class="junto">\(<math display="inline">.*?</math>\),</span>', document)
+
+
+def test_html_tables_do_not_hyphenate_keep_ids_whole_and_scroll_on_narrow_screens(html_document):
+    table = re.search(r"^table \{([^}]*)\}", html_document, re.M).group(1)
+    css = re.sub(r"\s+", " ", html_document)
+    for declaration in ("overflow-x: auto", "max-width: 100%", "hyphens: manual"):
+        assert declaration in table
+    assert re.search(r"td a, td code, td math, th math \{ white-space: nowrap; \}", css)
+    assert re.search(r"th, td \{[^}]*text-align: left", css), "header cells align with their column"
+    assert ".highlight pre { margin: 0; background: none; border: 0; padding: 0; white-space: pre; }" in css
+    assert "@media (max-width: 600px)" in css
+
+
 def test_html_is_deterministic(executed_report, tmp_path):
     render.render_html(executed_report, tmp_path / "a.html")
     render.render_html(executed_report, tmp_path / "b.html")
@@ -302,6 +320,7 @@ def test_run_pages_show_all_code_and_errors(tmp_path):
         ("```python\nx = '$a$'\n```\n$b$", "```python\nx = '$a$'\n```\n[b|i]"),
         ("\\begin{align}a &= b \\label{x}\\end{align}", "[\\begin{aligned}a &= b\\end{aligned}|d]"),
         ("$ no es$", "\\$ no es\\$"),
+        ("el 100 % y `5 % 3` y $7 %$", "el 100\xa0% y `5 % 3` y [7 %|i]"),
     ],
 )
 def test_scan_math_finds_math_like_pandoc(markdown, expected):
@@ -312,6 +331,13 @@ def test_numeric_columns_are_right_aligned_unless_aligned_already():
     table = "| a | b | c |\n|---|:-:|---|\n| x | 1 | 0.5 |\n| y | 2 | $1e-3$ |\n"
     assert render.align_numeric_columns(table).split("\n")[1] == "|---|:-:| ---: |"
     assert render.align_numeric_columns("sin tabla") == "sin tabla"
+
+
+def test_fractions_and_dashes_count_as_numbers_and_tables_count_rows():
+    table = "| a | b | c | d |\n|---|---|---|---|\n| x | 10/20 | — | — |\n| y | 2/20 | 633 | — |\n"
+    assert render.align_numeric_columns(table).split("\n")[1] == "|---| ---: | ---: |---|"
+    assert render.table_rows(table) == 2 and render.table_rows("texto\n\n" + table) == 2
+    assert render.table_rows("sin tabla") == 0
 
 
 def test_typst_strings_escape_everything():
@@ -373,3 +399,107 @@ def test_long_tables_break_across_pages(tmp_path):
     pages = [page.extract_text() for page in PdfReader(tmp_path / "larga.pdf").pages]
     body = pages[1:]  # after the index
     assert len(body) >= 2 and "Tabla 9: Larga." in body[0] and "0.1429" in body[0] and "12.7143" in body[-1]
+
+
+# ---------------------------------------------------------------- PDF typesetting of tables and pages
+
+
+def table_output_cell(markdown, title):
+    """A code cell whose output is a report table, as outputs.show_table makes it."""
+    cell = new_code_cell("tabla()")
+    cell.outputs = [
+        new_output(
+            "display_data",
+            data={"text/markdown": markdown},
+            metadata={"nnsimple": {"kind": "table", "title": title}},
+        )
+    ]
+    return cell
+
+
+RUN_IDS = [f"lr{lr}-{init}-{loss}" for lr in ("0.01", "0.1") for init in ("zeros", "random") for loss in ("bce", "mse")]
+
+
+def wide_tables_notebook():
+    """The annex table with a ninth column, and the gradient-check table with its formulas."""
+    header = (
+        "| Ejecución | $\\alpha$ | Inicialización | Costo | Costo final | Exactitud | Iteraciones hasta 100 % "
+        "| Semillas resueltas | Mediana de iteraciones |\n" + "|---" * 9 + "|\n"
+    )
+    rows = "".join(
+        f"| [{run}](runs/{run}.html) | 0.01 | aleatoria | BCE | 0.6931 | 50 % | no converge | 10/20 | — |\n"
+        for run in RUN_IDS
+    )
+    gradients = (
+        "| Retropropagación | Costo derivado numéricamente | $dZ_2$ que usa | Error relativo | Veredicto |\n"
+        "|---|---|---|---|---|\n"
+        "| MSE correcto | MSE | $2(A_2 - Y)A_2(1 - A_2)/m$ | $1.7 \\times 10^{-10}$ | correcto |\n"
+    )
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Anexo"),
+            table_output_cell(header + rows, "Tabla 1: Todas las ejecuciones."),
+            table_output_cell(gradients, "Tabla 2: Verificación de gradientes."),
+        ]
+    )
+
+
+def test_pdf_tables_never_hyphenate_or_break_ids_and_formulas(tmp_path):
+    render.render_pdf(wide_tables_notebook(), tmp_path / "anchas.pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "anchas.pdf").pages[1:])
+    assert "\xad" not in text and not re.search(r"[a-záéíóúñ]-\s*\n", text), "a hyphenated word"
+    lines = text.split("\n")
+    for run in RUN_IDS:  # whole, and each on the line of its row
+        assert any(line.startswith(f"{run} ") and line.endswith("10/20 —") for line in lines), run
+    for word in ("Ejecución", "Inicialización", "Retropropagación", "numéricamente", "resueltas", "iteraciones"):
+        assert word in lines or any(f" {word}" in line or line.startswith(word) for line in lines), word
+    assert text.count("no converge") == len(RUN_IDS)
+    assert any("2(𝐴2 − 𝑌 )𝐴2(1 − 𝐴2)/𝑚" in line for line in lines), "the formula of a cell on one line"
+
+
+def test_typst_tables_are_set_without_hyphenation_and_short_ones_whole(tmp_path):
+    long_rows = "".join(f"| {i} | {i / 7:.4f} |\n" for i in range(render.LONG_TABLE_ROWS + 1))
+    nb = new_notebook(
+        cells=[
+            table_output_cell("| a | b |\n|---|---|\n| 1 | 2 |\n", "Tabla 1: Corta."),
+            table_output_cell("| i | valor |\n|---|---|\n" + long_rows, "Tabla 2: Larga."),
+        ]
+    )
+    source = render.notebook_to_typst(nb, tmp_path)
+    assert "set text(hyphenate: false)" in source and "set par(justify: false)" in source
+    assert "show math.equation.where(block: false): box" in source and "show link: box" in source
+    assert "#show raw.where(block: false): it => if it.text.len() <= 24 { box(it) } else { it }" in source
+    assert "#nns-tabla([Tabla 1: Corta.], partir: false," in source
+    assert "#nns-tabla([Tabla 2: Larga.], partir: true," in source
+    assert "#show figure.caption.where(position: top): set block(sticky: true)" in source
+
+
+def spacer_cell(points):
+    """A markdown cell that starts a new PDF page and fills ``points`` of it (raw Typst)."""
+    return new_markdown_cell(f"```{{=typst}}\n#pagebreak(weak: true)\n#v({points}pt)\n```")
+
+
+def test_pdf_never_ends_a_page_with_a_title_a_heading_or_a_formula_intro(tmp_path):
+    # Each case starts a page and leaves less and less room at its bottom: somewhere a title,
+    # a heading or the line before a formula fits there and what follows does not.
+    cells, room = [new_markdown_cell("# Uno")], range(600, 690, 8)
+    for k, points in enumerate(room):
+        rows = 4 if k % 2 == 0 else 40  # short (whole) and long (breaks, header repeated) tables
+        body = "| caso | valor |\n|---|---|\n" + "".join(f"| fila-{k}-{i} | {i} |\n" for i in range(rows))
+        cells += [spacer_cell(points), table_output_cell(body, f"Tabla {k}: Título y tabla juntos.")]
+    for k, points in enumerate(room):
+        cells += [spacer_cell(points), new_markdown_cell(f"## Sección {k}\n\nPárrafo de la sección {k}.")]
+    for k, points in enumerate(room):
+        item = f"- Caso {k}: la derivada, así que\n\n  $$\\frac{{d \\ell}}{{d a}} = 2(a - y)$$\n\n  Fin {k}."
+        cells += [spacer_cell(points), new_markdown_cell(item)]
+    render.render_pdf(new_notebook(cells=cells), tmp_path / "cortes.pdf")
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "cortes.pdf").pages]
+    for page in pages:
+        for k in re.findall(r"Tabla (\d+): Título", page):
+            assert f"fila-{k}-0 " in page, f"Tabla {k} without its first row"
+        for k in re.findall(r"fila-(\d+)-\d+", page):
+            assert "caso valor" in page, f"Tabla {k} continues without its header"
+        for k in re.findall(r"Sección (\d+)\n", page):
+            assert f"Párrafo de la sección {k}." in page, f"heading {k} ends a page"
+        for k in re.findall(r"Caso (\d+): la derivada", page):
+            assert f"Fin {k}." in page, f"list item {k} split from its formula"
