@@ -357,9 +357,12 @@ def _kernel_state(root, name):  # pragma: no cover - runs inside a kernel (see W
 
     Third-party modules stay imported: that is the point of a warm kernel. What their import
     did (a warnings filter numpy adds, say) happens once, as in a fresh kernel that imports
-    them; numpy's and matplotlib's is part of the state noted here.
+    them; numpy's and matplotlib's is part of the state noted here. Also kept, as they change
+    no output: matplotlib's mathtext parser, built here, and the objects alive after these
+    imports, frozen out of the garbage collector's sight (``gc.freeze``).
     """
     import copy
+    import gc
     import importlib
     import linecache
     import os
@@ -384,6 +387,9 @@ def _kernel_state(root, name):  # pragma: no cover - runs inside a kernel (see W
     import matplotlib
     import matplotlib.pyplot as plt  # without choosing a backend: a fresh kernel has none yet
     import numpy as np
+    from matplotlib.mathtext import MathTextParser
+
+    MathTextParser("path").parse("$10^{-2}$")  # builds the parser (~0.1 s) log-scale axes need
 
     fresh |= {
         "rc": matplotlib.rcParams.copy(),  # raw values: reading "backend" would resolve it
@@ -441,6 +447,9 @@ def _kernel_state(root, name):  # pragma: no cover - runs inside a kernel (see W
     state = types.ModuleType(name)
     state.reset = reset
     sys.modules[name] = state
+    # What is imported now stays: keep the garbage collector from scanning it again and again.
+    gc.collect()
+    gc.freeze()
 
 
 WARM_STATE = "_nnsimple_warm_kernel"  # the module, inside a warm kernel, that holds reset()
@@ -454,6 +463,10 @@ class WarmKernel:
     ``reset()`` restores is listed in ``_kernel_state``. A kernel serves one process for one
     sweep or build: the cache key covers the code, and the project's modules are re-read by
     every notebook, so nothing stale is ever executed. ``shutdown()`` kills it.
+
+    Creating one launches the kernel and sends it the set-up (``_kernel_state``) without
+    waiting: the caller can do something else meanwhile (a worker imports papermill). Every
+    method that needs the kernel first waits for it (``ready()``).
     """
 
     def __init__(self, root, kernel_name=KERNEL, timeout=60):
@@ -474,25 +487,65 @@ class WarmKernel:
             self.kc = self.km.client()
             self.kc.allow_stdin = False
             self.kc.start_channels()
-            run_sync(self.kc.wait_for_ready)(timeout=timeout)
-            self.run_silently(f"{inspect.getsource(_kernel_state)}\n_kernel_state({str(self.root)!r}, {WARM_STATE!r})")
+            setup = f"{inspect.getsource(_kernel_state)}\n_kernel_state({str(self.root)!r}, {WARM_STATE!r})"
+            self._setup = self._send(setup)  # queued until the kernel listens
         except BaseException:
             self.shutdown()
             raise
 
+    def _send(self, code):
+        return self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+
+    async def _reply(self, msg_id):
+        while True:
+            reply = await self.kc.get_shell_msg(timeout=self.timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                content = reply["content"]
+                if content["status"] != "ok":
+                    raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+                return content
+
+    async def _iopub_idle(self, msg_id, timeout):
+        """Wait for the kernel's "idle" on IOPub after the request ``msg_id``; False if not seen in time."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                msg = await self.kc.get_iopub_msg(timeout=left)
+            except Exception:  # queue.Empty: nothing more in time
+                return False
+            if (
+                msg["parent_header"].get("msg_id") == msg_id
+                and msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "idle"
+            ):
+                return True
+        return False
+
+    def ready(self):
+        """Wait until the set-up ran and IOPub delivers (outputs would be lost before): once."""
+        if self._setup is None:
+            return
+
+        async def wait():
+            await self._reply(self._setup)
+            msg_id = self._setup
+            # IOPub subscribes asynchronously; the set-up's "idle" proves it works. If it came too
+            # early to be seen, ask again. (jupyter_client's wait_for_ready sleeps 0.2 s instead.)
+            deadline = time.monotonic() + self.timeout
+            while not await self._iopub_idle(msg_id, 0.5):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("el kernel no envía sus salidas (IOPub)")
+                msg_id = self.kc.kernel_info()
+                await self._reply(msg_id)
+
+        self._run_sync(wait)()
+        self._setup = None
+
     def run_silently(self, code):
         """Execute ``code`` without outputs, history or execution count; raise if it fails."""
-
-        async def execute():
-            msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
-            while True:
-                reply = await self.kc.get_shell_msg(timeout=self.timeout)
-                if reply["parent_header"].get("msg_id") == msg_id:
-                    return reply["content"]
-
-        content = self._run_sync(execute)()
-        if content["status"] != "ok":
-            raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+        self.ready()
+        msg_id = self._send(code)
+        self._run_sync(self._reply)(msg_id)
 
     def reset(self):
         """Return the kernel to its fresh state (see ``_kernel_state``), before a notebook."""
@@ -517,6 +570,9 @@ def _register_warm_engine():
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.log import logger
+
+    if WARM_ENGINE in papermill_engines._engines:
+        return
 
     class WarmEngine(NBClientEngine):
         @classmethod
@@ -730,10 +786,10 @@ def _on_sigterm(signum, frame):
     os._exit(EXIT_INTERRUPTED)
 
 
-def _init_worker(parent_pid):
-    """Worker set-up: a warm kernel for its notebooks; the parent decides about interruptions,
-    and the worker dies with it."""
-    global _WARM
+def _init_worker(parent_pid, root, kernel_name):
+    """Worker set-up: the parent decides about interruptions, and the worker dies with it; its
+    warm kernel is launched for ``root`` (if given) and starts while papermill is imported."""
+    global _WARM, _KERNEL
     _WARM = True
     # At a normal exit (the pool shuts down) the warm kernel goes too.
     multiprocessing.util.Finalize(None, shutdown_worker_kernel, exitpriority=10)
@@ -746,6 +802,11 @@ def _init_worker(parent_pid):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
     if os.getppid() != parent_pid:  # the parent died before prctl
         os.kill(os.getpid(), signal.SIGTERM)
+    if root is not None:
+        with contextlib.suppress(Exception):  # if it cannot start, the first notebook says why
+            _KERNEL = WarmKernel(root, kernel_name)
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
 
 
 class WorkerPool(Executor):
@@ -753,14 +814,20 @@ class WorkerPool(Executor):
 
     Up to ``jobs`` workers (default: one per core), forked on the first ``submit``; before it,
     ``limit(n)`` lowers their number to ``n``, so that no idle worker is forked. Each worker
-    executes all its notebooks in one ``WarmKernel``, started by its first notebook and killed
-    when the pool shuts down. papermill and nbformat are imported here, before the fork, so
-    that every worker starts with them loaded (importing papermill costs about a second).
+    executes all its notebooks in one ``WarmKernel``, launched as the worker starts (for
+    ``root``; otherwise by its first notebook) and killed when the pool shuts down. A worker
+    imports papermill while its kernel starts.
     """
 
-    def __init__(self, jobs=None):
+    def __init__(self, jobs=None, *, root=None, kernel_name=KERNEL):
         self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.root, self.kernel_name = root, kernel_name
         self._pool = None
+        self._workers = []  # the worker processes, also after a shutdown(wait=False)
+
+    @property
+    def started(self):
+        return self._pool is not None
 
     def limit(self, n):
         if self._pool is None:
@@ -768,24 +835,27 @@ class WorkerPool(Executor):
 
     def submit(self, fn, /, *args, **kwargs):
         if self._pool is None:
-            import nbformat  # noqa: F401
-            import papermill  # noqa: F401
-
             context = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(
-                self.jobs, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
-            )
-        return self._pool.submit(fn, *args, **kwargs)
+            initargs = (os.getpid(), self.root, self.kernel_name)
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker, initargs=initargs)
+        future = self._pool.submit(fn, *args, **kwargs)
+        self._workers = list((getattr(self._pool, "_processes", None) or {}).values()) or self._workers
+        return future
 
     def shutdown(self, wait=True, *, cancel_futures=False):
+        """Shut the pool down. With ``wait=False`` the workers end (and kill their kernels) in the
+        background; a later ``shutdown()`` waits for them."""
         if self._pool is not None:
             self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+            if wait:
+                for process in self._workers:
+                    process.join()
 
     def stop(self, timeout=10.0):
         """Stop the tasks in progress: SIGTERM each worker (it kills its kernel), SIGKILL what lingers."""
         if self._pool is None:
             return
-        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        processes = self._workers
         for process in processes:
             with contextlib.suppress(OSError):
                 process.terminate()
@@ -849,14 +919,18 @@ def _plural(n, one, many):
 
 
 @contextlib.contextmanager
-def locked(out):
-    """Hold ``out/.lock`` (fcntl.flock) for the block; if another sweep holds it, say so and wait."""
+def locked(out, waiting=None):
+    """Hold ``out/.lock`` (fcntl.flock) for the block; if another process holds it, say so and wait.
+
+    ``waiting``: what to say (default: another sweep is working in ``out``).
+    """
     fd = os.open(Path(out) / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"Otro barrido está trabajando en {out}; esperando a que termine…", file=sys.stderr, flush=True)
+            waiting = waiting or f"Otro barrido está trabajando en {out}; esperando a que termine…"
+            print(waiting, file=sys.stderr, flush=True)
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
@@ -950,7 +1024,7 @@ def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False
                 stale.append(spec)
 
         own = executor is None
-        pool = WorkerPool(jobs) if own else executor
+        pool = WorkerPool(jobs, root=root) if own else executor
         if isinstance(pool, WorkerPool) and stale:
             pool.limit(len(stale))
             jobs_used = pool.jobs
@@ -1054,7 +1128,7 @@ class SpanishArgumentParser(argparse.ArgumentParser):
                 message += f" ¿Quiso decir {close[0]}?"
         else:
             message = f"valores que no corresponden a ninguna opción: {' '.join(words)}."
-        return message + " Vea las opciones con: python sweep.py --help"
+        return message + f" Vea las opciones con: python {self.prog} --help"
 
     def error(self, message):
         for pattern, template in self._PATTERNS:
@@ -1070,7 +1144,8 @@ class SpanishArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def build_parser():
+def add_grid_arguments(parser):
+    """The grid's options (``--lr`` … ``--seeds``, ``--jobs``), with ``-h``; defaults shown from lab.toml."""
     try:
         defaults = make_grid(read_config(), where={})
     except SweepInputError:
@@ -1079,28 +1154,6 @@ def build_parser():
     def shown(values):
         return " ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
 
-    parser = SpanishArgumentParser(
-        prog="sweep.py",
-        description=(
-            "Ejecuta la rejilla de experimentos de la red NNsimple: una ejecución del cuaderno\n"
-            "notebooks/experimento.ipynb (con papermill) por cada combinación de tasa de aprendizaje,\n"
-            "inicialización y función de costo. Sin opciones usa la rejilla de lab.toml.\n"
-            "Cada ejecución deja en la carpeta de salida su cuaderno ejecutado (<id>.ipynb) y sus\n"
-            "resultados (<id>.json); manifest.json lista la rejilla. Las ejecuciones cuyo código y\n"
-            "parámetros no cambiaron se toman de la caché."
-        ),
-        epilog=(
-            "ejemplos:\n"
-            "  python sweep.py\n"
-            "  python sweep.py --lr 0.01 0.1 0.5 1.0 --init zeros random --loss bce mse --jobs 2\n"
-            '  make runs LR="0.01 0.5" INIT=random LOSS="bce mse"\n\n'
-            "códigos de salida: 0 todo bien, 1 alguna ejecución falló, 2 valores inválidos,\n"
-            "130 interrumpido (Ctrl-C). Si otro barrido usa la misma carpeta, este espera a que termine."
-        ),
-        formatter_class=_Formatter,
-        add_help=False,
-        allow_abbrev=False,
-    )
     parser._optionals.title = "opciones"
     parser.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     parser.add_argument(
@@ -1141,6 +1194,32 @@ def build_parser():
         metavar="J",
         help=f"ejecuciones en paralelo; por defecto: una por núcleo ({os.cpu_count()})",
     )
+
+
+def build_parser():
+    parser = SpanishArgumentParser(
+        prog="sweep.py",
+        description=(
+            "Ejecuta la rejilla de experimentos de la red NNsimple: una ejecución del cuaderno\n"
+            "notebooks/experimento.ipynb (con papermill) por cada combinación de tasa de aprendizaje,\n"
+            "inicialización y función de costo. Sin opciones usa la rejilla de lab.toml.\n"
+            "Cada ejecución deja en la carpeta de salida su cuaderno ejecutado (<id>.ipynb) y sus\n"
+            "resultados (<id>.json); manifest.json lista la rejilla. Las ejecuciones cuyo código y\n"
+            "parámetros no cambiaron se toman de la caché."
+        ),
+        epilog=(
+            "ejemplos:\n"
+            "  python sweep.py\n"
+            "  python sweep.py --lr 0.01 0.1 0.5 1.0 --init zeros random --loss bce mse --jobs 2\n"
+            '  make runs LR="0.01 0.5" INIT=random LOSS="bce mse"\n\n'
+            "códigos de salida: 0 todo bien, 1 alguna ejecución falló, 2 valores inválidos,\n"
+            "130 interrumpido (Ctrl-C). Si otro barrido usa la misma carpeta, este espera a que termine."
+        ),
+        formatter_class=_Formatter,
+        add_help=False,
+        allow_abbrev=False,
+    )
+    add_grid_arguments(parser)
     parser.add_argument(
         "--out",
         metavar="CARPETA",
@@ -1150,6 +1229,26 @@ def build_parser():
     )
     parser.add_argument("--force", action="store_true", help="vuelve a ejecutar todo, aunque esté en la caché")
     return parser
+
+
+def grid_from_args(args):
+    """``(grid, jobs)`` from the options of ``add_grid_arguments``; raises ``SweepInputError``."""
+    grid = load_grid(
+        CONFIG,
+        learning_rates=args.lr,
+        inits=args.init,
+        losses=args.loss,
+        dataset=args.dataset,
+        iterations=args.iterations,
+        seeds=args.seeds,
+    )
+    jobs = None if args.jobs is None else _as_int(args.jobs, 1, "--jobs")
+    return grid, jobs
+
+
+def sigterm_as_interrupt():
+    """From now on SIGTERM interrupts this process as Ctrl-C does (KeyboardInterrupt)."""
+    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
 
 
 def _sigterm_as_interrupt(signum, frame):
@@ -1171,22 +1270,13 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        grid = load_grid(
-            CONFIG,
-            learning_rates=args.lr,
-            inits=args.init,
-            losses=args.loss,
-            dataset=args.dataset,
-            iterations=args.iterations,
-            seeds=args.seeds,
-        )
-        jobs = None if args.jobs is None else _as_int(args.jobs, 1, "--jobs")
+        grid, jobs = grid_from_args(args)
         if args.out.exists() and not args.out.is_dir():
             raise SweepInputError(f"--out: {args.out} existe y no es una carpeta.")
         specs = plan(grid)
     except SweepInputError as error:
         parser.error(str(error))
-    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    sigterm_as_interrupt()
     try:
         report = run_specs(specs, grid=grid, out=args.out, jobs=jobs, force=args.force)
     except SweepInterrupted as interrupted:
