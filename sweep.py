@@ -616,7 +616,7 @@ def _register_warm_engine():
 
 _WARM = False  # this process keeps one warm kernel for the notebooks it executes (pool workers)
 _KERNEL = None  # that kernel, started by the first notebook
-_RUNNING = False  # a notebook is executing in this worker process
+_TEMPORARIES = None  # while a task runs in this worker: its temporary files (see interruptible)
 
 
 def worker_kernel(root, kernel_name=KERNEL):
@@ -685,21 +685,14 @@ def execute_notebook(source, target, parameters, *, root=ROOT, kernel_name=KERNE
 
 @contextlib.contextmanager
 def interruptible(*temporaries):
-    """In a worker, around one task: SIGTERM abandons it (see ``_on_sigterm``).
-
-    The kernel is killed, ``temporaries`` are removed and the worker exits.
-    """
-    global _RUNNING
-    _RUNNING = True
+    """In a worker, around one task: if SIGTERM comes meanwhile (see ``_on_sigterm``), the
+    task is abandoned: the kernel is killed, ``temporaries`` are removed and the worker exits."""
+    global _TEMPORARIES
+    _TEMPORARIES = temporaries
     try:
         yield
-    except KeyboardInterrupt:
-        _abandon_kernels()
-        for path in temporaries:
-            Path(path).unlink(missing_ok=True)
-        os._exit(EXIT_INTERRUPTED)
     finally:
-        _RUNNING = False
+        _TEMPORARIES = None
 
 
 @dataclass
@@ -774,15 +767,19 @@ def _abandon_kernels():
 
 
 def _on_sigterm(signum, frame):
-    """In a worker: abandon the task in progress (``interruptible`` tidies up and exits) or just exit.
+    """In a worker: abandon the task in progress, if any, and exit at once.
 
-    One-shot: the parent-death signal can come twice (when the sweep's thread that forked us
-    ends, then when its last thread does), and a second interrupt must not cut the tidying up.
+    The kernel goes first (a kernel still starting up too, which papermill would not shut
+    down), then the task's temporary files. All done here rather than by raising into the
+    task: an exception raised from a signal handler can land in a weakref callback or a
+    ``__del__``, where Python prints and drops it. One-shot: the parent-death signal can come
+    twice (when the sweep's thread that forked us ends, then when its last thread does).
     """
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if _RUNNING:
-        raise KeyboardInterrupt
-    _abandon_kernels()  # an idle warm kernel
+    _abandon_kernels()
+    for path in _TEMPORARIES or ():
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
     os._exit(EXIT_INTERRUPTED)
 
 
