@@ -31,6 +31,12 @@ PARAMETER_TITLES = {
 }
 CLASS_COLORS = ("tab:blue", "tab:orange")  # class 0, class 1
 FIGSIZE = (6.0, 3.6)  # inches; at 100 dpi a PNG of about 600 x 360 pixels
+# Space around the axes, in inches: room for tick labels and axis labels (left, bottom) and a
+# title (top). Fixed, instead of matplotlib's constrained layout, which measures every label
+# twice more and cost about a quarter of each figure's drawing time. Notebooks show a figure
+# cropped to what it draws (bbox_inches="tight"), so a label longer than its margin is never
+# cut off: the picture just grows a little.
+MARGINS = {"left": 0.65, "right": 0.2, "bottom": 0.48, "top": 0.3}
 
 
 def _floats(values):
@@ -38,8 +44,26 @@ def _floats(values):
     return np.array(values, dtype=float)
 
 
-def _figure(figsize=FIGSIZE):
-    return Figure(figsize=figsize, layout="constrained")
+def _figure(figsize=FIGSIZE, *, nrows=1, ncols=1, column_gap=0.0, row_gap=0.0, **margins):
+    """An empty Figure whose subplots (``nrows`` x ``ncols``) leave ``MARGINS`` (inches) around.
+
+    ``margins`` overrides some of them; ``column_gap``, ``row_gap``: inches between subplots.
+    """
+    width, height = figsize
+    m = {**MARGINS, **margins}
+    inner_width, inner_height = width - m["left"] - m["right"], height - m["top"] - m["bottom"]
+    axes_width = (inner_width - (ncols - 1) * column_gap) / ncols
+    axes_height = (inner_height - (nrows - 1) * row_gap) / nrows
+    fig = Figure(figsize=figsize)
+    fig.subplots_adjust(
+        left=m["left"] / width,
+        right=1 - m["right"] / width,
+        bottom=m["bottom"] / height,
+        top=1 - m["top"] / height,
+        wspace=column_gap / axes_width,
+        hspace=row_gap / axes_height,
+    )
+    return fig
 
 
 def run_label(learning_rate, init, loss):
@@ -111,7 +135,7 @@ def parameters_figure(history, *, title="Pesos y sesgos durante el entrenamiento
 
     history: dict name -> (K, rows, cols), as ``TrainResult.history`` or a record's "history".
     """
-    fig = _figure((7.5, 5.0))
+    fig = _figure((7.5, 5.0), nrows=2, ncols=2, column_gap=0.6, row_gap=0.33, top=0.5)
     axes = fig.subplots(2, 2, sharex=True)
     for ax, name in zip(axes.flat, nnsimple.PARAMETER_NAMES, strict=True):
         values = _floats(history[name])
@@ -168,12 +192,12 @@ def plot_decision_boundary(ax, parameters, X, Y, *, margin=0.5, resolution=121):
 
 def decision_figure(parameters, X, Y, *, title="Frontera de decisión"):
     """The decision boundary of the trained network over the plane, with the data set's points."""
-    fig = _figure((5.0, 4.0))
+    fig = _figure((5.0, 4.0), bottom=0.8, right=0.55)  # the legend below, the colour bar right
     ax = fig.add_subplot()
     filled = plot_decision_boundary(ax, parameters, X, Y)
     fig.colorbar(filled, ax=ax, label="A2 (probabilidad de la clase 1)")
     ax.set_title(title)
-    fig.legend(loc="outside lower center", ncols=3, fontsize="small")
+    fig.legend(loc="lower center", ncols=3, fontsize="small")
     return fig
 
 

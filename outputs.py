@@ -11,13 +11,13 @@ the renderer turns each kind into the matching element of the HTML and PDF repor
 
 Captions and titles are complete as given ("Figura 3: ...", "Tabla 2: ..."): the notebook
 numbers them, the renderer never does. They are inline markdown, so ``$math$`` works there.
-Figures are saved deterministically (no dates, fixed SVG ids), so the same data gives a
-byte-identical notebook.
+Figures are saved as SVG only, deterministically (no dates, fixed SVG ids), so the same data
+gives the same bytes. No PNG copy: both renderings of the report use the SVG, JupyterLab shows
+it, and encoding each figure a second time cost about 0.2 s per figure.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 
 import matplotlib
@@ -25,7 +25,6 @@ from IPython.display import display
 
 COVER_MIME = "application/vnd.nnsimple.cover+json"
 COVER_FIELDS = ("university", "faculty", "course", "title", "subtitle", "authors", "date")
-PNG_DPI = 150
 # Fixed salt for matplotlib's SVG ids: without it they change on every save.
 SVG_HASHSALT = "nnsimple"
 
@@ -64,27 +63,26 @@ def show_cover(cover: dict) -> None:
     _publish({COVER_MIME: clean, "text/markdown": fallback, "text/plain": clean["title"]}, "cover")
 
 
-def figure_bytes(fig) -> tuple[str, bytes]:
-    """Return ``(svg_text, png_bytes)`` of a matplotlib figure, both deterministic."""
-    svg_buffer, png_buffer = io.StringIO(), io.BytesIO()
+def figure_svg(fig) -> str:
+    """Return the SVG text of a matplotlib figure, deterministic (no date, fixed ids)."""
+    buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
-        fig.savefig(svg_buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-        fig.savefig(png_buffer, format="png", dpi=PNG_DPI, bbox_inches="tight", metadata={"Software": None})
-    return svg_buffer.getvalue(), png_buffer.getvalue()
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return buffer.getvalue()
 
 
 def show_figure(fig, caption: str) -> None:
-    """Emit a matplotlib figure (SVG and PNG) with its complete caption, then close it.
+    """Emit a matplotlib figure (SVG) with its complete caption, then close it.
 
     ``caption``: "Figura N: ..." as it should read, below the image; inline markdown.
     Closing the figure keeps the inline backend from showing it a second time.
     """
     _check_text(caption, "El pie de figura")
-    svg, png = figure_bytes(fig)
+    svg = figure_svg(fig)
     import matplotlib.pyplot as plt  # noqa: PLC0415 - pyplot only once a figure exists
 
     plt.close(fig)
-    data = {"image/svg+xml": svg, "image/png": base64.b64encode(png).decode("ascii"), "text/plain": caption}
+    data = {"image/svg+xml": svg, "text/plain": caption}
     _publish(data, "figure", caption=caption)
 
 

@@ -5,8 +5,9 @@
 
 Flow: validate every value (exit 2 on a bad one, before anything is written) -> expand the grid
 to ``RunSpec``s, each with a cache key -> skip the runs whose finished files carry that key ->
-execute the rest with papermill in an ``Executor`` (default: a forked process pool, one worker
-per core) -> rename each success into place -> write the manifest.
+execute the rest with papermill in an ``Executor`` (default: a ``WorkerPool``, forked processes,
+one per core, each executing its runs one after another in one warm kernel that is reset to a
+fresh state before every notebook) -> rename each success into place -> write the manifest.
 
 The runs folder (default ``reports/runs/``):
 
@@ -36,6 +37,7 @@ import fcntl
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import re
 import shutil
@@ -46,7 +48,7 @@ import time
 import tomllib
 import traceback
 import uuid
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -359,7 +361,379 @@ def cache_status(spec, out):
     return "cached" if final["notebook"].exists() else "missing"
 
 
-# ---------------------------------------------------------------- one run (in a worker)
+# ---------------------------------------------------------------- kernels
+
+
+def _kernel_config(sockets):
+    """Kernel settings: talk over Unix sockets named ``sockets-1``, ``sockets-2``, …
+
+    Over TCP (the default) the client picks free ports and the kernel binds them a moment later:
+    another process starting kernels at the same time can take one first, and the kernel dies
+    ("Address already in use"). A private socket path per kernel cannot collide; it also avoids
+    ipykernel's warning about unencrypted TCP.
+    """
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets)}})
+
+
+def _kernel_state(root, name):  # pragma: no cover - runs inside a kernel (see WarmKernel)
+    """Inside a warm kernel: note its fresh state and install ``reset()``, which returns to it.
+
+    ``WarmKernel`` sends this function's source to a kernel that has just started, and calls
+    ``reset()`` (of the module ``name``, put in ``sys.modules``) before every notebook. numpy
+    and matplotlib are imported here: every notebook imports them, and that import is what a
+    warm kernel saves. ``reset()`` gives the next notebook what a fresh kernel would give:
+
+    - an empty namespace, empty In/Out and the execution count back at 1 (IPython's ``reset``);
+    - none of the project's modules (the ``.py`` files in ``root``) imported: the notebook
+      reads them from disk again, so a changed ``nnsimple.py`` is never served stale;
+    - no figure open and matplotlib's rcParams as they were; figures displayed as a fresh
+      kernel displays them: IPython's display formatters, post-execute hooks and ``%config``
+      settings as they were, and the inline backend not yet configured, so that
+      ``%matplotlib inline`` (and only it) sets it up again, with its default formats;
+    - numpy's error and print settings, the warnings filters (and which warnings were already
+      shown), the working folder, ``sys.path`` and the environment as they were;
+    - the random generators (``random``, numpy's global one) reseeded from the system, as at a start.
+
+    Third-party modules stay imported: that is the point of a warm kernel. What their import
+    did (a warnings filter numpy adds, say) happens once, as in a fresh kernel that imports
+    them; numpy's and matplotlib's is part of the state noted here. Also kept, as they change
+    no output: matplotlib's mathtext parser, built here, and the objects alive after these
+    imports, frozen out of the garbage collector's sight (``gc.freeze``).
+    """
+    import copy
+    import gc
+    import importlib
+    import linecache
+    import os
+    import random
+    import sys
+    import types
+    import warnings
+
+    shell = get_ipython()  # noqa: F821 - IPython defines it in every kernel
+    formatters = shell.display_formatter.formatters.values()
+    printers = ("type_printers", "deferred_printers", "singleton_printers")
+    fresh = {
+        "cwd": os.getcwd(),
+        "path": list(sys.path),
+        "environ": dict(os.environ),
+        "formatters": [{kind: dict(getattr(f, kind)) for kind in printers} for f in formatters],
+        "events": {event: list(callbacks) for event, callbacks in shell.events.callbacks.items()},
+        "config": copy.deepcopy(shell.config),
+        "configurables": list(shell.configurables),
+    }
+
+    import matplotlib
+    import matplotlib.pyplot as plt  # without choosing a backend: a fresh kernel has none yet
+    import numpy as np
+    from matplotlib.mathtext import MathTextParser
+
+    MathTextParser("path").parse("$10^{-2}$")  # builds the parser (~0.1 s) log-scale axes need
+
+    fresh |= {
+        "rc": matplotlib.rcParams.copy(),  # raw values: reading "backend" would resolve it
+        "draw_if_interactive": plt.draw_if_interactive,  # %matplotlib wraps it once more each time
+        "repl_displayhook": getattr(plt, "_REPL_DISPLAYHOOK", None),
+        "numpy_err": np.geterr(),
+        "numpy_print": np.get_printoptions(),
+        "warnings": list(warnings.filters),  # with the filters numpy and matplotlib add
+    }
+
+    def from_project(module):
+        path = getattr(module, "__file__", None)
+        return isinstance(path, str) and os.path.dirname(os.path.abspath(path)) == root
+
+    def reset_display():
+        plt.close("all")
+        for key in fresh["rc"]:
+            matplotlib.rcParams._set(key, fresh["rc"]._get(key))
+        plt.draw_if_interactive = fresh["draw_if_interactive"]
+        if fresh["repl_displayhook"] is not None:
+            plt._REPL_DISPLAYHOOK = fresh["repl_displayhook"]
+        for formatter, saved in zip(formatters, fresh["formatters"], strict=True):
+            for kind, entries in saved.items():
+                getattr(formatter, kind).clear()
+                getattr(formatter, kind).update(entries)
+        for event, callbacks in fresh["events"].items():
+            shell.events.callbacks[event][:] = callbacks
+        if shell.config != fresh["config"]:  # %config InlineBackend.figure_formats = …, say
+            shell.config = copy.deepcopy(fresh["config"])
+        shell.configurables[:] = fresh["configurables"]
+        inline = sys.modules.get("matplotlib_inline.backend_inline")
+        if inline is not None:  # %matplotlib inline configures the backend anew, as the first time
+            vars(inline.configure_inline_support).pop("current_backend", None)
+            sys.modules["matplotlib_inline.config"].InlineBackend.clear_instance()
+
+    def reset():
+        shell.reset(new_session=True)
+        for module_name in [n for n, module in list(sys.modules.items()) if from_project(module)]:
+            del sys.modules[module_name]
+        importlib.invalidate_caches()
+        linecache.clearcache()
+        os.chdir(fresh["cwd"])
+        sys.path[:] = fresh["path"]
+        os.environ.clear()
+        os.environ.update(fresh["environ"])
+        reset_display()
+        warnings.resetwarnings()  # also forgets which warnings were already shown
+        warnings.filters[:] = fresh["warnings"]
+        np.seterr(**fresh["numpy_err"])
+        np.set_printoptions(**fresh["numpy_print"])
+        np.random.seed()  # noqa: NPY002 - the legacy global generator, reseeded as at a start
+        random.seed()
+
+    root = os.path.abspath(root)
+    state = types.ModuleType(name)
+    state.reset = reset
+    sys.modules[name] = state
+    # What is imported now stays: keep the garbage collector from scanning it again and again.
+    gc.collect()
+    gc.freeze()
+
+
+WARM_STATE = "_nnsimple_warm_kernel"  # the module, inside a warm kernel, that holds reset()
+WARM_ENGINE = "nnsimple-warm"  # papermill engine executing in a WarmKernel
+
+
+class WarmKernel:
+    """A kernel that executes several notebooks in turn, returned to a fresh state before each.
+
+    Started in ``root`` (the notebooks import the project's modules from there). What
+    ``reset()`` restores is listed in ``_kernel_state``. A kernel serves one process for one
+    sweep or build: the cache key covers the code, and the project's modules are re-read by
+    every notebook, so nothing stale is ever executed. ``shutdown()`` kills it.
+
+    Creating one launches the kernel and sends it the set-up (``_kernel_state``) without
+    waiting: the caller can do something else meanwhile (a worker imports papermill). Every
+    method that needs the kernel first waits for it (``ready()``).
+    """
+
+    def __init__(self, root, kernel_name=KERNEL, timeout=60):
+        import inspect
+
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self._run_sync = run_sync
+        self.root, self.kernel_name, self.timeout = Path(root).resolve(), kernel_name, timeout
+        self.sockets = Path(tempfile.mkdtemp(prefix="nnsimple-kernel-"))  # short: a socket path has ~100 bytes
+        self.km = AsyncKernelManager(kernel_name=kernel_name, config=_kernel_config(self.sockets / "kernel"))
+        self.kc = None
+        self.notebooks = 0  # executed (or begun) in this kernel
+        try:
+            # As nbclient does: no IPython history file for a kernel that executes notebooks.
+            run_sync(self.km.start_kernel)(cwd=str(self.root), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+            self.kc = self.km.client()
+            self.kc.allow_stdin = False
+            self.kc.start_channels()
+            setup = f"{inspect.getsource(_kernel_state)}\n_kernel_state({str(self.root)!r}, {WARM_STATE!r})"
+            self._setup = self._send(setup)  # queued until the kernel listens
+        except BaseException:
+            self.shutdown()
+            raise
+
+    def _send(self, code):
+        return self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+
+    async def _reply(self, msg_id):
+        while True:
+            reply = await self.kc.get_shell_msg(timeout=self.timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                content = reply["content"]
+                if content["status"] != "ok":
+                    raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+                return content
+
+    async def _iopub_idle(self, msg_id, timeout):
+        """Wait for the kernel's "idle" on IOPub after the request ``msg_id``; False if not seen in time."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                msg = await self.kc.get_iopub_msg(timeout=left)
+            except Exception:  # queue.Empty: nothing more in time
+                return False
+            if (
+                msg["parent_header"].get("msg_id") == msg_id
+                and msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "idle"
+            ):
+                return True
+        return False
+
+    def ready(self):
+        """Wait until the set-up ran and IOPub delivers (outputs would be lost before): once."""
+        if self._setup is None:
+            return
+
+        async def wait():
+            await self._reply(self._setup)
+            msg_id = self._setup
+            # IOPub subscribes asynchronously; the set-up's "idle" proves it works. If it came too
+            # early to be seen, ask again. (jupyter_client's wait_for_ready sleeps 0.2 s instead.)
+            deadline = time.monotonic() + self.timeout
+            while not await self._iopub_idle(msg_id, 0.5):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("el kernel no envía sus salidas (IOPub)")
+                msg_id = self.kc.kernel_info()
+                await self._reply(msg_id)
+
+        self._run_sync(wait)()
+        self._setup = None
+
+    def run_silently(self, code):
+        """Execute ``code`` without outputs, history or execution count; raise if it fails."""
+        self.ready()
+        msg_id = self._send(code)
+        self._run_sync(self._reply)(msg_id)
+
+    def reset(self):
+        """Return the kernel to its fresh state (see ``_kernel_state``), before a notebook."""
+        self.run_silently(f"__import__('sys').modules[{WARM_STATE!r}].reset()")
+        self.notebooks += 1
+
+    def alive(self):
+        return bool(self._run_sync(self.km.is_alive)())
+
+    def shutdown(self):
+        """Kill the kernel (the notebooks' results are on disk: nothing to wait for) and tidy up."""
+        if self.kc is not None:
+            with contextlib.suppress(Exception):
+                self.kc.stop_channels()
+        with contextlib.suppress(Exception):
+            self._run_sync(self.km.shutdown_kernel)(now=True)
+        shutil.rmtree(self.sockets, ignore_errors=True)
+
+
+def _register_warm_engine():
+    """Register papermill's nbclient engine, executing in a ``WarmKernel`` (engine argument ``kernel``)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    if WARM_ENGINE in papermill_engines._engines:
+        return
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            *,
+            kernel,
+            **kwargs,
+        ):
+            for name in ("input_path", "timeout", "startup_timeout"):
+                kwargs.pop(name, None)
+            # With a kernel manager given, nbclient neither starts nor shuts the kernel down.
+            client = PapermillNotebookClient(
+                nb_man,
+                km=kernel.km,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            # The same client for every notebook: a new one waits ~0.2 s for the kernel's IOPub to settle.
+            client.kc = kernel.kc
+            return client.execute()
+
+    papermill_engines.register(WARM_ENGINE, WarmEngine)
+
+
+# ---------------------------------------------------------------- executing a notebook (in a worker)
+
+
+_WARM = False  # this process keeps one warm kernel for the notebooks it executes (pool workers)
+_KERNEL = None  # that kernel, started by the first notebook
+_TEMPORARIES = None  # while a task runs in this worker: its temporary files (see interruptible)
+
+
+def worker_kernel(root, kernel_name=KERNEL):
+    """This worker's warm kernel for ``root``, started (or replaced) if needed; None outside the pool."""
+    global _KERNEL
+    if not _WARM:
+        return None
+    root = Path(root).resolve()
+    if _KERNEL is not None and (_KERNEL.root != root or _KERNEL.kernel_name != kernel_name or not _KERNEL.alive()):
+        shutdown_worker_kernel()
+    if _KERNEL is None:
+        _KERNEL = WarmKernel(root, kernel_name)
+    return _KERNEL
+
+
+def shutdown_worker_kernel():
+    """Shut this worker's warm kernel down, if it has one (at exit, or when it is no longer fit)."""
+    global _KERNEL
+    kernel, _KERNEL = _KERNEL, None
+    if kernel is not None:
+        kernel.shutdown()
+
+
+def execute_notebook(source, target, parameters, *, root=ROOT, kernel_name=KERNEL, kernel=None):
+    """Execute the notebook ``source`` with papermill into ``target``; return the executed notebook.
+
+    ``kernel``: a ``WarmKernel`` to execute in, reset first; default the pool worker's own warm
+    kernel, and outside a pool a kernel of the notebook's own, started in ``root`` and killed
+    after. ``target`` is written once, at the end, also when a cell fails: papermill then
+    writes it with the error and raises ``PapermillExecutionError``. No save after every cell:
+    the target is a temporary file nobody reads meanwhile, and each save re-serialises it.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    common = {
+        "parameters": parameters,
+        "kernel_name": kernel_name,
+        "cwd": str(root),  # the kernel imports the project's modules from here first
+        "progress_bar": False,
+        "request_save_on_cell_execute": False,
+    }
+    kernel = kernel or worker_kernel(root, kernel_name)
+    if kernel is None:
+        sockets = Path(tempfile.mkdtemp(prefix="nnsimple-kernel-"))
+        try:
+            return papermill.execute_notebook(
+                str(source),
+                str(target),
+                shutdown_kernel="immediate",  # results are on disk: no graceful wait (it stalls ~3 s)
+                config=_kernel_config(sockets / "kernel"),
+                **common,
+            )
+        finally:
+            shutil.rmtree(sockets, ignore_errors=True)
+    _register_warm_engine()
+    try:
+        kernel.reset()
+        return papermill.execute_notebook(str(source), str(target), engine_name=WARM_ENGINE, kernel=kernel, **common)
+    except PapermillExecutionError:
+        raise  # a cell raised: the kernel itself is fine
+    except Exception:
+        kernel.shutdown()  # dead, stuck or half-reset: the worker's next notebook gets a new one
+        raise
+
+
+@contextlib.contextmanager
+def interruptible(*temporaries):
+    """In a worker, around one task: if SIGTERM comes meanwhile (see ``_on_sigterm``), the
+    task is abandoned: the kernel is killed, ``temporaries`` are removed and the worker exits."""
+    global _TEMPORARIES
+    _TEMPORARIES = temporaries
+    try:
+        yield
+    finally:
+        _TEMPORARIES = None
 
 
 @dataclass
@@ -374,34 +748,19 @@ class Outcome:
     error: str | None = None  # last line of the error
 
 
-_RUNNING = False  # a run is executing in this worker process
-
-
 def _last_line(text):
     lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
     return lines[-1] if lines else ""
 
 
-def _error_line(error):
+def error_line(error):
+    """The line that says what went wrong: for a failed cell, the notebook's own exception."""
     ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)
     if ename is not None:  # papermill's PapermillExecutionError: the notebook's own exception
         count = getattr(error, "exec_count", None)
         where = f" (celda de código n.º {count} del cuaderno ejecutado)" if count else ""
         return _last_line(f"{ename}: {evalue}") + where
     return _last_line(traceback.format_exception_only(type(error), error)[-1])
-
-
-def _kernel_config(sockets):
-    """Kernel settings: talk over Unix sockets named ``sockets-1``, ``sockets-2``, …
-
-    Over TCP (the default) the client picks free ports and the kernel binds them a moment later:
-    another process starting kernels at the same time can take one first, and the kernel dies
-    ("Address already in use"). A private socket path per run cannot collide; it also avoids
-    ipykernel's warning about unencrypted TCP.
-    """
-    from traitlets.config import Config
-
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets)}})
 
 
 def execute_run(spec, out, root=ROOT, kernel_name=KERNEL):
@@ -411,47 +770,26 @@ def execute_run(spec, out, root=ROOT, kernel_name=KERNEL):
     ``Outcome``; ``ok`` only when the notebook ran to the end and its results file passes
     ``results.read_run`` with the run's cache key.
     """
-    global _RUNNING
     import nbformat
-    import papermill
 
     out, root = Path(out), Path(root)
     token = uuid.uuid4().hex[:8]
     tmp_notebook = out / f"{TMP_PREFIX}{spec.id}-{token}.ipynb"
     tmp_results = out / f"{TMP_PREFIX}{spec.id}-{token}.json"
     parameters = {**spec.parameters, "results_path": str(tmp_results), "cache_key": spec.cache_key}
-    sockets = Path(tempfile.mkdtemp(prefix="nnsimple-kernel-"))  # short: a socket path has ~100 bytes at most
     start = time.perf_counter()
-    _RUNNING = True
-    try:
-        notebook = papermill.execute_notebook(
-            str(root / NOTEBOOK),
-            str(tmp_notebook),
-            parameters=parameters,
-            kernel_name=kernel_name,
-            cwd=str(root),  # the kernel imports the project's modules from here first
-            progress_bar=False,
-            shutdown_kernel="immediate",  # results are on disk: no graceful wait (it stalls ~3 s)
-            config=_kernel_config(sockets / "kernel"),
-        )
-        record = results.read_run(tmp_results)
-        if record.get("cache_key") != spec.cache_key:
-            raise results.ResultsError("el cuaderno guardó resultados con otra clave de caché")
-        # papermill recorded the temporary path; the notebook will live at its final one
-        notebook.metadata.papermill["output_path"] = str(paths(out, spec.id)["notebook"])
-        nbformat.write(notebook, str(tmp_notebook))
-    except KeyboardInterrupt:  # SIGTERM, see _on_sigterm
-        _kill_children()  # a kernel still starting up is not shut down by papermill
-        tmp_notebook.unlink(missing_ok=True)
-        tmp_results.unlink(missing_ok=True)
-        shutil.rmtree(sockets, ignore_errors=True)
-        os._exit(EXIT_INTERRUPTED)
-    except Exception as error:
-        written = str(tmp_notebook) if tmp_notebook.exists() else None
-        return Outcome(spec.id, False, time.perf_counter() - start, notebook=written, error=_error_line(error))
-    finally:
-        _RUNNING = False
-        shutil.rmtree(sockets, ignore_errors=True)
+    with interruptible(tmp_notebook, tmp_results):
+        try:
+            notebook = execute_notebook(root / NOTEBOOK, tmp_notebook, parameters, root=root, kernel_name=kernel_name)
+            record = results.read_run(tmp_results)
+            if record.get("cache_key") != spec.cache_key:
+                raise results.ResultsError("el cuaderno guardó resultados con otra clave de caché")
+            # papermill recorded the temporary path; the notebook will live at its final one
+            notebook.metadata.papermill["output_path"] = str(paths(out, spec.id)["notebook"])
+            nbformat.write(notebook, str(tmp_notebook))
+        except Exception as error:
+            written = str(tmp_notebook) if tmp_notebook.exists() else None
+            return Outcome(spec.id, False, time.perf_counter() - start, notebook=written, error=error_line(error))
     return Outcome(spec.id, True, time.perf_counter() - start, str(tmp_notebook), str(tmp_results))
 
 
@@ -464,20 +802,37 @@ def _kill_children():
                 os.kill(int(pid), signal.SIGKILL)
 
 
-def _on_sigterm(signum, frame):
-    """In a worker: abandon the run in progress (``execute_run`` tidies up and exits) or just exit.
+def _abandon_kernels():
+    """Kill this process's kernels at once (a kernel still starting up too) and remove their sockets."""
+    _kill_children()
+    if _KERNEL is not None:
+        shutil.rmtree(_KERNEL.sockets, ignore_errors=True)
 
-    One-shot: the parent-death signal can come twice (when the sweep's thread that forked us
-    ends, then when its last thread does), and a second interrupt must not cut the tidying up.
+
+def _on_sigterm(signum, frame):
+    """In a worker: abandon the task in progress, if any, and exit at once.
+
+    The kernel goes first (a kernel still starting up too, which papermill would not shut
+    down), then the task's temporary files. All done here rather than by raising into the
+    task: an exception raised from a signal handler can land in a weakref callback or a
+    ``__del__``, where Python prints and drops it. One-shot: the parent-death signal can come
+    twice (when the sweep's thread that forked us ends, then when its last thread does).
     """
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if _RUNNING:
-        raise KeyboardInterrupt
+    _abandon_kernels()
+    for path in _TEMPORARIES or ():
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
     os._exit(EXIT_INTERRUPTED)
 
 
-def _init_worker(parent_pid):
-    """Worker set-up: the parent decides about interruptions, and the worker dies with it."""
+def _init_worker(parent_pid, root, kernel_name):
+    """Worker set-up: the parent decides about interruptions, and the worker dies with it; its
+    warm kernel is launched for ``root`` (if given) and starts while papermill is imported."""
+    global _WARM, _KERNEL
+    _WARM = True
+    # At a normal exit (the pool shuts down) the warm kernel goes too.
+    multiprocessing.util.Finalize(None, shutdown_worker_kernel, exitpriority=10)
     # Ctrl-C reaches the whole process group: let the parent handle it and tell us (SIGTERM).
     signal.signal(signal.SIGINT, lambda signum, frame: None)
     signal.signal(signal.SIGTERM, _on_sigterm)
@@ -487,32 +842,69 @@ def _init_worker(parent_pid):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
     if os.getppid() != parent_pid:  # the parent died before prctl
         os.kill(os.getpid(), signal.SIGTERM)
-
-
-def process_pool(jobs):
-    """The default executor: ``jobs`` worker processes forked from this one.
-
-    papermill and nbformat are imported here, before the fork, so that every worker starts
-    with them loaded (importing papermill costs about a second).
-    """
+    if root is not None:
+        with contextlib.suppress(Exception):  # if it cannot start, the first notebook says why
+            _KERNEL = WarmKernel(root, kernel_name)
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
-    context = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),))
 
+class WorkerPool(Executor):
+    """The default executor: worker processes forked from this one, each with one warm kernel.
 
-def _stop_workers(executor, timeout=10.0):
-    """Stop a process pool's running runs: SIGTERM each worker, then SIGKILL what lingers."""
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    for process in processes:
-        with contextlib.suppress(OSError):
-            process.terminate()
-    deadline = time.monotonic() + timeout
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():
-            process.kill()
+    Up to ``jobs`` workers (default: one per core), forked on the first ``submit``; before it,
+    ``limit(n)`` lowers their number to ``n``, so that no idle worker is forked. Each worker
+    executes all its notebooks in one ``WarmKernel``, launched as the worker starts (for
+    ``root``; otherwise by its first notebook) and killed when the pool shuts down. A worker
+    imports papermill while its kernel starts.
+    """
+
+    def __init__(self, jobs=None, *, root=None, kernel_name=KERNEL):
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.root, self.kernel_name = root, kernel_name
+        self._pool = None
+        self._workers = []  # the worker processes, also after a shutdown(wait=False)
+
+    @property
+    def started(self):
+        return self._pool is not None
+
+    def limit(self, n):
+        if self._pool is None:
+            self.jobs = max(1, min(self.jobs, n))
+
+    def submit(self, fn, /, *args, **kwargs):
+        if self._pool is None:
+            context = multiprocessing.get_context("fork")
+            initargs = (os.getpid(), self.root, self.kernel_name)
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker, initargs=initargs)
+        future = self._pool.submit(fn, *args, **kwargs)
+        self._workers = list((getattr(self._pool, "_processes", None) or {}).values()) or self._workers
+        return future
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        """Shut the pool down. With ``wait=False`` the workers end (and kill their kernels) in the
+        background; a later ``shutdown()`` waits for them."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+            if wait:
+                for process in self._workers:
+                    process.join()
+
+    def stop(self, timeout=10.0):
+        """Stop the tasks in progress: SIGTERM each worker (it kills its kernel), SIGKILL what lingers."""
+        if self._pool is None:
+            return
+        processes = self._workers
+        for process in processes:
+            with contextlib.suppress(OSError):
+                process.terminate()
+        deadline = time.monotonic() + timeout
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ---------------------------------------------------------------- the sweep
@@ -567,14 +959,18 @@ def _plural(n, one, many):
 
 
 @contextlib.contextmanager
-def locked(out):
-    """Hold ``out/.lock`` (fcntl.flock) for the block; if another sweep holds it, say so and wait."""
+def locked(out, waiting=None):
+    """Hold ``out/.lock`` (fcntl.flock) for the block; if another process holds it, say so and wait.
+
+    ``waiting``: what to say (default: another sweep is working in ``out``).
+    """
     fd = os.open(Path(out) / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"Otro barrido está trabajando en {out}; esperando a que termine…", file=sys.stderr, flush=True)
+            waiting = waiting or f"Otro barrido está trabajando en {out}; esperando a que termine…"
+            print(waiting, file=sys.stderr, flush=True)
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
@@ -633,10 +1029,12 @@ def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False
 
     ``specs`` are not validated here (``run_sweep`` does that): a bad value reaches the notebook,
     which fails with its own message. ``executor``: any ``concurrent.futures.Executor`` (it is
-    used, not shut down); default ``process_pool(jobs)``, with ``jobs`` defaulting to one per
-    core, capped at the number of runs to execute. ``progress``: a tqdm bar on stderr (None:
-    only on a terminal). Returns a ``SweepReport``; raises ``SweepInterrupted`` on Ctrl-C or
-    SIGTERM after stopping the runs in progress and removing temporary files.
+    used, not shut down; a ``WorkerPool`` not yet started is first limited to the runs to
+    execute, so that the caller can go on using its warm workers); default a ``WorkerPool`` of
+    ``jobs`` workers (default one per core), capped at the number of runs to execute, shut down
+    at the end. ``progress``: a tqdm bar on stderr (None: only on a terminal). Returns a
+    ``SweepReport``; raises ``SweepInterrupted`` on Ctrl-C or SIGTERM after stopping the runs in
+    progress (and the workers of a ``WorkerPool``) and removing temporary files.
     """
     from tqdm import tqdm
 
@@ -665,10 +1063,11 @@ def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False
                     damaged.append(spec.id)
                 stale.append(spec)
 
-        own = executor is None and bool(stale)
-        if own:
-            jobs_used = max(1, min(jobs or os.cpu_count() or 1, len(stale)))
-        pool = process_pool(jobs_used) if own else executor
+        own = executor is None
+        pool = WorkerPool(jobs, root=root) if own else executor
+        if isinstance(pool, WorkerPool) and stale:
+            pool.limit(len(stale))
+            jobs_used = pool.jobs
         futures = {}
         try:
             for spec in stale:
@@ -682,7 +1081,7 @@ def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False
                 except BrokenProcessPool:
                     outcome = Outcome(spec.id, False, 0.0, error=BROKEN_POOL)
                 except Exception as error:  # noqa: BLE001 - any failure of one run is that run's
-                    outcome = Outcome(spec.id, False, 0.0, error=_error_line(error))
+                    outcome = Outcome(spec.id, False, 0.0, error=error_line(error))
                 entries[spec.id] = _finalize(spec, outcome, out)
                 if outcome.ok:
                     done.append(spec.id)
@@ -697,9 +1096,8 @@ def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False
             try:
                 for future in futures:
                     future.cancel()
-                if own:
-                    _stop_workers(pool)
-                    pool.shutdown(wait=True, cancel_futures=True)
+                if isinstance(pool, WorkerPool):
+                    pool.stop()
                 clean_temporaries(out)
             finally:
                 signal.signal(signal.SIGINT, previous)
@@ -770,7 +1168,7 @@ class SpanishArgumentParser(argparse.ArgumentParser):
                 message += f" ¿Quiso decir {close[0]}?"
         else:
             message = f"valores que no corresponden a ninguna opción: {' '.join(words)}."
-        return message + " Vea las opciones con: python sweep.py --help"
+        return message + f" Vea las opciones con: python {self.prog} --help"
 
     def error(self, message):
         for pattern, template in self._PATTERNS:
@@ -786,7 +1184,8 @@ class SpanishArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def build_parser():
+def add_grid_arguments(parser):
+    """The grid's options (``--lr`` … ``--seeds``, ``--jobs``), with ``-h``; defaults shown from lab.toml."""
     try:
         defaults = make_grid(read_config(), where={})
     except SweepInputError:
@@ -795,28 +1194,6 @@ def build_parser():
     def shown(values):
         return " ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
 
-    parser = SpanishArgumentParser(
-        prog="sweep.py",
-        description=(
-            "Ejecuta la rejilla de experimentos de la red NNsimple: una ejecución del cuaderno\n"
-            "notebooks/experimento.ipynb (con papermill) por cada combinación de tasa de aprendizaje,\n"
-            "inicialización y función de costo. Sin opciones usa la rejilla de lab.toml.\n"
-            "Cada ejecución deja en la carpeta de salida su cuaderno ejecutado (<id>.ipynb) y sus\n"
-            "resultados (<id>.json); manifest.json lista la rejilla. Las ejecuciones cuyo código y\n"
-            "parámetros no cambiaron se toman de la caché."
-        ),
-        epilog=(
-            "ejemplos:\n"
-            "  python sweep.py\n"
-            "  python sweep.py --lr 0.01 0.1 0.5 1.0 --init zeros random --loss bce mse --jobs 2\n"
-            '  make runs LR="0.01 0.5" INIT=random LOSS="bce mse"\n\n'
-            "códigos de salida: 0 todo bien, 1 alguna ejecución falló, 2 valores inválidos,\n"
-            "130 interrumpido (Ctrl-C). Si otro barrido usa la misma carpeta, este espera a que termine."
-        ),
-        formatter_class=_Formatter,
-        add_help=False,
-        allow_abbrev=False,
-    )
     parser._optionals.title = "opciones"
     parser.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     parser.add_argument(
@@ -857,6 +1234,32 @@ def build_parser():
         metavar="J",
         help=f"ejecuciones en paralelo; por defecto: una por núcleo ({os.cpu_count()})",
     )
+
+
+def build_parser():
+    parser = SpanishArgumentParser(
+        prog="sweep.py",
+        description=(
+            "Ejecuta la rejilla de experimentos de la red NNsimple: una ejecución del cuaderno\n"
+            "notebooks/experimento.ipynb (con papermill) por cada combinación de tasa de aprendizaje,\n"
+            "inicialización y función de costo. Sin opciones usa la rejilla de lab.toml.\n"
+            "Cada ejecución deja en la carpeta de salida su cuaderno ejecutado (<id>.ipynb) y sus\n"
+            "resultados (<id>.json); manifest.json lista la rejilla. Las ejecuciones cuyo código y\n"
+            "parámetros no cambiaron se toman de la caché."
+        ),
+        epilog=(
+            "ejemplos:\n"
+            "  python sweep.py\n"
+            "  python sweep.py --lr 0.01 0.1 0.5 1.0 --init zeros random --loss bce mse --jobs 2\n"
+            '  make runs LR="0.01 0.5" INIT=random LOSS="bce mse"\n\n'
+            "códigos de salida: 0 todo bien, 1 alguna ejecución falló, 2 valores inválidos,\n"
+            "130 interrumpido (Ctrl-C). Si otro barrido usa la misma carpeta, este espera a que termine."
+        ),
+        formatter_class=_Formatter,
+        add_help=False,
+        allow_abbrev=False,
+    )
+    add_grid_arguments(parser)
     parser.add_argument(
         "--out",
         metavar="CARPETA",
@@ -868,24 +1271,46 @@ def build_parser():
     return parser
 
 
+def grid_from_args(args):
+    """``(grid, jobs)`` from the options of ``add_grid_arguments``; raises ``SweepInputError``."""
+    grid = load_grid(
+        CONFIG,
+        learning_rates=args.lr,
+        inits=args.init,
+        losses=args.loss,
+        dataset=args.dataset,
+        iterations=args.iterations,
+        seeds=args.seeds,
+    )
+    jobs = None if args.jobs is None else _as_int(args.jobs, 1, "--jobs")
+    return grid, jobs
+
+
+def sigterm_as_interrupt():
+    """From now on SIGTERM interrupts this process as Ctrl-C does (KeyboardInterrupt)."""
+    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+
+
 def _sigterm_as_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def skip_slow_imports():
+    """Keep jsonschema (via papermill and nbformat) from importing ``rfc3987_syntax``: ~1 s.
+
+    jsonschema uses it only to check the "iri" string formats, which the notebook schema has
+    none of (render.py does the same). For command lines, before anything imports nbformat;
+    the forked workers inherit it.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def main(argv=None):
+    skip_slow_imports()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        grid = load_grid(
-            CONFIG,
-            learning_rates=args.lr,
-            inits=args.init,
-            losses=args.loss,
-            dataset=args.dataset,
-            iterations=args.iterations,
-            seeds=args.seeds,
-        )
-        jobs = None if args.jobs is None else _as_int(args.jobs, 1, "--jobs")
+        grid, jobs = grid_from_args(args)
         if args.out.exists() and not args.out.is_dir():
             raise SweepInputError(f"--out: {args.out} existe y no es una carpeta.")
         specs = plan(grid)
@@ -894,7 +1319,7 @@ def main(argv=None):
         return EXIT_USAGE
     except SweepInputError as error:
         parser.error(str(error))
-    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    sigterm_as_interrupt()
     try:
         report = run_specs(specs, grid=grid, out=args.out, jobs=jobs, force=args.force)
     except SweepInterrupted as interrupted:

@@ -200,12 +200,12 @@ def project(tmp_path):
 # ---------------------------------------------------------------- kills
 
 
-def test_sigkill_to_the_sweep_then_rebuild_equals_a_clean_build(clean, project):
+def test_sigkill_to_the_build_then_rebuild_equals_a_clean_build(clean, project):
     with Watcher(project) as watcher:
         build = start_report(project)
         wait_for(lambda: processes_in(project, "ipykernel_launcher"))  # a run is executing
-        sweeps = wait_for(lambda: processes_in(project, "sweep.py"))
-        for pid in sweeps:  # the driver and its forked workers
+        drivers = wait_for(lambda: processes_in(project, "build.py"))
+        for pid in drivers:  # the build's driver and its forked workers
             os.kill(pid, signal.SIGKILL)
         build.communicate(timeout=120)
         assert build.returncode != 0
@@ -243,7 +243,7 @@ def test_sigkill_to_a_kernel_fails_that_run_only_and_a_rebuild_redoes_it(clean, 
 def test_two_builds_at_once_wait_for_each_other(clean, project):
     with Watcher(project) as watcher:
         first = start_report(project)
-        wait_for(lambda: (project / "reports" / ".build.lock").exists())
+        wait_for(lambda: processes_in(project, "ipykernel_launcher"))  # the first is sweeping
         second = start_report(project)
         (_, err1), (out2, err2) = first.communicate(timeout=300), second.communicate(timeout=300)
     assert first.returncode == 0 and second.returncode == 0, err1 + err2

@@ -9,6 +9,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -30,7 +31,9 @@ ITERATIONS, SEEDS = 30, 4
 GRID = {"learning_rates": [0.1, 0.5], "inits": ["random"], "losses": ["bce", "mse"], "iterations": ITERATIONS}
 IDS = ["lr0.1-random-bce", "lr0.1-random-mse", "lr0.5-random-bce", "lr0.5-random-mse"]
 # The command-line sweeps run on the real project: two runs, one worker, so one runs at a time.
-CLI_ARGS = ["--lr", "0.1", "0.5", "--init", "random", "--loss", "bce", "--iterations", "30", "--seeds", "3"]
+# 10000 iterations keep a run (in a warm kernel) executing for a second or two: long enough for
+# the interruption tests to catch the second run in progress.
+CLI_ARGS = ["--lr", "0.1", "0.5", "--init", "random", "--loss", "bce", "--iterations", "10000", "--seeds", "3"]
 CLI_IDS = {"lr0.1-random-bce", "lr0.5-random-bce"}
 
 
@@ -422,3 +425,140 @@ def test_a_second_sweep_waits_for_the_first(swept, runs, capfd):
         os.close(fd)  # the first sweep ends
     waiting.join(timeout=20)
     assert sorted(done["report"].cached) == IDS
+
+
+# ---------------------------------------------------------------- warm kernels
+
+POLLUTER = [
+    "secreto = 42",
+    "import os, sys, random, warnings\n"
+    "import matplotlib, matplotlib.pyplot as plt, numpy as np\n"
+    "import nnsimple\n"
+    "nnsimple.LOAD_DATASET_CALLS = 'cambiado'  # module state that must not survive\n"
+    "matplotlib.rcParams['lines.linewidth'] = 9\n"
+    "plt.figure()\n"
+    "np.seterr(all='raise')\n"
+    "np.set_printoptions(precision=2)\n"
+    "np.random.seed(0)\n"
+    "os.environ['NNSIMPLE_PRUEBA'] = '1'\n"
+    "os.chdir('/')\n"
+    "sys.path.insert(0, '/nada')\n"
+    "warnings.simplefilter('error')\n"
+    "%config InlineBackend.figure_formats = ['svg']",
+    "secreto * 2",
+]
+PROBE = [
+    "import os, sys, warnings\n"
+    "print(sorted(name for name in dir() if not name.startswith('_')))\n"
+    "print(len(In), len(Out))",
+    "import matplotlib\n"
+    "import matplotlib.pyplot as plt\n"
+    "import numpy as np\n"
+    "print(matplotlib.rcParams['lines.linewidth'], plt.get_fignums(), np.geterr(), np.get_printoptions()['precision'])",
+    "print(os.getcwd(), os.environ.get('NNSIMPLE_PRUEBA'), sys.path == [p for p in sys.path if p != '/nada'])\n"
+    "print([f[:1] + f[2:] for f in warnings.filters])",
+    "import nnsimple\nprint(hasattr(nnsimple, 'LOAD_DATASET_CALLS'))",
+    "from matplotlib.figure import Figure\nfig = Figure(figsize=(2, 1))\nfig.add_subplot().plot([0, 1])\nfig",
+]
+
+
+def write_notebook(path, sources):
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(notebook, path)
+    return path
+
+
+def cell_outputs(notebook, mask=None):
+    """Each code cell's execution count and outputs, with ``mask`` (a regex) blanked in texts."""
+    cells = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = json.loads(json.dumps(cell.outputs))
+        for output in outputs:
+            if mask and "text" in output:
+                output["text"] = re.sub(mask, "…", output["text"])
+        cells.append((cell.execution_count, outputs))
+    return cells
+
+
+def record_without_timing(path):
+    record = json.loads(Path(path).read_text())
+    return {k: v for k, v in record.items() if k not in ("duration_s", "checksum")}
+
+
+@pytest.fixture(scope="module")
+def warm_and_fresh(tmp_path_factory):
+    """The same notebooks executed in fresh kernels and in one warm kernel after a polluting one."""
+    base = tmp_path_factory.mktemp("warm")
+    project = copy_project(base / "project")
+    polluter = write_notebook(base / "polluter.ipynb", POLLUTER)
+    probe = write_notebook(base / "probe.ipynb", PROBE)
+    spec = sweep.plan(grid(), project)[1]
+    other = sweep.plan(grid(), project)[2]
+
+    def run(spec, name, kernel=None):
+        parameters = {**spec.parameters, "results_path": str(base / f"{name}.json"), "cache_key": spec.cache_key}
+        target = base / f"{name}.ipynb"
+        notebook = sweep.execute_notebook(project / sweep.NOTEBOOK, target, parameters, root=project, kernel=kernel)
+        return notebook, base / f"{name}.json"
+
+    fresh = {
+        "probe": sweep.execute_notebook(probe, base / "probe-fresh.ipynb", {}, root=project),
+        "run": run(spec, "run-fresh"),
+    }
+    kernel = sweep.WarmKernel(project)
+    try:
+        sweep.execute_notebook(polluter, base / "polluter-warm.ipynb", {}, root=project, kernel=kernel)
+        warm = {"probe": sweep.execute_notebook(probe, base / "probe-warm.ipynb", {}, root=project, kernel=kernel)}
+        run(other, "other-warm", kernel)
+        sweep.execute_notebook(polluter, base / "polluter-warm-2.ipynb", {}, root=project, kernel=kernel)
+        warm["run"] = run(spec, "run-warm", kernel)
+        notebooks = kernel.notebooks
+        pid = kernel.km.provisioner.process.pid
+    finally:
+        kernel.shutdown()
+    return SimpleNamespace(fresh=fresh, warm=warm, notebooks=notebooks, kernel_pid=pid)
+
+
+def test_a_warm_kernel_forgets_the_previous_notebook(warm_and_fresh):
+    """A variable, settings and module state from one notebook are not visible in the next."""
+    fresh, warm = warm_and_fresh.fresh["probe"], warm_and_fresh.warm["probe"]
+    names = warm.cells[0].outputs[0]["text"]
+    assert "secreto" not in names and "plt" not in names and "np" not in names
+    assert cell_outputs(warm) == cell_outputs(fresh)
+    assert warm_and_fresh.notebooks == 5  # all of them in the one kernel
+    assert not alive(warm_and_fresh.kernel_pid)  # and shutdown() ended it
+
+
+def test_a_run_in_a_warm_kernel_equals_a_run_in_a_fresh_one(warm_and_fresh):
+    (fresh, fresh_results), (warm, warm_results) = warm_and_fresh.fresh["run"], warm_and_fresh.warm["run"]
+    duration = r"\(\d+\.\d+ s de cálculo\)"
+    assert cell_outputs(warm, mask=duration) == cell_outputs(fresh, mask=duration)
+    assert sum("image/png" in o.get("data", {}) for _, outputs in cell_outputs(warm) for o in outputs) == 4
+    assert record_without_timing(warm_results) == record_without_timing(fresh_results)
+    assert (
+        json.dumps(record_without_timing(warm_results), sort_keys=True).encode()
+        == json.dumps(record_without_timing(fresh_results), sort_keys=True).encode()
+    )
+
+
+def kernel_of_this_worker():
+    """(pid of the worker's warm kernel, notebooks it executed); submitted to a WorkerPool."""
+    kernel = sweep._KERNEL
+    return (kernel.km.provisioner.process.pid, kernel.notebooks) if kernel else None
+
+
+def test_a_pool_worker_executes_its_runs_in_one_kernel_killed_at_shutdown(swept, runs):
+    pool = sweep.WorkerPool(1)
+    try:
+        report = sweep.run_sweep(grid(learning_rates=[0.2, 0.3]), out=runs, root=swept.project, executor=pool)
+        assert sorted(report.executed) == [f"lr{lr}-random-{loss}" for lr in (0.2, 0.3) for loss in ("bce", "mse")]
+        assert report.jobs == 1 and "con 1 proceso" in report.summary()
+        kernel_pid, notebooks = pool.submit(kernel_of_this_worker).result()
+    finally:
+        pool.shutdown()
+    assert notebooks == 4
+    assert wait_gone([kernel_pid]) == []
