@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -1340,7 +1341,9 @@ def _figure(
     (``left``, ``bottom``) and a title (``top``). matplotlib's constrained layout placed them
     as well, but measured every label twice more: about a quarter of each figure's time. The
     report saves figures cropped to what they draw (bbox_inches="tight"), so a label longer
-    than its margin is never cut off.
+    than its margin is never cut off. Titles sit at a fixed height over their axes
+    (``axes.titley`` = 1), where matplotlib would put them anyway (no axes has tick labels on
+    top), without measuring each axes' decorations at every draw: the same pixels, faster.
     """
     inner_width = (width - left - right - (ncols - 1) * column_gap) / ncols
     inner_height = (height - bottom - top - (nrows - 1) * row_gap) / nrows
@@ -1353,7 +1356,8 @@ def _figure(
         wspace=column_gap / inner_width,
         hspace=row_gap / inner_height,
     )
-    axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
+    with matplotlib.rc_context({"axes.titley": 1.0}):
+        axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
     return fig, axes
 
 
