@@ -819,11 +819,13 @@ def _on_sigterm(signum, frame):
     twice (when the sweep's thread that forked us ends, then when its last thread does).
     """
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _abandon_kernels()
-    for path in _TEMPORARIES or ():
-        with contextlib.suppress(OSError):
-            Path(path).unlink()
-    os._exit(EXIT_INTERRUPTED)
+    try:
+        _abandon_kernels()
+        for path in _TEMPORARIES or ():
+            with contextlib.suppress(OSError):
+                Path(path).unlink()
+    finally:
+        os._exit(EXIT_INTERRUPTED)
 
 
 def _init_worker(parent_pid, root, kernel_name):
