@@ -613,7 +613,7 @@ def _register_warm_engine():
 
 
 _WARM = False  # this process keeps one warm kernel for the notebooks it executes (pool workers)
-_KERNEL = None  # that kernel, started by the first notebook
+_KERNEL = None  # that kernel, launched as the worker starts (or by its first notebook)
 _TEMPORARIES = None  # while a task runs in this worker: its temporary files (see interruptible)
 
 
