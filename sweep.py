@@ -398,9 +398,9 @@ def _kernel_state(root, name):  # pragma: no cover - runs inside a kernel (see W
 
     Third-party modules stay imported: that is the point of a warm kernel. What their import
     did (a warnings filter numpy adds, say) happens once, as in a fresh kernel that imports
-    them; numpy's and matplotlib's is part of the state noted here. Also kept, as they change
-    no output: matplotlib's mathtext parser, built here, and the objects alive after these
-    imports, frozen out of the garbage collector's sight (``gc.freeze``).
+    them; numpy's and matplotlib's is part of the state noted here. The objects alive after
+    these imports are frozen out of the garbage collector's sight (``gc.freeze``): that
+    changes no output, and makes every later collection (IPython's ``reset`` does one) cheap.
     """
     import copy
     import gc
@@ -428,9 +428,7 @@ def _kernel_state(root, name):  # pragma: no cover - runs inside a kernel (see W
     import matplotlib
     import matplotlib.pyplot as plt  # without choosing a backend: a fresh kernel has none yet
     import numpy as np
-    from matplotlib.mathtext import MathTextParser
-
-    MathTextParser("path").parse("$10^{-2}$")  # builds the parser (~0.1 s) log-scale axes need
+    import numpy.random  # noqa: F401 - reset() reseeds it; imported lazily otherwise
 
     fresh |= {
         "rc": matplotlib.rcParams.copy(),  # raw values: reading "backend" would resolve it
@@ -656,7 +654,7 @@ def _register_warm_engine():
 
 
 _WARM = False  # this process keeps one warm kernel for the notebooks it executes (pool workers)
-_KERNEL = None  # that kernel, started by the first notebook
+_KERNEL = None  # that kernel, launched as the worker starts (or by its first notebook)
 _TEMPORARIES = None  # while a task runs in this worker: its temporary files (see interruptible)
 
 

@@ -1,0 +1,476 @@
+"""How fast the report builds, against what a user would script by hand: `make bench`.
+
+    python benchmarks/bench_build.py                # 3 repetitions, a few minutes
+    python benchmarks/bench_build.py --repeats 5
+
+Every repetition works in fresh temporary copies of the project (the user's reports/ is never
+touched) and measures, one right after the other so that the ratios compare like with like on
+a noisy machine:
+
+- naive: the papermill command line once per run of the default grid, one after another, then
+  `jupyter nbconvert --to html --execute` on the report notebook (no PDF: less work than ours);
+- cold: `make report` from an empty reports/ (sweep, report notebook, HTML, PDF, run pages);
+- unchanged: `make report` again, nothing changed;
+- one rate changed: `make report LR=...` with one learning rate of the grid replaced;
+- floor: the same trainings and figures (drawn in the same formats) in one Python process,
+  without kernels, notebooks or renderings: the code cells of both notebooks, executed in order;
+  and the same without drawing the figures (built, never drawn), for comparison.
+
+Then `nnsimple.train` alone: microseconds per iteration, and 20 seeds vectorised against a loop
+of 20 runs. Memory: the peak of the sum of the proportional set sizes (PSS) of every process of a
+build, sampled every 50 ms, and its largest single process (RSS). The table is printed in
+Spanish, with the medians, the ratios measured side by side in each repetition, and each goal
+marked as met or missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import base64
+import contextlib
+import io
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+# What a checkout needs to build the report (no tests, no reports, no venv).
+PROJECT_FILES = (
+    "*.py",
+    "lab.toml",
+    "Makefile",
+    "requirements.txt",
+    "pyproject.toml",
+    "notebooks/*.ipynb",
+    "templates/**/*",
+)
+CHANGED_RATE = (0.5, 0.7)  # the grid change: this rate of lab.toml is replaced by that one
+
+GOALS = {
+    "cold_vs_naive": 0.2,  # cold build at most this fraction of the naive baseline
+    "cold_vs_floor": 3.0,  # cold build within this factor of the compute floor
+    "unchanged_s": 1.0,  # a rebuild with nothing changed under this many seconds
+}
+
+
+# ---------------------------------------------------------------- processes and memory
+
+
+def _descendants(pid):
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*/children"):
+            with contextlib.suppress(OSError, ValueError):
+                kids = [int(k) for k in task.read_text().split()]
+                found += kids
+                todo += kids
+    return found
+
+
+def _memory_kib(pid):
+    """(PSS, RSS) of a process in KiB. PSS divides shared pages among the processes sharing them,
+    so that PSS adds up across processes (forked workers share much of their memory)."""
+    try:
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+        return int(fields["Pss"].split()[0]), int(fields["Rss"].split()[0])
+    except (OSError, ValueError, KeyError):
+        return 0, 0
+
+
+class MemorySampler(threading.Thread):
+    """Samples a process and all its descendants: the peak of their summed PSS and the largest
+    single RSS, in MiB (``peak_mib``, ``largest_mib``), after ``stop()``."""
+
+    def __init__(self, pid, interval=0.05):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak_mib = self.largest_mib = 0.0
+        self._done = threading.Event()
+
+    def run(self):
+        while not self._done.is_set():
+            sizes = [_memory_kib(p) for p in [self.pid, *_descendants(self.pid)]]
+            self.peak_mib = max(self.peak_mib, sum(pss for pss, _ in sizes) / 1024)
+            self.largest_mib = max(self.largest_mib, max(rss for _, rss in sizes) / 1024)
+            self._done.wait(self.interval)
+
+    def stop(self):
+        self._done.set()
+        self.join()
+        return self
+
+
+def run(command, cwd, *, check=True):
+    """Run ``command``; return (seconds, stdout, peak MiB of the process tree, largest process MiB)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = MemorySampler(process.pid)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - start
+    sampler.stop()
+    if check and process.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, command))} terminó con código {process.returncode}:\n{stderr}")
+    return seconds, stdout, sampler.peak_mib, sampler.largest_mib
+
+
+# ---------------------------------------------------------------- the project copies
+
+
+def copy_project(target):
+    """Copy what a build needs into ``target``, keeping modification times."""
+    target = Path(target)
+    for pattern in PROJECT_FILES:
+        for path in ROOT.glob(pattern):
+            if path.is_file():
+                destination = target / path.relative_to(ROOT)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, destination)
+    (target / "reports").mkdir()
+    return target
+
+
+def make(project, *arguments):
+    """``make`` in a copy, with the user's virtual environment (never reinstalled)."""
+    venv = VENV_BIN.parent
+    return run(["make", "-s", "-o", str(venv / ".instalado"), f"VENV={venv}", *arguments], project)
+
+
+def manifest(grid, specs, folder):
+    """The manifest sweep.py writes (the report notebook reads it), for the naive runs."""
+    import results
+
+    runs = [
+        {
+            "id": spec.id,
+            "learning_rate": spec.parameters["learning_rate"],
+            "init": spec.parameters["init"],
+            "loss": spec.parameters["loss"],
+            "status": "ok",
+            "notebook": f"{spec.id}.ipynb",
+            "results": f"{spec.id}.json",
+            "error": None,
+        }
+        for spec in specs
+    ]
+    content = {"schema": results.SCHEMA, "grid": grid.as_dict(), "runs": runs}
+    results.write_json_atomic(Path(folder) / results.MANIFEST, content)
+
+
+def default_plan(project):
+    import sweep
+
+    grid = sweep.load_grid(Path(project) / "lab.toml")
+    return grid, sweep.plan(grid, project)
+
+
+# ---------------------------------------------------------------- the measurements
+
+
+def naive(project):
+    """papermill's command line per run, then nbconvert executes the report notebook into HTML."""
+    grid, specs = default_plan(project)
+    runs = Path(project) / "reports" / "runs"
+    runs.mkdir(parents=True)
+    start = time.perf_counter()
+    peaks = []
+    for spec in specs:
+        options = [a for k, v in spec.parameters.items() for a in ("-p", k, str(v))]
+        command = [VENV_BIN / "papermill", "notebooks/experimento.ipynb", runs / f"{spec.id}.ipynb", *options]
+        command += ["-p", "results_path", runs / f"{spec.id}.json", "--log-level", "ERROR", "--no-progress-bar"]
+        peaks.append(run(command, project)[2])
+    runs_seconds = time.perf_counter() - start
+    manifest(grid, specs, runs)
+    # The report notebook's defaults (../reports/runs, ../lab.toml) hold in notebooks/, where
+    # nbconvert runs it; its kernel imports the project's modules through the editable install.
+    command = [VENV_BIN / "jupyter", "nbconvert", "--to", "html", "--execute", "notebooks/informe.ipynb"]
+    peaks.append(run([*command, "--output-dir", "reports", "--output", "informe"], project)[2])
+    return {"seconds": time.perf_counter() - start, "runs_seconds": runs_seconds, "peak_mib": max(peaks)}
+
+
+def _counts(stdout):
+    """The sweep summary's counts: {"ejecutadas ahora": n, "desde la caché": n, "fallidas": n}."""
+    counts = {}
+    for line in stdout.splitlines():
+        for label in ("ejecutadas ahora", "desde la caché", "fallidas"):
+            if line.strip().startswith(label + ":"):
+                counts[label] = int(line.split(":")[1].split()[0])
+    return counts
+
+
+def _mtimes(folder):
+    return {p: p.stat().st_mtime_ns for p in Path(folder).rglob("*") if p.is_file() and not p.name.startswith(".")}
+
+
+def ours(project):
+    """Cold build, rebuild with nothing changed, rebuild after one changed learning rate."""
+    reports = Path(project) / "reports"
+    seconds, stdout, peak, largest = make(project, "report")
+    cold = {"seconds": seconds, "peak_mib": peak, "largest_mib": largest, "counts": _counts(stdout)}
+    assert cold["counts"].get("ejecutadas ahora") == 12, stdout
+    before = _mtimes(reports)
+    seconds, stdout, _, _ = make(project, "report")
+    after = _mtimes(reports)
+    rewritten = sum(after.get(p) != t for p, t in before.items()) + len(set(after) - set(before))
+    unchanged = {"seconds": seconds, "rewritten": rewritten, "counts": _counts(stdout)}
+    grid, _ = default_plan(project)
+    rates = " ".join(f"{CHANGED_RATE[1] if r == CHANGED_RATE[0] else r:g}" for r in grid.learning_rates)
+    before = _mtimes(reports)
+    seconds, stdout, _, _ = make(project, "report", f"LR={rates}")
+    after = _mtimes(reports)
+    rewritten = sorted(str(p.relative_to(reports)) for p, t in after.items() if before.get(p) != t)
+    changed = {"seconds": seconds, "counts": _counts(stdout), "rewritten": rewritten}
+    return cold, unchanged, changed
+
+
+def floor(project, *, draw=True):
+    """The compute floor, in a fresh Python process (imports included): see ``_floor_in_process``."""
+    command = [sys.executable, __file__, "--floor-in", str(project), *([] if draw else ["--no-draw"])]
+    seconds, stdout, peak, _ = run(command, project)
+    return {"seconds": seconds, "peak_mib": peak, "parts": json.loads(stdout.splitlines()[-1])}
+
+
+def _floor_in_process(project, draw=True):
+    """Both notebooks' code cells, executed here in order, for every run of the default grid.
+
+    What a kernel would display is produced the same way: a Figure that ends a cell is encoded
+    as the inline backend does (PNG, tight box); the report's figures are encoded by
+    ``outputs.show_figure`` itself (SVG). Nothing is sent anywhere. Without ``draw`` the
+    figures are built but never drawn (``savefig`` does nothing). Prints the seconds of its
+    parts as JSON.
+    """
+    start = time.perf_counter()
+    project = Path(project)
+    os.chdir(project)
+    sys.path.insert(0, str(project))
+    import matplotlib
+
+    matplotlib.use("agg")
+    from matplotlib.figure import Figure
+
+    import nnsimple
+    import outputs
+
+    outputs.display = lambda *args, **kwargs: None  # publish nowhere; figures are still encoded
+    if not draw:
+        Figure.savefig = lambda self, *args, **kwargs: None
+    training = [0.0]  # seconds inside nnsimple.train and train_seeds
+
+    def timed(function):
+        def wrapper(*args, **kwargs):
+            begin = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                training[0] += time.perf_counter() - begin
+
+        return wrapper
+
+    nnsimple.train, nnsimple.train_seeds = timed(nnsimple.train), timed(nnsimple.train_seeds)
+    grid, specs = default_plan(project)
+    runs = project / "reports" / "runs"
+    runs.mkdir(parents=True)
+    imported = time.perf_counter()
+
+    def cells(name):
+        notebook = json.loads((project / "notebooks" / name).read_text(encoding="utf-8"))
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code" and "parameters" not in cell["metadata"].get("tags", []):
+                source = "".join(cell["source"])
+                yield "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("%"))
+
+    def execute(sources, namespace):
+        for source in sources:
+            tree = ast.parse(source)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, "<celda>", "exec"), namespace)
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), "<celda>", "eval"), namespace)
+                if isinstance(value, Figure):  # as the inline backend displays it
+                    buffer = io.BytesIO()
+                    value.savefig(buffer, format="png", bbox_inches="tight")
+                    base64.b64encode(buffer.getvalue())
+
+    experiment = list(cells("experimento.ipynb"))
+    for spec in specs:
+        parameters = {**spec.parameters, "results_path": str(runs / f"{spec.id}.json"), "cache_key": spec.cache_key}
+        execute(experiment, dict(parameters))
+    trained = time.perf_counter()
+    manifest(grid, specs, runs)
+    execute(cells("informe.ipynb"), {"runs_dir": str(runs), "lab_toml": str(project / "lab.toml")})
+    done = time.perf_counter()
+    parts = {"imports": imported - start, "runs": trained - imported, "report": done - trained}
+    print(json.dumps({**parts, "training": training[0]}))
+
+
+def train_speed(repeats=7):
+    """nnsimple.train: µs per iteration; 20 seeds vectorised (train_seeds) against 20 train calls."""
+    sys.path.insert(0, str(ROOT))
+    import nnsimple as nn
+
+    X, Y = nn.load_dataset("xor")
+    kwargs = {"learning_rate": 0.5, "init": "random", "loss": "bce", "iterations": 1000}
+
+    def timed(function):
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            function()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    one = timed(lambda: nn.train(X, Y, seed=2, **kwargs))
+    vectorised = timed(lambda: nn.train_seeds(X, Y, seeds=range(20), **kwargs))
+    loop = timed(lambda: [nn.train(X, Y, seed=s, **kwargs) for s in range(20)])
+    return {"us_per_iteration": one / kwargs["iterations"] * 1e6, "seeds_vectorised": vectorised, "seeds_loop": loop}
+
+
+# ---------------------------------------------------------------- the table
+
+
+def _fmt(seconds):
+    return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _spread(values, fmt=_fmt, around="{}"):
+    return around.format(f"{fmt(min(values))} – {fmt(max(values))}") if len(values) > 1 else ""
+
+
+def _verdict(ok):
+    return "cumplido" if ok else "NO cumplido"
+
+
+def table(rows, train, repeats):
+    median = statistics.median
+    lines = [
+        f"Rendimiento de la compilación del informe: mediana de {repeats} "
+        f"{'repetición' if repeats == 1 else 'repeticiones'}, {os.cpu_count()} núcleos",
+        "",
+        f"{'medición':<58} {'mediana':>9}   {'mín – máx':<17}",
+        "-" * 88,
+    ]
+
+    def row(label, values, fmt=_fmt):
+        lines.append(f"{label:<58} {fmt(median(values)):>9}   {_spread(values, fmt):<17}")
+
+    row("ingenuo: papermill por ejecución + nbconvert --execute HTML", [r["naive"]["seconds"] for r in rows])
+    row("  de ello, las 12 ejecuciones (12 × papermill)", [r["naive"]["runs_seconds"] for r in rows])
+    row("compilación en frío: make report con reports/ vacío", [r["cold"]["seconds"] for r in rows])
+    row("recompilación sin cambios: make report otra vez", [r["unchanged"]["seconds"] for r in rows])
+    changed = rows[-1]["changed"]["counts"]
+    row(
+        f"tras cambiar una tasa ({CHANGED_RATE[0]:g} → {CHANGED_RATE[1]:g}): "
+        f"{changed.get('ejecutadas ahora')} ejec. + informe",
+        [r["changed"]["seconds"] for r in rows],
+    )
+    row("piso de cómputo: mismos entrenamientos y figuras, 1 proceso", [r["floor"]["seconds"] for r in rows])
+    row("  de ello, las 12 ejecuciones (entrenar, dibujar, guardar)", [r["floor"]["parts"]["runs"] for r in rows])
+    row("    de ello, solo entrenar (train y train_seeds)", [r["floor"]["parts"]["training"] for r in rows])
+    row("  de ello, el código del informe (9 figuras SVG)", [r["floor"]["parts"]["report"] for r in rows])
+    row("piso sin dibujar las figuras (se construyen, no se dibujan)", [r["bare"]["seconds"] for r in rows])
+
+    cold_naive = [r["cold"]["seconds"] / r["naive"]["seconds"] for r in rows]
+    cold_floor = [r["cold"]["seconds"] / r["floor"]["seconds"] for r in rows]
+    cold_bare = [r["cold"]["seconds"] / r["bare"]["seconds"] for r in rows]
+    unchanged = [r["unchanged"]["seconds"] for r in rows]
+    rewritten = max(r["unchanged"]["rewritten"] for r in rows)
+    redone = rows[-1]["changed"]["rewritten"]
+    runs_redone = sorted({Path(p).stem for p in redone if p.startswith("runs/lr")})
+    expected = sorted(
+        {f"lr{CHANGED_RATE[1]!r}-{init}-{loss}" for init in ("zeros", "random") for loss in ("bce", "mse")}
+    )
+    only_those = runs_redone == expected and all(p.startswith("runs/") or p.startswith("informe.") for p in redone)
+    ratio = "{:.2f}×".format
+    lines += [
+        "",
+        "Razones, medidas lado a lado en cada repetición (mediana y extremos) y objetivos",
+        "-" * 88,
+        f"{'en frío / ingenuo':<30} {ratio(median(cold_naive)):>8}  {_spread(cold_naive, ratio, '({})'):<17}"
+        f"   objetivo ≤ {GOALS['cold_vs_naive']:.1f}×   {_verdict(median(cold_naive) <= GOALS['cold_vs_naive'])}",
+        f"{'en frío / piso de cómputo':<30} {ratio(median(cold_floor)):>8}  {_spread(cold_floor, ratio, '({})'):<17}"
+        f"   objetivo ≤ {GOALS['cold_vs_floor']:.0f}×     {_verdict(median(cold_floor) <= GOALS['cold_vs_floor'])}",
+        f"{'en frío / piso sin dibujar':<30} {ratio(median(cold_bare)):>8}  {_spread(cold_bare, ratio, '({})'):<17}"
+        f"   objetivo ≤ {GOALS['cold_vs_floor']:.0f}×     {_verdict(median(cold_bare) <= GOALS['cold_vs_floor'])}",
+        f"{'sin cambios':<30} {_fmt(median(unchanged)):>8}  ({rewritten} archivos reescritos)"
+        f"      objetivo < {GOALS['unchanged_s']:.0f} s    "
+        f"{_verdict(median(unchanged) < GOALS['unchanged_s'] and rewritten == 0)}",
+        f"{'tras cambiar una tasa':<30} rehace {len(runs_redone)} de 12 ejecuciones (las de α = "
+        f"{CHANGED_RATE[1]:g}) y el informe   {_verdict(only_those)}",
+        "",
+        "nnsimple.train (1000 iteraciones, XOR)",
+        "-" * 88,
+        f"{'µs por iteración':<58} {train['us_per_iteration']:>7.1f} µs",
+        f"{'20 semillas vectorizadas (train_seeds)':<58} {train['seeds_vectorised'] * 1e3:>7.1f} ms",
+        f"{'bucle de 20 llamadas a train':<58} {train['seeds_loop'] * 1e3:>7.1f} ms   "
+        f"({train['seeds_loop'] / train['seeds_vectorised']:.1f}× más lento)",
+        "",
+        "Memoria pico (suma del PSS de todos los procesos, muestreada cada 50 ms)",
+        "-" * 88,
+        f"{'ingenuo (el mayor de sus pasos)':<58} {median(r['naive']['peak_mib'] for r in rows):>7.0f} MiB",
+        f"{'compilación en frío (conductor + 2 procesos + 2 kernels)':<58} "
+        f"{median(r['cold']['peak_mib'] for r in rows):>7.0f} MiB",
+        f"{'piso de cómputo (1 proceso)':<58} {median(r['floor']['peak_mib'] for r in rows):>7.0f} MiB",
+    ]
+    lines.append(f"{'su mayor proceso (RSS)':<58} {median(r['cold']['largest_mib'] for r in rows):>7.0f} MiB")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- command line
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="bench_build.py",
+        description="Mide la compilación del informe frente a un bucle ingenuo de papermill, en carpetas temporales.",
+    )
+    parser.add_argument("--repeats", type=int, default=3, metavar="N", help="repeticiones (por defecto: 3)")
+    parser.add_argument("--floor-in", metavar="CARPETA", help=argparse.SUPPRESS)
+    parser.add_argument("--no-draw", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.floor_in:
+        _floor_in_process(args.floor_in, draw=not args.no_draw)
+        return 0
+    if args.repeats < 1:
+        parser.error("--repeats debe ser 1 o más")
+    sys.path.insert(0, str(ROOT))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="nnsimple-bench-") as base:
+        for i in range(args.repeats):
+            print(f"Repetición {i + 1} de {args.repeats}…", file=sys.stderr, flush=True)
+            row = {}
+            steps = [
+                ("naive", "ingenuo", naive),
+                ("ours", "make report en frío", ours),
+                ("floor", "piso de cómputo", floor),
+                ("bare", "piso sin dibujar", lambda project: floor(project, draw=False)),
+            ]
+            if i % 2:  # alternate the order, so that neither always runs on a cooler machine
+                steps.reverse()
+            for name, label, step in steps:
+                project = copy_project(Path(base) / f"{i}-{name}")
+                result = step(project)
+                if name == "ours":
+                    row["cold"], row["unchanged"], row["changed"] = result
+                    shown = row["cold"]["seconds"]
+                else:
+                    row[name] = result
+                    shown = result["seconds"]
+                print(f"  {label}: {_fmt(shown)}", file=sys.stderr, flush=True)
+                shutil.rmtree(project, ignore_errors=True)
+            rows.append(row)
+    print(table(rows, train_speed(), args.repeats))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
