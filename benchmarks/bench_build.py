@@ -352,9 +352,11 @@ def _verdict(ok):
 
 def table(rows, train, repeats):
     median = statistics.median
+    loads = ", ".join(f"{r['load']:.1f}" for r in rows)
     lines = [
         f"Rendimiento de la compilación del informe: mediana de {repeats} "
         f"{'repetición' if repeats == 1 else 'repeticiones'}, {os.cpu_count()} núcleos",
+        f"(carga del sistema, media de 1 min, al empezar cada repetición: {loads})",
         "",
         f"{'medición':<58} {'mediana':>9}   {'mín – máx':<17}",
         "-" * 88,
@@ -447,7 +449,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="nnsimple-bench-") as base:
         for i in range(args.repeats):
             print(f"Repetición {i + 1} de {args.repeats}…", file=sys.stderr, flush=True)
-            row = {}
+            row = {"load": os.getloadavg()[0]}
             steps = [
                 ("naive", "ingenuo", naive),
                 ("ours", "make report en frío", ours),
