@@ -424,7 +424,7 @@ def table(rows, train, repeats):
         f"{'piso de cómputo (1 proceso)':<58} {median(r['floor']['peak_mib'] for r in rows):>7.0f} MiB",
     ]
     lines.append(f"{'su mayor proceso (RSS)':<58} {median(r['cold']['largest_mib'] for r in rows):>7.0f} MiB")
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 # ---------------------------------------------------------------- command line
