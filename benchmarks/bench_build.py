@@ -25,7 +25,6 @@ marked as met or missed.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import base64
 import contextlib
@@ -431,6 +430,10 @@ def table(rows, train, repeats):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--floor-in"]:  # the floor's own process (see floor): imports from the copy
+        _floor_in_process(argv[1], draw="--no-draw" not in argv)
+        return 0
     sys.path.insert(0, str(ROOT))
     import sweep
 
@@ -443,12 +446,7 @@ def main(argv=None):
     parser._optionals.title = "opciones"
     parser.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     parser.add_argument("--repeats", default="3", metavar="N", help="repeticiones (por defecto: 3)")
-    parser.add_argument("--floor-in", metavar="CARPETA", help=argparse.SUPPRESS)
-    parser.add_argument("--no-draw", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.floor_in:
-        _floor_in_process(args.floor_in, draw=not args.no_draw)
-        return 0
     try:
         args.repeats = sweep._as_int(args.repeats, 1, "--repeats")
     except sweep.SweepInputError as error:
