@@ -25,7 +25,6 @@ marked as met or missed.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import base64
 import contextlib
@@ -424,27 +423,34 @@ def table(rows, train, repeats):
         f"{'piso de cómputo (1 proceso)':<58} {median(r['floor']['peak_mib'] for r in rows):>7.0f} MiB",
     ]
     lines.append(f"{'su mayor proceso (RSS)':<58} {median(r['cold']['largest_mib'] for r in rows):>7.0f} MiB")
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 # ---------------------------------------------------------------- command line
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--floor-in"]:  # the floor's own process (see floor): imports from the copy
+        _floor_in_process(argv[1], draw="--no-draw" not in argv)
+        return 0
+    sys.path.insert(0, str(ROOT))
+    import sweep
+
+    parser = sweep.SpanishArgumentParser(
         prog="bench_build.py",
         description="Mide la compilación del informe frente a un bucle ingenuo de papermill, en carpetas temporales.",
+        add_help=False,
+        formatter_class=sweep._Formatter,
     )
-    parser.add_argument("--repeats", type=int, default=3, metavar="N", help="repeticiones (por defecto: 3)")
-    parser.add_argument("--floor-in", metavar="CARPETA", help=argparse.SUPPRESS)
-    parser.add_argument("--no-draw", action="store_true", help=argparse.SUPPRESS)
+    parser._optionals.title = "opciones"
+    parser.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
+    parser.add_argument("--repeats", default="3", metavar="N", help="repeticiones (por defecto: 3)")
     args = parser.parse_args(argv)
-    if args.floor_in:
-        _floor_in_process(args.floor_in, draw=not args.no_draw)
-        return 0
-    if args.repeats < 1:
-        parser.error("--repeats debe ser 1 o más")
-    sys.path.insert(0, str(ROOT))
+    try:
+        args.repeats = sweep._as_int(args.repeats, 1, "--repeats")
+    except sweep.SweepInputError as error:
+        parser.error(str(error))
     rows = []
     with tempfile.TemporaryDirectory(prefix="nnsimple-bench-") as base:
         for i in range(args.repeats):
