@@ -35,20 +35,20 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP) ## Crea el entorno .venv desde requirements.txt (solo si cambió)
 
 runs: $(STAMP) ## Ejecuta la rejilla de experimentos en reports/runs (LR=, INIT=, LOSS=, JOBS= la cambian)
-	$(PY) sweep.py $(SWEEP_ARGS)
+	$(PY) -m nnsimple_lab.sweep $(SWEEP_ARGS)
 
 # `make report`: build.py runs the sweep, the report notebook and both renderings (and the
 # pages of the runs) in one process, each only if stale: a second `make report` with nothing
 # changed rewrites nothing. A failed run does not stop the report (it shows "ejecución
 # fallida"), but the exit code stays non-zero; bad input (exit 2) or an interruption stops it.
 report: $(STAMP) ## Todo: barrido, informe y sus versiones HTML y PDF en reports/ (solo lo que cambió)
-	@$(PY) build.py $(SWEEP_ARGS)
+	@$(PY) -m nnsimple_lab.build $(SWEEP_ARGS)
 
 html: $(STAMP) ## Genera reports/informe.html (sin conexión) y las páginas de reports/runs/, sin barrido
-	@$(PY) build.py --no-sweep
+	@$(PY) -m nnsimple_lab.build --no-sweep
 
 pdf: $(STAMP) ## Genera reports/informe.pdf (Typst; no hace falta TeX), sin barrido
-	@$(PY) build.py --no-sweep
+	@$(PY) -m nnsimple_lab.build --no-sweep
 
 test: $(STAMP) ## Ejecuta todas las pruebas (pytest) y el linter (ruff)
 	$(PY) -m pytest

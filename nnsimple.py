@@ -32,7 +32,6 @@ DATASETS = {
     "or": ([[0, 0, 1, 1], [0, 1, 0, 1]], [[0, 1, 1, 1]]),
 }
 INITS = ("zeros", "random", "xavier")
-LOSSES = ("bce", "mse")
 
 # BCE clips A2 to [_EPS, 1 - _EPS]: a saturated output costs -log(_EPS), never inf.
 _EPS = 1e-15
@@ -59,8 +58,8 @@ def check_init(init):
 
 
 def check_loss(loss):
-    """Validate a loss name."""
-    return _choice(loss, LOSSES, "Función de costo")
+    """Validate a loss name (a key of ``LOSSES``)."""
+    return _choice(loss, tuple(LOSSES), "Función de costo")
 
 
 def check_dataset(name):
@@ -174,12 +173,22 @@ def mse_dZ2(A2, Y):
     return 2 * (A2 - Y) * A2 * (1 - A2) / Y.shape[-1]
 
 
-_LOSS_FUNCTIONS = {"bce": (bce_cost, bce_dZ2), "mse": (mse_cost, mse_dZ2)}
+@dataclass(frozen=True)
+class Loss:
+    """A loss: its cost ``J(A2, Y)`` and its ``dZ2 = dJ/dZ2``, for A2 and Y shaped (..., 1, m)."""
+
+    cost: object
+    dZ2: object
+
+
+# Every loss the network can train with; a new one is one entry here (and one in the vocabulary
+# of nnsimple_lab, which names it in the report).
+LOSSES = {"bce": Loss(bce_cost, bce_dZ2), "mse": Loss(mse_cost, mse_dZ2)}
 
 
 def compute_cost(A2, Y, loss="bce"):
     """Cost of predictions A2 (1, m) against labels Y (1, m): a float (an (S,) array if stacked)."""
-    cost = _LOSS_FUNCTIONS[check_loss(loss)][0](A2, Y)
+    cost = LOSSES[check_loss(loss)].cost(A2, Y)
     return float(cost) if np.ndim(cost) == 0 else cost
 
 
@@ -190,7 +199,7 @@ def backward_prop(X, Y, cache, parameters, loss="bce"):
     from there on the chain rule is the same for every loss.
     """
     A1, A2 = cache["A1"], cache["A2"]
-    dZ2 = _LOSS_FUNCTIONS[check_loss(loss)][1](A2, Y)
+    dZ2 = LOSSES[check_loss(loss)].dZ2(A2, Y)
     dW2 = dZ2 @ A1.mT  # .mT: transpose of the last two axes (.T for one network)
     db2 = np.sum(dZ2, axis=-1, keepdims=True)
     dZ1 = (parameters["W2"].mT @ dZ2) * (1 - A1**2)
@@ -325,7 +334,7 @@ def train(X, Y, *, n_h=2, learning_rate=0.3, iterations=1000, init="random", los
         X, Y, parameters, learning_rate=learning_rate, iterations=iterations, loss=loss, keep_history=True
     )
     with np.errstate(all="ignore"):
-        costs = _LOSS_FUNCTIONS[loss][0](A2s, Y)
+        costs = LOSSES[loss].cost(A2s, Y)
     accuracy = _accuracy(A2s, Y)
     return TrainResult(
         costs=costs,
@@ -389,7 +398,7 @@ def train_seeds(X, Y, *, seeds, n_h=2, learning_rate=0.3, iterations=1000, init=
         X, Y, stacked, learning_rate=learning_rate, iterations=iterations, loss=loss, keep_history=False
     )
     with np.errstate(all="ignore"):
-        costs = _LOSS_FUNCTIONS[loss][0](A2s, Y)  # (iterations + 1, S)
+        costs = LOSSES[loss].cost(A2s, Y)  # (iterations + 1, S)
     accuracy = _accuracy(A2s, Y)
     config = {"n_h": n_h, "learning_rate": learning_rate, "iterations": iterations, "init": init, "loss": loss}
     return SeedsResult(

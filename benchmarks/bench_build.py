@@ -45,6 +45,7 @@ VENV_BIN = Path(sys.executable).parent
 # What a checkout needs to build the report (no tests, no reports, no venv).
 PROJECT_FILES = (
     "*.py",
+    "nnsimple_lab/**/*.py",
     "lab.toml",
     "Makefile",
     "requirements.txt",
@@ -147,7 +148,7 @@ def make(project, *arguments):
 
 def manifest(grid, specs, folder):
     """The manifest sweep.py writes (the report notebook reads it), for the naive runs."""
-    import results
+    from nnsimple_lab import files, results
 
     runs = [
         {
@@ -163,11 +164,11 @@ def manifest(grid, specs, folder):
         for spec in specs
     ]
     content = {"schema": results.SCHEMA, "grid": grid.as_dict(), "runs": runs}
-    results.write_json_atomic(Path(folder) / results.MANIFEST, content)
+    files.write_json_atomic(Path(folder) / results.MANIFEST, content)
 
 
 def default_plan(project):
-    import sweep
+    from nnsimple_lab import sweep
 
     grid = sweep.load_grid(Path(project) / "lab.toml")
     return grid, sweep.plan(grid, project)
@@ -258,7 +259,7 @@ def _floor_in_process(project, draw=True):
     from matplotlib.figure import Figure
 
     import nnsimple
-    import outputs
+    from nnsimple_lab import outputs
 
     outputs.display = lambda *args, **kwargs: None  # publish nowhere; figures are still encoded
     if not draw:
@@ -435,16 +436,12 @@ def main(argv=None):
         _floor_in_process(argv[1], draw="--no-draw" not in argv)
         return 0
     sys.path.insert(0, str(ROOT))
-    import sweep
+    from nnsimple_lab import cli, sweep
 
-    parser = sweep.SpanishArgumentParser(
-        prog="bench_build.py",
-        description="Mide la compilación del informe frente a un bucle ingenuo de papermill, en carpetas temporales.",
-        add_help=False,
-        formatter_class=sweep._Formatter,
+    parser = cli.parser(
+        "bench_build.py",
+        "Mide la compilación del informe frente a un bucle ingenuo de papermill, en carpetas temporales.",
     )
-    parser._optionals.title = "opciones"
-    parser.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     parser.add_argument("--repeats", default="3", metavar="N", help="repeticiones (por defecto: 3)")
     args = parser.parse_args(argv)
     try:

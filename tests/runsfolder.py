@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import nnsimple as nn
-import results
+from nnsimple_lab import files, results
 
 
 def write_runs_folder(
@@ -46,15 +46,14 @@ def write_runs_folder(
         for init in inits:
             for loss in losses:
                 rid = results.run_id(lr, init, loss)
-                entry = {"id": rid, "learning_rate": float(lr), "init": init, "loss": loss}
+                where = {"learning_rate": lr, "init": init, "loss": loss}
                 if rid in failed:
-                    entry.update(
-                        status="failed",
-                        notebook=f"{rid}.failed.ipynb",
-                        results=None,
-                        error=f"Traceback (most recent call last):\nRuntimeError: fallo simulado en {rid}",
+                    error = f"Traceback (most recent call last):\nRuntimeError: fallo simulado en {rid}"
+                    entries.append(
+                        results.manifest_entry(
+                            rid, **where, status="failed", notebook=f"{rid}.failed.ipynb", error=error
+                        )
                     )
-                    entries.append(entry)
                     continue
                 start = time.perf_counter()
                 one = nn.train(X, Y, n_h=n_h, learning_rate=lr, iterations=iterations, init=init, loss=loss, seed=seed)
@@ -68,11 +67,9 @@ def write_runs_folder(
                 results.write_run(path, record)
                 if rid in damaged:
                     path.write_text(path.read_text()[:-300])
-                entry.update(status="ok", notebook=f"{rid}.ipynb", results=f"{rid}.json", error=None)
-                entries.append(entry)
-    manifest = {
-        "schema": results.SCHEMA,
-        "grid": {
+                entries.append(results.manifest_entry(rid, **where))
+    manifest = results.manifest(
+        {
             "learning_rates": [float(lr) for lr in learning_rates],
             "inits": list(inits),
             "losses": list(losses),
@@ -82,9 +79,9 @@ def write_runs_folder(
             "seed": seed,
             "seeds": seeds,
         },
-        "runs": entries,
-    }
-    results.write_json_atomic(folder / results.MANIFEST, manifest)
+        entries,
+    )
+    files.write_json_atomic(folder / results.MANIFEST, manifest)
     return manifest
 
 

@@ -17,9 +17,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-import build
-import results
-import sweep
+from nnsimple_lab import build, results, sweep
 from tests.test_sweep import alive, children, copy_project, wait_gone
 
 GRID = {"learning_rates": [0.1, 0.5], "inits": ["random"], "losses": ["bce"], "iterations": 30, "seeds": 3}
@@ -120,7 +118,7 @@ def test_a_failed_run_still_builds_the_report_and_exits_1(built, rebuilt, capfd)
 def broken_project(target, *, broken=True):
     """A copy of the project whose report notebook raises in its first code cell (if ``broken``)."""
     project = copy_project(target)
-    for name in ("report.py", "outputs.py", "lab.toml", str(build.NOTEBOOK)):
+    for name in ("lab.toml", str(build.NOTEBOOK)):
         shutil.copy(build.ROOT / name, project / name)
     if broken:
         notebook = nbformat.read(project / build.NOTEBOOK, as_version=4)
@@ -156,14 +154,14 @@ def test_a_failing_report_notebook_is_kept_and_the_earlier_report_stays(built, r
 
 def test_no_sweep_without_runs_is_a_spanish_error(tmp_path):
     done = subprocess.run(
-        [sys.executable, "build.py", "--no-sweep", "--reports", str(tmp_path / "reports")],
+        [sys.executable, "-m", "nnsimple_lab.build", "--no-sweep", "--reports", str(tmp_path / "reports")],
         cwd=build.ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert done.returncode == 2 and done.stdout == ""
-    assert "build.py: error: No hay ejecuciones en" in done.stderr and "make runs" in done.stderr
+    assert "python -m nnsimple_lab.build: error: No hay ejecuciones en" in done.stderr and "make runs" in done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -172,20 +170,20 @@ def test_help_and_bad_values_are_spanish(capsys):
         build.main(["--help"])
     assert stop.value.code == 0
     text = capsys.readouterr().out
-    assert text.startswith("uso: build.py")
+    assert text.startswith("uso: python -m nnsimple_lab.build")
     for words in ("opciones:", "--no-sweep", "--lr", "códigos de salida"):
         assert words in text
     with pytest.raises(SystemExit) as stop:
         build.main(["--lr", "0"])
     assert stop.value.code == 2
-    assert "build.py: error: --lr:" in capsys.readouterr().err
+    assert "python -m nnsimple_lab.build: error: --lr:" in capsys.readouterr().err
 
 
 def test_ctrl_c_while_the_report_executes_stops_it_and_keeps_the_earlier_one(built, rebuilt):
     (rebuilt / "runs" / "manifest.json").touch()  # the report is now stale
     before = {name: (rebuilt / name).read_bytes() for name in ("informe.ipynb", "informe.html", "informe.pdf")}
     process = subprocess.Popen(
-        [sys.executable, "build.py", "--no-sweep", "--reports", str(rebuilt)],
+        [sys.executable, "-m", "nnsimple_lab.build", "--no-sweep", "--reports", str(rebuilt)],
         cwd=build.ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -21,7 +21,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-import results
+from nnsimple_lab import results
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv"
@@ -204,7 +204,7 @@ def test_sigkill_to_the_build_then_rebuild_equals_a_clean_build(clean, project):
     with Watcher(project) as watcher:
         build = start_report(project)
         wait_for(lambda: processes_in(project, "ipykernel_launcher"))  # a run is executing
-        drivers = wait_for(lambda: processes_in(project, "build.py"))
+        drivers = wait_for(lambda: processes_in(project, "nnsimple_lab.build"))
         for pid in drivers:  # the build's driver and its forked workers
             os.kill(pid, signal.SIGKILL)
         build.communicate(timeout=120)

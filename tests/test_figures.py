@@ -7,9 +7,8 @@ import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
-import figures
 import nnsimple as nn
-import results
+from nnsimple_lab import figures, results
 
 
 @pytest.fixture(scope="module")

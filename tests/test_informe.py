@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import results
+from nnsimple_lab import results
 from tests.runsfolder import write_runs_folder
 
 ROOT = Path(__file__).resolve().parents[1]

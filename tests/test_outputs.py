@@ -10,8 +10,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
-import outputs
-import render
+from nnsimple_lab import outputs, render
 
 
 @pytest.fixture(scope="module", autouse=True)

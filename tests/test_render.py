@@ -10,7 +10,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pypdf import PdfReader
 
-import render
+from nnsimple_lab import render
 
 
 class Page(HTMLParser):

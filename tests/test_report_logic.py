@@ -12,8 +12,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import nnsimple as nn
-import report
-import results
+from nnsimple_lab import report, results
 from tests.runsfolder import write_runs_folder
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nnsimple as nn
-import results
+from nnsimple_lab import files, results
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_failed_write_keeps_the_previous_file(tmp_path, record):
     results.write_run(path, record)
     before = path.read_bytes()
     with pytest.raises(TypeError):
-        results.write_json_atomic(path, {"bad": object()})
+        files.write_json_atomic(path, {"bad": object()})
     assert path.read_bytes() == before
     assert list(tmp_path.iterdir()) == [path]
 
@@ -79,7 +79,7 @@ def test_load_runs_attaches_records_and_flags_damage(tmp_path, record):
         {"id": "bad", "status": "ok", "results": "bad.json", "error": None},
         {"id": "failed", "status": "failed", "results": None, "error": "ValueError: x"},
     ]
-    results.write_json_atomic(tmp_path / results.MANIFEST, {"schema": 1, "grid": {}, "runs": runs})
+    files.write_json_atomic(tmp_path / results.MANIFEST, {"schema": 1, "grid": {}, "runs": runs})
     loaded = {r["id"]: r for r in results.load_runs(tmp_path)}
     assert loaded["good"]["record"]["costs"] == record["costs"]
     assert loaded["bad"]["status"] == "failed" and "dañado" in loaded["bad"]["error"]

@@ -24,8 +24,7 @@ import nbformat
 import pytest
 
 import nnsimple as nn
-import results
-import sweep
+from nnsimple_lab import results, sweep
 
 ITERATIONS, SEEDS = 30, 4
 GRID = {"learning_rates": [0.1, 0.5], "inits": ["random"], "losses": ["bce", "mse"], "iterations": ITERATIONS}
@@ -40,8 +39,8 @@ CLI_IDS = {"lr0.1-random-bce", "lr0.5-random-bce"}
 def copy_project(target):
     target = Path(target)
     (target / "notebooks").mkdir(parents=True)
-    for name in sweep.KEY_MODULES:
-        shutil.copy(sweep.ROOT / name, target / name)
+    shutil.copy(sweep.ROOT / "nnsimple.py", target / "nnsimple.py")
+    shutil.copytree(sweep.ROOT / "nnsimple_lab", target / "nnsimple_lab", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(sweep.ROOT / sweep.NOTEBOOK, target / sweep.NOTEBOOK)
     return target
 
@@ -215,7 +214,7 @@ def test_the_key_covers_cell_sources_and_modules_not_outputs(tmp_path):
     nbformat.write(notebook, path)
     assert sweep.code_fingerprint(project) != key
     key = sweep.code_fingerprint(project)
-    (project / "figures.py").write_text((project / "figures.py").read_text() + "\n")
+    (project / "nnsimple_lab" / "figures.py").write_text((project / "nnsimple_lab" / "figures.py").read_text() + "\n")
     assert sweep.code_fingerprint(project) != key
     parameters = sweep.plan(grid(), project)[0].parameters
     assert sweep.cache_key(parameters, key) != sweep.cache_key({**parameters, "seeds": 5}, key)
@@ -282,7 +281,7 @@ def test_bad_values_exit_2_with_a_spanish_message_and_touch_nothing(argv, shown,
         sweep.main([*argv, "--out", str(out)])
     assert stop.value.code == 2
     err = capsys.readouterr().err
-    assert err.startswith("uso: sweep.py")
+    assert err.startswith("uso: python -m nnsimple_lab.sweep")
     for text in shown:
         assert text in err
     assert "usage" not in err and "invalid" not in err and "argument" not in err
@@ -292,14 +291,14 @@ def test_bad_values_exit_2_with_a_spanish_message_and_touch_nothing(argv, shown,
 def test_bad_value_from_the_shell(tmp_path):
     out = tmp_path / "runs"
     done = subprocess.run(
-        [sys.executable, "sweep.py", "--loss", "bce", "mae", "--out", str(out)],
+        [sys.executable, "-m", "nnsimple_lab.sweep", "--loss", "bce", "mae", "--out", str(out)],
         cwd=sweep.ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert done.returncode == 2 and done.stdout == ""
-    assert "sweep.py: error: --loss: Función de costo" in done.stderr and "'mae'" in done.stderr
+    assert "python -m nnsimple_lab.sweep: error: --loss: Función de costo" in done.stderr and "'mae'" in done.stderr
     assert "Traceback" not in done.stderr and not out.exists()
 
 
@@ -308,7 +307,7 @@ def test_help_is_in_spanish(capsys):
         sweep.main(["--help"])
     assert stop.value.code == 0
     text = capsys.readouterr().out
-    assert text.startswith("uso: sweep.py")
+    assert text.startswith("uso: python -m nnsimple_lab.sweep")
     for words in ("opciones:", "tasas de aprendizaje", "--force", "vuelve a ejecutar todo", "códigos de salida"):
         assert words in text
     assert "usage" not in text and "show this help" not in text
@@ -344,7 +343,7 @@ def alive(pid):
 def start_cli_sweep(out):
     """``python sweep.py`` on two runs with one worker; returns once the second run is executing."""
     process = subprocess.Popen(
-        [sys.executable, "sweep.py", *CLI_ARGS, "--jobs", "1", "--out", str(out)],
+        [sys.executable, "-m", "nnsimple_lab.sweep", *CLI_ARGS, "--jobs", "1", "--out", str(out)],
         cwd=sweep.ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -380,7 +379,7 @@ def test_a_killed_sweep_leaves_no_unfinished_results_and_the_next_completes_the_
         results.read_run(out / f"{run}.json")
         assert (out / f"{run}.ipynb").exists()
     again = subprocess.run(
-        [sys.executable, "sweep.py", *CLI_ARGS, "--out", str(out)],
+        [sys.executable, "-m", "nnsimple_lab.sweep", *CLI_ARGS, "--out", str(out)],
         cwd=sweep.ROOT,
         capture_output=True,
         text=True,

@@ -28,14 +28,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import platform
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 import nnsimple
+from nnsimple_lab import files
 
 SCHEMA = 1
 REQUIRED_KEYS = (
@@ -142,25 +141,6 @@ def run_record(result, seeds, *, dataset, X, Y, cache_key="", duration_s=None):
     return _plain(record)
 
 
-def write_json_atomic(path, obj):
-    """Write ``obj`` as JSON to ``path`` atomically: a temp file in the same folder, then rename.
-
-    A reader sees either the previous file or the whole new one, never a partial write.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(obj, f, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _checksum(record):
     """SHA-256 of the record's canonical JSON, without its own ``checksum`` field."""
     body = {k: v for k, v in record.items() if k != "checksum"}
@@ -170,7 +150,7 @@ def _checksum(record):
 
 def write_run(path, record):
     """Seal a run record with its checksum and write it atomically to ``path``."""
-    write_json_atomic(path, {**record, "checksum": _checksum(record)})
+    files.write_json_atomic(path, {**record, "checksum": _checksum(record)})
 
 
 def read_run(path):
@@ -211,6 +191,27 @@ def array(values):
 #              "error": null | "last line of the error"}]}
 
 MANIFEST = "manifest.json"
+
+
+def manifest_entry(run, *, learning_rate, init, loss, status="ok", error=None, notebook=None, results=None):
+    """One run's entry in the manifest. A finished run (status "ok") defaults to its own files."""
+    if status == "ok":
+        notebook, results = notebook or f"{run}.ipynb", results or f"{run}.json"
+    return {
+        "id": run,
+        "learning_rate": float(learning_rate),
+        "init": init,
+        "loss": loss,
+        "status": status,
+        "notebook": notebook,
+        "results": results,
+        "error": error,
+    }
+
+
+def manifest(grid, runs):
+    """The manifest of a sweep: ``grid`` (a dict of the grid's values) and its entries in grid order."""
+    return {"schema": SCHEMA, "grid": grid, "runs": list(runs)}
 
 
 def read_manifest(folder):

@@ -22,24 +22,20 @@ The runs folder (default ``reports/runs/``):
 A run is cached when its results file passes ``results.read_run`` with the run's cache key
 and its executed notebook is at its final path. The key is a SHA-256 over the experiment
 notebook's cell sources (code and markdown, not outputs), the run's parameters and the
-modules the notebook imports (``KEY_MODULES``).
+project modules the notebook imports, followed transitively (``deps.py``).
 
 Exit codes: 0 every run ok, 1 some run failed, 2 bad input, 130 interrupted (Ctrl-C or SIGTERM).
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import dataclasses
-import difflib
-import fcntl
 import hashlib
 import json
 import multiprocessing
 import multiprocessing.util
 import os
-import re
 import shutil
 import signal
 import sys
@@ -54,18 +50,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nnsimple
-import results
+from nnsimple_lab import cli, deps, files, results
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "lab.toml"
 NOTEBOOK = Path("notebooks") / "experimento.ipynb"  # relative to the project root
-KEY_MODULES = ("nnsimple.py", "results.py", "figures.py")  # what the notebook imports
 DEFAULT_OUT = ROOT / "reports" / "runs"
 KERNEL = "python3"
-TMP_PREFIX = ".tmp-"
-LOCK_NAME = ".lock"
+TMP_PREFIX = files.TMP_PREFIX
+LOCK_NAME = files.LOCK_NAME
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+PROG = "python -m nnsimple_lab.sweep"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = cli.EXIT_OK, cli.EXIT_FAILED, cli.EXIT_USAGE, cli.EXIT_INTERRUPTED
 BROKEN_POOL = (
     "no se completó: un proceso de trabajo del barrido terminó de forma inesperada "
     "(¿lo detuvo otro programa o faltó memoria?); vuelva a lanzar el barrido."
@@ -255,23 +251,18 @@ def code_fingerprint(root=ROOT):
     """SHA-256 of what a run's outputs depend on besides its parameters.
 
     The experiment notebook's cells (type and source: editing a markdown cell counts, outputs
-    and metadata do not) and the bytes of ``KEY_MODULES``.
+    and metadata do not) and the project modules its code imports, followed transitively.
     """
     root = Path(root)
     path = root / NOTEBOOK
     try:
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        cells = deps.notebook_cells(path)
     except FileNotFoundError:
         raise SweepInputError(f"No se encuentra el cuaderno del experimento {path}.") from None
     except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise SweepInputError(f"El cuaderno {path} no es un notebook válido: {error}.") from None
-    digest = hashlib.sha256()
-    for cell in cells:
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else source
-        digest.update(json.dumps([cell.get("cell_type"), source], ensure_ascii=False).encode("utf-8"))
-    for name in KEY_MODULES:
-        digest.update(name.encode("utf-8") + b"\0" + (root / name).read_bytes())
+    digest = hashlib.sha256(json.dumps(cells, ensure_ascii=False).encode("utf-8"))
+    digest.update(deps.fingerprint(deps.notebook_dependencies(path, root), root).encode("ascii"))
     return digest.hexdigest()
 
 
@@ -428,7 +419,7 @@ def _kernel_state(root, name):  # pragma: no cover - runs inside a kernel (see W
     import matplotlib
     import matplotlib.pyplot as plt  # without choosing a backend: a fresh kernel has none yet
     import numpy as np
-    import numpy.random  # noqa: F401 - reset() reseeds it; imported lazily otherwise
+    import numpy.random
 
     fresh |= {
         "rc": matplotlib.rcParams.copy(),  # raw values: reading "backend" would resolve it
@@ -441,7 +432,10 @@ def _kernel_state(root, name):  # pragma: no cover - runs inside a kernel (see W
 
     def from_project(module):
         path = getattr(module, "__file__", None)
-        return isinstance(path, str) and os.path.dirname(os.path.abspath(path)) == root
+        if not isinstance(path, str):
+            return False
+        path = os.path.abspath(path)
+        return path.startswith(root + os.sep) and "site-packages" not in path
 
     def reset_display():
         plt.close("all")
@@ -958,47 +952,20 @@ def _plural(n, one, many):
     return one if n == 1 else many
 
 
-@contextlib.contextmanager
 def locked(out, waiting=None):
-    """Hold ``out/.lock`` (fcntl.flock) for the block; if another process holds it, say so and wait.
-
-    ``waiting``: what to say (default: another sweep is working in ``out``).
-    """
-    fd = os.open(Path(out) / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            waiting = waiting or f"Otro barrido está trabajando en {out}; esperando a que termine…"
-            print(waiting, file=sys.stderr, flush=True)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+    """Hold ``out/.lock`` for the block (``files.locked``); ``waiting``: what to say while another holds it."""
+    return files.locked(out, waiting or f"Otro barrido está trabajando en {out}; esperando a que termine…")
 
 
 def clean_temporaries(out):
     """Remove work in progress left in ``out``: ``.tmp-*`` files and atomic writes' ``.*.tmp``."""
-    for pattern in (f"{TMP_PREFIX}*", ".*.tmp"):
-        for path in Path(out).glob(pattern):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+    files.remove_temporaries(out)
 
 
-def _entry(spec, out, **changes):
-    """A run's manifest entry (format: results.py), a finished one unless ``changes`` say otherwise."""
-    final = paths(out, spec.id)
-    entry = {
-        "id": spec.id,
-        "learning_rate": spec.parameters["learning_rate"],
-        "init": spec.parameters["init"],
-        "loss": spec.parameters["loss"],
-        "status": "ok",
-        "notebook": final["notebook"].name,
-        "results": final["results"].name,
-        "error": None,
-    }
-    return {**entry, **changes}
+def _entry(spec, **changes):
+    """A run's manifest entry (``results.manifest_entry``), a finished one unless ``changes`` say otherwise."""
+    p = spec.parameters
+    return results.manifest_entry(spec.id, learning_rate=p["learning_rate"], init=p["init"], loss=p["loss"], **changes)
 
 
 def _finalize(spec, outcome, out):
@@ -1009,19 +976,18 @@ def _finalize(spec, outcome, out):
     ``<id>.failed.ipynb``; the temporary results go; a previous good run stays as it was.
     """
     final = paths(out, spec.id)
-    entry = _entry(spec, out)
     if outcome.ok:
         os.replace(outcome.notebook, final["notebook"])
         os.replace(outcome.results, final["results"])
         final["failed"].unlink(missing_ok=True)
-        return entry
+        return _entry(spec)
     notebook = None
     if outcome.notebook and Path(outcome.notebook).exists():
         os.replace(outcome.notebook, final["failed"])
         notebook = final["failed"].name
     if outcome.results:
         Path(outcome.results).unlink(missing_ok=True)
-    return {**entry, "status": "failed", "notebook": notebook, "results": None, "error": outcome.error}
+    return _entry(spec, status="failed", notebook=notebook, error=outcome.error)
 
 
 def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False, executor=None, progress=None):
@@ -1056,7 +1022,7 @@ def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False
         for spec in specs:
             status = "missing" if force else cache_status(spec, out)
             if status == "cached":
-                entries[spec.id] = _entry(spec, out)
+                entries[spec.id] = _entry(spec)
                 cached.append(spec.id)
             else:
                 if status == "damaged":
@@ -1080,7 +1046,7 @@ def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False
                     outcome = future.result()
                 except BrokenProcessPool:
                     outcome = Outcome(spec.id, False, 0.0, error=BROKEN_POOL)
-                except Exception as error:  # noqa: BLE001 - any failure of one run is that run's
+                except Exception as error:
                     outcome = Outcome(spec.id, False, 0.0, error=error_line(error))
                 entries[spec.id] = _finalize(spec, outcome, out)
                 if outcome.ok:
@@ -1106,28 +1072,9 @@ def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False
             if own:
                 pool.shutdown(wait=True, cancel_futures=True)
         clean_temporaries(out)
-        manifest = {
-            "schema": results.SCHEMA,
-            "grid": grid.as_dict(),
-            "runs": [entries[s.id] for s in specs],
-        }
-        write_manifest(out / results.MANIFEST, manifest)
+        manifest = results.manifest(grid.as_dict(), [entries[s.id] for s in specs])
+        files.write_json_if_changed(out / results.MANIFEST, manifest)
     return report()
-
-
-def write_manifest(path, manifest):
-    """Write the manifest atomically, only if its content changed.
-
-    The report is rebuilt when the manifest is newer than it: an unchanged sweep must leave
-    the file (and its mtime) alone so that a second ``make report`` rebuilds nothing.
-    """
-    try:
-        if json.loads(Path(path).read_text(encoding="utf-8")) == manifest:
-            return False
-    except (OSError, ValueError):
-        pass
-    results.write_json_atomic(path, manifest)
-    return True
 
 
 def run_sweep(grid, *, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False, executor=None, progress=None):
@@ -1141,49 +1088,6 @@ def run_sweep(grid, *, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False, execu
 # ---------------------------------------------------------------- command line
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, "uso: " if prefix is None else prefix)
-
-
-class SpanishArgumentParser(argparse.ArgumentParser):
-    """argparse with its own messages in Spanish, and a suggestion for a mistyped option."""
-
-    _PATTERNS = (
-        (r"unrecognized arguments: (?P<args>.*)", "{unrecognized}"),
-        (r"argument (?P<opt>\S+): expected at least one argument", "{opt}: falta al menos un valor."),
-        (r"argument (?P<opt>\S+): expected one argument", "{opt}: falta su valor."),
-        (r"argument (?P<opt>\S+): ignored explicit argument (?P<val>.*)", "{opt} no lleva valor (se recibió {val})."),
-        (r"argument (?P<opt>\S+): (?P<rest>.*)", "{opt}: {rest}"),
-    )
-
-    def _unrecognized(self, args):
-        options = [s for action in self._actions for s in action.option_strings if s.startswith("--")]
-        words = args.split()
-        flags = [w for w in words if w.startswith("-")]
-        if flags:
-            message = f"opción desconocida: {flags[0].split('=')[0]}."
-            close = difflib.get_close_matches(flags[0].split("=")[0], options, n=1, cutoff=0.5)
-            if close:
-                message += f" ¿Quiso decir {close[0]}?"
-        else:
-            message = f"valores que no corresponden a ninguna opción: {' '.join(words)}."
-        return message + f" Vea las opciones con: python {self.prog} --help"
-
-    def error(self, message):
-        for pattern, template in self._PATTERNS:
-            match = re.fullmatch(pattern, message)
-            if match:
-                groups = match.groupdict()
-                if "args" in groups:
-                    message = self._unrecognized(groups["args"])
-                else:
-                    message = template.format(**groups)
-                break
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
-
-
 def add_grid_arguments(parser):
     """The grid's options (``--lr`` … ``--seeds``, ``--jobs``), with ``-h``; defaults shown from lab.toml."""
     try:
@@ -1194,8 +1098,6 @@ def add_grid_arguments(parser):
     def shown(values):
         return " ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
 
-    parser._optionals.title = "opciones"
-    parser.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     parser.add_argument(
         "--lr",
         nargs="+",
@@ -1237,9 +1139,9 @@ def add_grid_arguments(parser):
 
 
 def build_parser():
-    parser = SpanishArgumentParser(
-        prog="sweep.py",
-        description=(
+    parser = cli.parser(
+        PROG,
+        (
             "Ejecuta la rejilla de experimentos de la red NNsimple: una ejecución del cuaderno\n"
             "notebooks/experimento.ipynb (con papermill) por cada combinación de tasa de aprendizaje,\n"
             "inicialización y función de costo. Sin opciones usa la rejilla de lab.toml.\n"
@@ -1249,15 +1151,12 @@ def build_parser():
         ),
         epilog=(
             "ejemplos:\n"
-            "  python sweep.py\n"
-            "  python sweep.py --lr 0.01 0.1 0.5 1.0 --init zeros random --loss bce mse --jobs 2\n"
+            "  python -m nnsimple_lab.sweep\n"
+            "  python -m nnsimple_lab.sweep --lr 0.01 0.1 0.5 1.0 --init zeros random --loss bce mse --jobs 2\n"
             '  make runs LR="0.01 0.5" INIT=random LOSS="bce mse"\n\n'
             "códigos de salida: 0 todo bien, 1 alguna ejecución falló, 2 valores inválidos,\n"
             "130 interrumpido (Ctrl-C). Si otro barrido usa la misma carpeta, este espera a que termine."
         ),
-        formatter_class=_Formatter,
-        add_help=False,
-        allow_abbrev=False,
     )
     add_grid_arguments(parser)
     parser.add_argument(
@@ -1286,27 +1185,8 @@ def grid_from_args(args):
     return grid, jobs
 
 
-def sigterm_as_interrupt():
-    """From now on SIGTERM interrupts this process as Ctrl-C does (KeyboardInterrupt)."""
-    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
-
-
-def _sigterm_as_interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
-def skip_slow_imports():
-    """Keep jsonschema (via papermill and nbformat) from importing ``rfc3987_syntax``: ~1 s.
-
-    jsonschema uses it only to check the "iri" string formats, which the notebook schema has
-    none of (render.py does the same). For command lines, before anything imports nbformat;
-    the forked workers inherit it.
-    """
-    sys.modules.setdefault("rfc3987_syntax", None)
-
-
 def main(argv=None):
-    skip_slow_imports()
+    cli.skip_slow_imports()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -1315,11 +1195,11 @@ def main(argv=None):
             raise SweepInputError(f"--out: {args.out} existe y no es una carpeta.")
         specs = plan(grid)
     except NotebookSyntaxError as error:  # not a command-line mistake: no usage line
-        print(f"sweep.py: error: {error}", file=sys.stderr)
+        print(f"{PROG}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except SweepInputError as error:
         parser.error(str(error))
-    sigterm_as_interrupt()
+    cli.sigterm_as_interrupt()
     try:
         report = run_specs(specs, grid=grid, out=args.out, jobs=jobs, force=args.force)
     except SweepInterrupted as interrupted:

@@ -36,7 +36,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import nnsimple as nn
-import results
+from nnsimple_lab import results
 
 LN2 = math.log(2)
 GRADIENT_TOLERANCE = 1e-7  # relative error below which a backward pass is right
@@ -111,7 +111,7 @@ class Numbering:
         return self._next("Tabla", caption, key)
 
     def ref(self, key):
-        """"Figura N" / "Tabla N" of an already numbered item."""
+        """ "Figura N" / "Tabla N" of an already numbered item."""
         return self._refs[key]
 
     @property
@@ -608,8 +608,7 @@ def zero_init_sentence(runs):
                 change = f"el costo {LOSS_NAMES[loss]} diverge (deja de ser finito)"
             else:
                 change = (
-                    f"el costo {LOSS_NAMES[loss]} pasa de {_cost_name(f.first_cost, loss)} "
-                    f"a {fmt_cost(f.last_cost)}"
+                    f"el costo {LOSS_NAMES[loss]} pasa de {_cost_name(f.first_cost, loss)} a {fmt_cost(f.last_cost)}"
                 )
             parts.append(
                 f"Con inicialización en ceros y {alpha(run.learning_rate)}, {change}; "
@@ -910,9 +909,7 @@ def parameter_motion_sentence(runs, init="random", loss="bce", tail=0.1):
     growing = [
         r
         for r in done
-        if r.solved
-        and r.costs[-1] < r.costs[-1 - window]
-        and biggest_weight(r, -1) > biggest_weight(r, -1 - window)
+        if r.solved and r.costs[-1] < r.costs[-1 - window] and biggest_weight(r, -1) > biggest_weight(r, -1 - window)
     ]
     if growing and loss == "bce":
         text += (
@@ -949,9 +946,11 @@ def seeds_sentence(runs, init="random", loss="bce"):
         text = f"Semillas que resuelven XOR{within}: {counts}."
     diverged = [r for r in done if r.n_diverged_seeds]
     if diverged:
-        text += " Divergen " + join_es(
-            f"{plural(r.n_diverged_seeds, 'semilla')} con {alpha(r.learning_rate)}" for r in diverged
-        ) + "."
+        text += (
+            " Divergen "
+            + join_es(f"{plural(r.n_diverged_seeds, 'semilla')} con {alpha(r.learning_rate)}" for r in diverged)
+            + "."
+        )
     best = max(done, key=lambda r: (r.n_solved, r.learning_rate))
     unsolved = [s for s, ok in zip(best.seed_list, best.seed_solved, strict=True) if not ok]
     if best.n_solved == 0:
@@ -961,13 +960,10 @@ def seeds_sentence(runs, init="random", loss="bce"):
         bad = [c for c, ok in zip(costs, best.seed_solved, strict=True) if not ok and _finite(c)]
         good = [c for c, ok in zip(costs, best.seed_solved, strict=True) if ok and _finite(c)]
         text += (
-            (
-                f" Ni siquiera la tasa con más éxitos, {alpha(best.learning_rate)}, resuelve todas: "
-                if len(done) > 1
-                else f" Con {alpha(best.learning_rate)}, "
-            )
-            + f"{len(unsolved)} de {best.n_seeds} semillas no lo logran"
-        )
+            f" Ni siquiera la tasa con más éxitos, {alpha(best.learning_rate)}, resuelve todas: "
+            if len(done) > 1
+            else f" Con {alpha(best.learning_rate)}, "
+        ) + f"{len(unsolved)} de {best.n_seeds} semillas no lo logran"
         if bad and good:
             text += (
                 f", con un costo final mediano de {fmt_cost(float(np.median(bad)))} frente a "
@@ -1104,7 +1100,7 @@ def gradient_check_table(rows):
 
 
 def _of(name):
-    """"de la BCE" / "del MSE correcto": the preposition and article a loss name takes."""
+    """ "de la BCE" / "del MSE correcto": the preposition and article a loss name takes."""
     return f"de la {name}" if name.startswith("BCE") else f"del {name}"
 
 
@@ -1391,9 +1387,7 @@ def _failure_note(ax, failed):
     if not failed:
         return
     lines = [f"{FAILED} ({r.label}): {textwrap.shorten(last_line(r.error), 60)}" for r in failed]
-    ax.text(
-        0.02, 0.02, "\n".join(lines), transform=ax.transAxes, fontsize=7.5, color="#b22222", va="bottom", ha="left"
-    )
+    ax.text(0.02, 0.02, "\n".join(lines), transform=ax.transAxes, fontsize=7.5, color="#b22222", va="bottom", ha="left")
 
 
 ITERATION_LABEL = "Iteración (n.º de actualizaciones del descenso de gradiente)"
@@ -1479,8 +1473,16 @@ def fig_parameters(columns, suptitle):
             ax.grid(alpha=0.3)
             ax.axhline(0, color="k", lw=0.6)
             if all(np.all(run.history[k] == 0) for k in names):
-                ax.text(0.5, 0.88, "todos valen 0 en todas las iteraciones", transform=ax.transAxes,
-                        ha="center", va="center", fontsize=8.5, color="0.25")
+                ax.text(
+                    0.5,
+                    0.88,
+                    "todos valen 0 en todas las iteraciones",
+                    transform=ax.transAxes,
+                    ha="center",
+                    va="center",
+                    fontsize=8.5,
+                    color="0.25",
+                )
     axes[0][0].set_ylabel("Valor del peso")
     axes[1][0].set_ylabel("Valor del sesgo")
     fig.supxlabel(ITERATION_LABEL, fontsize=10)
@@ -1681,9 +1683,10 @@ def conclusion_q1(runs, loss, learning_rate):
             f"los gradientes son exactamente cero; el costo se queda en {values}, con cualquier tasa."
         )
     elif zeros:
-        parts.append("Inicializados en ceros, los parámetros no se quedan quietos en todas las ejecuciones: " + (
-            zero_init_sentence(runs)
-        ))
+        parts.append(
+            "Inicializados en ceros, los parámetros no se quedan quietos en todas las ejecuciones: "
+            + (zero_init_sentence(runs))
+        )
     else:
         parts.append(
             "Ninguna ejecución con inicialización en ceros terminó, así que no hay datos para esa parte."
@@ -1740,9 +1743,7 @@ def conclusion_q2(runs, init="random", loss="bce"):
     counts = join_es(f"{r.n_solved} con {alpha(r.learning_rate)}" for r in done)
     text += f" De {n} semillas, resuelven XOR {counts}" if n is not None else f" Resuelven XOR: {counts}"
     most = max(r.n_solved for r in done)
-    text += (
-        ": ninguna tasa salva todas las semillas con dos neuronas ocultas." if n is not None and most < n else "."
-    )
+    text += ": ninguna tasa salva todas las semillas con dos neuronas ocultas." if n is not None and most < n else "."
     return text
 
 

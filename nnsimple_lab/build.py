@@ -31,25 +31,20 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-import results
-import sweep
+from nnsimple_lab import cli, deps, results, sweep
 
 ROOT = sweep.ROOT
 REPORTS = ROOT / "reports"
 NOTEBOOK = Path("notebooks") / "informe.ipynb"  # relative to the project root
-# What the executed report is made from, besides the runs (as the Makefile listed it).
-NOTEBOOK_SOURCES = ("notebooks/informe.ipynb", "report.py", "outputs.py", "lab.toml", "nnsimple.py", "results.py")
-# What its renderings are made from, besides the executed report (paths and globs in the project).
-RENDER_SOURCES = (
-    "render.py",
-    "outputs.py",
-    "templates/informe_html/*.j2",
-    "templates/informe_html/static/*",
-    "templates/informe_typst/*.j2",
-)
+# What the executed report is made from besides the runs and the code its notebook imports.
+NOTEBOOK_SOURCES = ("notebooks/informe.ipynb", "lab.toml")
+# What its renderings are made from besides the executed report and the code that renders it.
+RENDERER = "nnsimple_lab.render"
+RENDER_SOURCES = ("templates/informe_html/*.j2", "templates/informe_html/static/*", "templates/informe_typst/*.j2")
 TMP_PREFIX = ".informe.tmp-"
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+PROG = "python -m nnsimple_lab.build"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = cli.EXIT_OK, cli.EXIT_FAILED, cli.EXIT_USAGE, cli.EXIT_INTERRUPTED
 BROKEN_WORKER = (
     "el proceso que lo ejecutaba terminó de forma inesperada (¿lo detuvo otro programa o faltó memoria?); "
     "vuelva a lanzar la compilación."
@@ -92,11 +87,13 @@ def stale(target, sources):
 
 def notebook_sources(reports=REPORTS, root=ROOT):
     """The files the executed report depends on: the runs' JSON files (manifest included) and the code."""
-    return [*sorted(outputs(reports)["runs"].glob("*.json")), *_files(root, NOTEBOOK_SOURCES)]
+    code = deps.notebook_dependencies(Path(root) / NOTEBOOK, root)
+    return [*sorted(outputs(reports)["runs"].glob("*.json")), *_files(root, NOTEBOOK_SOURCES), *code]
 
 
 def render_sources(reports=REPORTS, root=ROOT):
-    return [outputs(reports)["notebook"], *_files(root, RENDER_SOURCES)]
+    code = deps.module_dependencies([RENDERER], root)
+    return [outputs(reports)["notebook"], *_files(root, RENDER_SOURCES), *code]
 
 
 def _shown(path):
@@ -216,7 +213,7 @@ def build(
 
 def _report(state, pool, reports, root):
     """Steps 2 and 3 (see the module's docstring), holding ``reports/.lock``."""
-    import render
+    from nnsimple_lab import render
 
     paths, say = state.paths, state.say
     Path(reports).mkdir(parents=True, exist_ok=True)
@@ -240,7 +237,7 @@ def _report(state, pool, reports, root):
                 outcome = future.result()
             except BrokenProcessPool:
                 outcome = Outcome(False, 0.0, error=BROKEN_WORKER)
-            except Exception as error:  # noqa: BLE001 - reported as the report's failure
+            except Exception as error:
                 outcome = Outcome(False, 0.0, error=sweep.error_line(error))
             pool.shutdown(wait=False)  # the workers end and kill their kernels while we render
             state.done.append("notebook")
@@ -282,9 +279,9 @@ def _submit(pool, fn, *args):
 
 
 def build_parser():
-    parser = sweep.SpanishArgumentParser(
-        prog="build.py",
-        description=(
+    parser = cli.parser(
+        PROG,
+        (
             "Genera todo el informe del laboratorio NNsimple en un solo proceso: el barrido de\n"
             "experimentos (como sweep.py), el cuaderno del informe ejecutado (reports/informe.ipynb),\n"
             "sus versiones HTML y PDF y las páginas de cada ejecución (reports/runs/<id>.html).\n"
@@ -292,15 +289,12 @@ def build_parser():
         ),
         epilog=(
             "ejemplos:\n"
-            "  python build.py\n"
-            "  python build.py --lr 0.01 0.1 0.5 1.0 --init zeros random --loss bce mse --jobs 2\n"
-            "  python build.py --no-sweep\n\n"
+            "  python -m nnsimple_lab.build\n"
+            "  python -m nnsimple_lab.build --lr 0.01 0.1 0.5 1.0 --init zeros random --loss bce mse --jobs 2\n"
+            "  python -m nnsimple_lab.build --no-sweep\n\n"
             "códigos de salida: 0 todo bien; 1 alguna ejecución falló (el informe se genera igual y lo\n"
             "indica), o falló el informe o su conversión; 2 valores inválidos; 130 interrumpido (Ctrl-C)."
         ),
-        formatter_class=sweep._Formatter,
-        add_help=False,
-        allow_abbrev=False,
     )
     sweep.add_grid_arguments(parser)
     parser.add_argument(
@@ -322,7 +316,7 @@ def build_parser():
 
 
 def main(argv=None):
-    sweep.skip_slow_imports()
+    cli.skip_slow_imports()
     parser = build_parser()
     args = parser.parse_args(argv)
     specs = grid = None
@@ -333,15 +327,15 @@ def main(argv=None):
         if not args.no_sweep:
             specs = sweep.plan(grid)
     except sweep.NotebookSyntaxError as error:  # not a command-line mistake: no usage line
-        print(f"build.py: error: {error}", file=sys.stderr)
+        print(f"{PROG}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except sweep.SweepInputError as error:
         parser.error(str(error))
-    sweep.sigterm_as_interrupt()
+    cli.sigterm_as_interrupt()
     try:
         return build(specs, grid, reports=args.reports, jobs=jobs, force=args.force)
     except BuildInputError as error:
-        print(f"build.py: error: {error}", file=sys.stderr)
+        print(f"{PROG}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except sweep.SweepInterrupted as interrupted:
         done = len(interrupted.report.executed) + len(interrupted.report.cached)

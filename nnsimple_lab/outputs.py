@@ -79,7 +79,7 @@ def show_figure(fig, caption: str) -> None:
     """
     _check_text(caption, "El pie de figura")
     svg = figure_svg(fig)
-    import matplotlib.pyplot as plt  # noqa: PLC0415 - pyplot only once a figure exists
+    import matplotlib.pyplot as plt
 
     plt.close(fig)
     data = {"image/svg+xml": svg, "text/plain": caption}

@@ -15,7 +15,6 @@ What the report shows (both formats): markdown cells; code cell inputs only in c
 
 from __future__ import annotations
 
-import argparse
 import base64
 import copy
 import functools
@@ -29,8 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-TEMPLATES = HERE / "templates"
+from nnsimple_lab import cli, files
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 SHOW_CODE_TAG = "mostrar-codigo"
 HIDE_TAG = "ocultar"
@@ -50,7 +50,7 @@ class RenderError(Exception):
 def load_notebook(notebook):
     """Return ``(NotebookNode, folder)`` for a path or a NotebookNode (folder: for relative images)."""
     if isinstance(notebook, (str, os.PathLike)):
-        import nbformat  # noqa: PLC0415 - see _skip_slow_imports
+        import nbformat
 
         path = Path(notebook)
         if not path.is_file():
@@ -60,7 +60,7 @@ def load_notebook(notebook):
         except Exception as error:  # nbformat raises several unrelated types
             raise RenderError(f"No se pudo leer el cuaderno {path}: {error}") from error
     if isinstance(notebook, dict) and "cells" in notebook:
-        import nbformat  # noqa: PLC0415
+        import nbformat
 
         return nbformat.from_dict(notebook), Path.cwd()
     raise RenderError(f"Se esperaba un cuaderno o la ruta de uno; se recibió {type(notebook).__name__}.")
@@ -350,7 +350,7 @@ _MATHML_FUNCTION = re.compile(
 @functools.lru_cache(maxsize=4096)
 def latex_to_mathml(latex, display=False):
     """MathML for one formula (latex2mathml), or a visible TeX fallback if it cannot convert."""
-    import latex2mathml.converter  # noqa: PLC0415 - only the HTML route needs it
+    import latex2mathml.converter
 
     source = latex
     for pattern, replacement in _MATHML_FIXES:
@@ -368,9 +368,9 @@ def latex_to_mathml(latex, display=False):
 @functools.cache
 def _html_exporter_class():
     """The HTML exporter class (built lazily: importing nbconvert takes a moment)."""
-    import jinja2  # noqa: PLC0415
-    from nbconvert.exporters import HTMLExporter  # noqa: PLC0415
-    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath  # noqa: PLC0415
+    import jinja2
+    from nbconvert.exporters import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
     class InformeHTMLExporter(HTMLExporter):
         """HTMLExporter for the report: Spanish, no prompts, MathML, no external URL."""
@@ -437,7 +437,7 @@ def _html_exporter_class():
 @functools.cache
 def html_exporter():
     """One HTML exporter per process: building its Jinja environment is the slow part."""
-    from traitlets.config import Config  # noqa: PLC0415
+    from traitlets.config import Config
 
     config = Config()
     # Our own pygments CSS instead (a user's custom.css must not leak into the report).
@@ -446,7 +446,7 @@ def html_exporter():
 
 
 def _pygments_css():
-    from pygments.formatters import HtmlFormatter  # noqa: PLC0415
+    from pygments.formatters import HtmlFormatter
 
     return HtmlFormatter(style="default").get_style_defs(".highlight")
 
@@ -618,7 +618,7 @@ def markdown_for_pandoc(markdown):
 @functools.cache
 def pandoc_path():
     """The pandoc binary shipped by pypandoc-binary."""
-    import pypandoc  # noqa: PLC0415
+    import pypandoc
 
     return pypandoc.get_pandoc_path()
 
@@ -752,8 +752,8 @@ def _collect_markdown(nb):
 @functools.cache
 def typst_exporter():
     """One Typst exporter per process."""
-    from nbconvert.exporters import TemplateExporter  # noqa: PLC0415
-    from traitlets.config import Config  # noqa: PLC0415
+    from nbconvert.exporters import TemplateExporter
+    from traitlets.config import Config
 
     class InformeTypstExporter(TemplateExporter):
         """TemplateExporter writing the report as Typst source."""
@@ -827,7 +827,7 @@ def _typst_error_message(error):
 
 def compile_typst(source, root):
     """PDF bytes of a Typst source whose files live in ``root``; only the fonts of the typst wheel."""
-    import typst  # noqa: PLC0415
+    import typst
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     try:
@@ -867,24 +867,11 @@ def render_pdf(nb, path, *, keep_typst=None, base_path=None):
 
 
 def write_atomic(path, data):
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
-    path = Path(path)
-    folder = path.parent
+    """``files.write_atomic``, with a failure reported as a ``RenderError`` that names the path."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+        files.write_atomic(path, data)
     except OSError as error:
         raise RenderError(f"No se pudo escribir {path}: {error.strerror or error}") from error
-    try:
-        with handle:
-            handle.write(data)
-        os.chmod(handle.name, 0o644)
-        os.replace(handle.name, path)
-    except BaseException as error:
-        Path(handle.name).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise RenderError(f"No se pudo escribir {path}: {error.strerror or error}") from error
-        raise
 
 
 def render(nb_path, html=None, pdf=None):
@@ -910,8 +897,11 @@ def render(nb_path, html=None, pdf=None):
 
 
 def _renderer_mtime():
-    """Newest modification time of this module and the HTML template: a run page older is stale."""
-    files = [Path(__file__), *(TEMPLATES / "informe_html").rglob("*")]
+    """Newest modification time of the rendering code and the HTML template: a run page older is stale."""
+    from nnsimple_lab import deps
+
+    code = deps.module_dependencies(["nnsimple_lab.render"], TEMPLATES.parent)
+    files = [*code, *(TEMPLATES / "informe_html").rglob("*")]
     return max(path.stat().st_mtime for path in files if path.is_file())
 
 
@@ -944,48 +934,13 @@ def render_runs(folder):
 # ---------------------------------------------------------------- command line
 
 
-class _SpanishParser(argparse.ArgumentParser):
-    """argparse with its own messages in Spanish."""
-
-    _MESSAGES = (
-        ("the following arguments are required", "faltan los argumentos obligatorios"),
-        ("unrecognized arguments", "argumentos no reconocidos"),
-        ("expected one argument", "se esperaba un argumento"),
-    )
-
-    def format_usage(self):
-        return super().format_usage().replace("usage:", "uso:", 1)
-
-    def format_help(self):
-        text = super().format_help().replace("usage:", "uso:", 1)
-        return text.replace("positional arguments:", "argumentos:").replace("options:", "opciones:")
-
-    def error(self, message):
-        for english, spanish in self._MESSAGES:
-            message = message.replace(english, spanish)
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def _skip_slow_imports():
-    """Keep jsonschema (via nbformat) from importing ``rfc3987_syntax``: ~1 s of grammar building.
-
-    jsonschema uses it only to check the "iri" string formats, which the notebook schema has
-    none of. Done by the command line only, before anything imports nbformat.
-    """
-    sys.modules.setdefault("rfc3987_syntax", None)
-
-
 def main(argv=None):
     """Command line: ``python render.py NOTEBOOK [--html OUT] [--pdf OUT] [--runs-html]``."""
-    _skip_slow_imports()
-    parser = _SpanishParser(
-        prog="render.py",
-        description=(
-            "Genera el informe HTML (sin conexión, MathML) y PDF (Typst) de un cuaderno ejecutado. "
-            "Sin --html ni --pdf escribe ambos junto al cuaderno (mismo nombre, .html y .pdf)."
-        ),
-        add_help=False,
+    cli.skip_slow_imports()
+    parser = cli.parser(
+        "python -m nnsimple_lab.render",
+        "Genera el informe HTML (sin conexión, MathML) y PDF (Typst) de un cuaderno ejecutado.\n"
+        "Sin --html ni --pdf escribe ambos junto al cuaderno (mismo nombre, .html y .pdf).",
     )
     parser.add_argument("notebook", metavar="CUADERNO", help="cuaderno ejecutado (.ipynb)")
     parser.add_argument("--html", metavar="SALIDA.html", help="escribe el informe HTML en esta ruta")
@@ -995,7 +950,6 @@ def main(argv=None):
         action="store_true",
         help="también genera runs/<id>.html (todo el código visible) junto al cuaderno",
     )
-    parser.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     args = parser.parse_args(argv)
 
     notebook = Path(args.notebook)

@@ -1,0 +1,84 @@
+"""The grid's vocabulary: how each initialisation and each loss is named, written and drawn.
+
+One table per kind, read by every module that shows a run (the report, its figures, the run
+figures, the command line); ``tests/test_vocab.py`` checks that it covers every init and loss
+``nnsimple`` offers. A new loss is one entry in ``nnsimple.LOSSES`` and one here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Init:
+    """An initialisation scheme as the reader sees it."""
+
+    short: str  # "aleatoria": after "inicialización"
+    long: str  # "inicialización aleatoria"
+    color: str
+    style: str  # matplotlib line style
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss as the reader sees it."""
+
+    short: str  # "BCE": in tables, legends and sentences
+    long: str  # "entropía cruzada binaria (BCE)"
+    article: str  # "la" or "el": "la BCE", "el MSE"
+    dz2_tex: str  # its dZ2 = dJ/dZ2, TeX without dollars
+    cost_label: str  # y-axis label of its cost
+    color: str
+    style: str  # matplotlib line style
+
+
+INITS = {
+    "zeros": Init(short="ceros", long="inicialización en ceros", color="#7f7f7f", style=":"),
+    "random": Init(short="aleatoria", long="inicialización aleatoria", color="#1f77b4", style="-"),
+    "xavier": Init(short="Xavier", long="inicialización de Xavier", color="#2ca02c", style="-."),
+}
+
+LOSSES = {
+    "bce": Loss(
+        short="BCE",
+        long="entropía cruzada binaria (BCE)",
+        article="la",
+        dz2_tex="(A_2 - Y)/m",
+        cost_label="Costo BCE (nats)",
+        color="#1f77b4",
+        style="-",
+    ),
+    "mse": Loss(
+        short="MSE",
+        long="error cuadrático medio (MSE)",
+        article="el",
+        dz2_tex="2(A_2 - Y)A_2(1 - A_2)/m",
+        cost_label="Costo MSE (adimensional)",
+        color="#ff7f0e",
+        style="--",
+    ),
+}
+
+REFERENCE_LOSS = "bce"  # the course's loss: questions 1 and 2 use it, question 3 compares against it
+
+
+def init(key):
+    """The ``Init`` entry of an initialisation key; a key nobody described names itself."""
+    return INITS.get(key) or Init(short=key, long=f"inicialización {key}", color="#000000", style="-")
+
+
+def loss(key):
+    """The ``Loss`` entry of a loss key; a key nobody described names itself."""
+    return LOSSES.get(key) or Loss(
+        short=key, long=key, article="el", dz2_tex="dZ_2", cost_label=f"Costo {key}", color="#000000", style="-"
+    )
+
+
+def with_article(key, prefix=""):
+    """``"la BCE"``, ``"el MSE"``; with ``prefix="de"``: ``"de la BCE"``, ``"del MSE"``."""
+    entry = loss(key)
+    phrase = f"{entry.article} {entry.short}"
+    if prefix == "de":
+        return f"del {entry.short}" if entry.article == "el" else f"de {phrase}"
+    return phrase
