@@ -7,24 +7,30 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.instalado
 PYTHON ?= python3
 
-# Grid overrides, e.g. make report LR="0.01 0.1 0.5 1.0" INIT="zeros random" LOSS="bce mse" ITERATIONS=2000 SEEDS=50
-LR   ?=
+# Grid overrides, one per option of the command line, e.g.
+#   make report LR="0.01 0.1 0.5 1.0" INIT="zeros random" LOSS="bce mse" ITERATIONS=2000 SEEDS=50
+LR ?=
 INIT ?=
 LOSS ?=
-JOBS ?=
+DATASET ?=
+N_H ?=
 ITERATIONS ?=
+SEED ?=
 SEEDS ?=
-SWEEP_ARGS := $(if $(LR),--lr $(LR)) $(if $(INIT),--init $(INIT)) $(if $(LOSS),--loss $(LOSS)) $(if $(JOBS),--jobs $(JOBS)) \
-	$(if $(ITERATIONS),--iterations $(ITERATIONS)) $(if $(SEEDS),--seeds $(SEEDS))
+JOBS ?=
+SWEEP_ARGS := $(if $(LR),--lr $(LR)) $(if $(INIT),--init $(INIT)) $(if $(LOSS),--loss $(LOSS)) \
+	$(if $(DATASET),--dataset $(DATASET)) $(if $(N_H),--n-h $(N_H)) $(if $(ITERATIONS),--iterations $(ITERATIONS)) \
+	$(if $(SEED),--seed $(SEED)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: help venv runs report html pdf test lint bench lab clean
+.PHONY: help venv runs report html pdf test test-fast lint bench lab clean
 
 help: ## Muestra esta ayuda
 	@echo "nnsimple-lab: informe reproducible del laboratorio NNsimple"
 	@echo
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
 	@echo 'Rejilla distinta: make report LR="0.01 0.1 0.5 1.0" INIT="zeros random" LOSS="bce mse" JOBS=2'
+	@echo 'Variables: LR, INIT, LOSS, DATASET, N_H, ITERATIONS, SEED, SEEDS, JOBS (por defecto: lab.toml)'
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,15 +56,22 @@ html: $(STAMP) ## Genera reports/informe.html (sin conexión) y las páginas de 
 pdf: $(STAMP) ## Genera reports/informe.pdf (Typst; no hace falta TeX), sin barrido
 	@$(PY) -m nnsimple_lab.build --no-sweep
 
-test: $(STAMP) ## Ejecuta todas las pruebas (pytest) y el linter (ruff)
+test: $(STAMP) ## Ejecuta todas las pruebas (pytest) y revisa el código (ruff); lo que corre CI
 	$(PY) -m pytest
-	$(PY) -m ruff check .
+	@$(MAKE) --no-print-directory lint
 
-lint: $(STAMP) ## Revisa el código con ruff
-	$(PY) -m ruff check .
+test-fast: $(STAMP) ## Las pruebas rápidas (sin las marcadas slow: compilaciones completas y fallos) y ruff
+	$(PY) -m pytest -m "not slow"
+	@$(MAKE) --no-print-directory lint
 
-lab: $(STAMP) ## Abre notebooks/ en JupyterLab con el kernel del proyecto
-	$(PY) -m jupyter lab notebooks/
+lint: $(STAMP) ## Revisa el código con ruff: reglas y formato
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+# JupyterLab refuses to run as root without --allow-root: a student in a container is root.
+LAB_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(STAMP) ## Abre notebooks/ en JupyterLab (la dirección con su token se imprime abajo; Ctrl-C dos veces lo detiene)
+	$(PY) -m jupyter lab --notebook-dir=notebooks --no-browser $(LAB_ARGS)
 
 # Speed of the build against a naive papermill loop, in temporary folders (reports/ untouched).
 BENCH_ARGS ?=
