@@ -66,6 +66,9 @@ class ReportHTMLExporter(HTMLExporter):
     def _default_embed_images(self):
         return True
 
+    # HTMLExporter.default_filters registers this method as the "markdown2html" filter; nbconvert's
+    # own reads the images' folder from resources["metadata"]["path"]. If either changes, the
+    # math tests of tests/test_render_html.py fail (no MathML, tokens left).
     @jinja2.pass_context
     def markdown2html(self, context, source):
         """nbconvert's markdown filter, with the math of ``source`` replaced by tokens first."""
