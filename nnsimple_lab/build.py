@@ -38,9 +38,6 @@ REPORTS = ROOT / "reports"
 NOTEBOOK = Path("notebooks") / "informe.ipynb"  # relative to the project root
 # What the executed report is made from besides the runs and the code its notebook imports.
 NOTEBOOK_SOURCES = ("notebooks/informe.ipynb", "lab.toml")
-# What its renderings are made from besides the executed report and the code that renders it.
-RENDERER = "nnsimple_lab.render"
-RENDER_SOURCES = ("templates/informe_html/*.j2", "templates/informe_html/static/*", "templates/informe_typst/*.j2")
 TMP_PREFIX = ".informe.tmp-"
 
 PROG = "python -m nnsimple_lab.build"
@@ -92,8 +89,10 @@ def notebook_sources(reports=REPORTS, root=ROOT):
 
 
 def render_sources(reports=REPORTS, root=ROOT):
-    code = deps.module_dependencies([RENDERER], root)
-    return [outputs(reports)["notebook"], *_files(root, RENDER_SOURCES), *code]
+    from nnsimple_lab.render import formats  # what each format's code and templates are (the registry)
+
+    code = [path for name in formats.FORMATS for path in formats.sources(name, root)]
+    return [outputs(reports)["notebook"], *code]
 
 
 def _shown(path):

@@ -1,4 +1,4 @@
-"""Report elements a notebook emits as rich outputs, for ``render.py`` to recognise.
+"""Report elements a notebook emits as rich outputs, for the renderer (``render/``) to recognise.
 
 Every function publishes one display whose metadata carries ``{"nnsimple": {"kind": ...}}``;
 the renderer turns each kind into the matching element of the HTML and PDF report:
@@ -12,16 +12,14 @@ the renderer turns each kind into the matching element of the HTML and PDF repor
 Captions and titles are complete as given ("Figura 3: ...", "Tabla 2: ..."): the notebook
 numbers them, the renderer never does. They are inline markdown, so ``$math$`` works there.
 Figures are saved as SVG only, deterministically (no dates, fixed SVG ids), so the same data
-gives the same bytes. No PNG copy: both renderings of the report use the SVG, JupyterLab shows
-it, and encoding each figure a second time cost about 0.2 s per figure.
+gives the same bytes. No PNG copy: both renderings of the report use the SVG and JupyterLab
+shows it. matplotlib and IPython are imported only by the functions that use them: the
+renderer imports this module for ``COVER_MIME`` and ``COVER_FIELDS``.
 """
 
 from __future__ import annotations
 
 import io
-
-import matplotlib
-from IPython.display import display
 
 COVER_MIME = "application/vnd.nnsimple.cover+json"
 COVER_FIELDS = ("university", "faculty", "course", "title", "subtitle", "authors", "date")
@@ -34,6 +32,13 @@ def _check_text(value, what):
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{what} debe ser un texto no vacío; se recibió {value!r}.")
     return value
+
+
+def display(*objs, **kwargs):
+    """``IPython.display.display``, imported on the first call."""
+    from IPython.display import display as ipython_display
+
+    ipython_display(*objs, **kwargs)
 
 
 def _publish(data, kind, **extra):
@@ -65,6 +70,8 @@ def show_cover(cover: dict) -> None:
 
 def figure_svg(fig) -> str:
     """Return the SVG text of a matplotlib figure, deterministic (no date, fixed ids)."""
+    import matplotlib
+
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})

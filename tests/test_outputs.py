@@ -4,13 +4,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import subprocess
+import sys
+
 import matplotlib.pyplot as plt
 import nbformat
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
-from nnsimple_lab import outputs, render
+from nnsimple_lab import outputs
+from nnsimple_lab.render import prepare
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -112,9 +116,10 @@ def test_empty_texts_are_spanish_errors(function, args, message):
         function(*args)
 
 
-def test_the_renderer_reads_the_same_cover_mime():
-    assert render.COVER_MIME == outputs.COVER_MIME
-    assert render.COVER_FIELDS == outputs.COVER_FIELDS
+def test_importing_outputs_imports_neither_matplotlib_nor_ipython():
+    """The renderer imports outputs for its cover constants: it must stay free of both."""
+    code = "import sys, nnsimple_lab.outputs; print([m for m in ('matplotlib', 'IPython') if m in sys.modules])"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
 
 
 def test_a_real_kernel_publishes_every_kind(executed_report):
@@ -125,5 +130,5 @@ def test_a_real_kernel_publishes_every_kind(executed_report):
         for output in cell.get("outputs", [])
     ]
     assert [kind for kind in kinds if kind] == ["cover", "prose", "figure", "table", "code"]
-    figure = next(o for c in nb.cells for o in c.get("outputs", []) if render.output_kind(o) == "figure")
+    figure = next(o for c in nb.cells for o in c.get("outputs", []) if prepare.output_kind(o) == "figure")
     assert set(figure["data"]) == {"image/svg+xml", "text/plain"}

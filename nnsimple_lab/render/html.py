@@ -1,0 +1,194 @@
+"""The HTML format: one self-contained page, offline, with MathML; numbered headings and an index.
+
+An nbconvert ``HTMLExporter`` with ``templates/informe_html`` (extends ``lab``), images
+embedded, no external URL at all. nbconvert renders the markdown with every formula replaced
+by a token (``math.protect``); after it, the headings are numbered as in the PDF, the index
+goes where the template left its marker, and MathML goes where the tokens are.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from pathlib import Path
+
+import jinja2
+from nbconvert.exporters import HTMLExporter
+from traitlets import default
+from traitlets.config import Config
+
+from nnsimple_lab.render import formats, math, prepare
+from nnsimple_lab.render.errors import RenderError, write_atomic
+
+FORMAT = formats.FORMATS["html"]
+TOC_MARKER = "<!-- nnsimple:indice -->"
+# Put in the text of a heading marked {-} (not numbered) before nbconvert makes its id of it.
+_NONUM = "NONUMPHX"
+_HEADING_UNNUMBERED = re.compile(r"^( {0,3}#{1,6}[ \t].*?)[ \t]+\{(?:-|\.unnumbered)\}[ \t]*$", re.M)
+_HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)</h\1>', re.S)
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="[^"]*">¶</a>')
+# Short code in the text (a code span of one line, up to 24 characters): never split.
+_SHORT_CODE = re.compile(r"<code>([^<\n]{1,24})</code>")
+# What nbconvert's HTMLExporter writes (in English) as the alt of an <img> without one.
+NBCONVERT_MISSING_ALT = 'alt="No description has been provided for this image"'
+
+
+class ReportHTMLExporter(HTMLExporter):
+    """HTMLExporter for the report: Spanish, no prompts, MathML, no external URL.
+
+    Per document, ``resources["nnsimple"]`` holds what the template shows (cover, title, CSS,
+    the index marker) and ``math``, the list the markdown filters fill with the formulas whose
+    tokens they leave; the exporter itself keeps no state between documents.
+    """
+
+    @default("template_name")
+    def _default_template_name(self):
+        return FORMAT.templates[0]
+
+    @default("extra_template_basedirs")
+    def _default_extra_template_basedirs(self):
+        return [str(formats.ROOT / formats.TEMPLATES)]
+
+    @default("language_code")
+    def _default_language_code(self):
+        return "es"
+
+    @default("exclude_input_prompt")
+    def _default_exclude_input_prompt(self):
+        return True
+
+    @default("exclude_output_prompt")
+    def _default_exclude_output_prompt(self):
+        return True
+
+    @default("embed_images")
+    def _default_embed_images(self):
+        return True
+
+    # HTMLExporter.default_filters registers this method as the "markdown2html" filter; nbconvert's
+    # own reads the images' folder from resources["metadata"]["path"]. If either changes, the
+    # math tests of tests/test_render_html.py fail (no MathML, tokens left).
+    @jinja2.pass_context
+    def markdown2html(self, context, source):
+        """nbconvert's markdown filter, with the math of ``source`` replaced by tokens first."""
+        source = _HEADING_UNNUMBERED.sub(rf"\1 {_NONUM}", source)
+        return super().markdown2html(context, math.protect(source, context["resources"]["nnsimple"]["math"]))
+
+    @jinja2.pass_context
+    def md_inline(self, context, source):
+        """Inline markdown (a caption, a title) as HTML without its paragraph."""
+        rendered = self.markdown2html(context, source).strip()
+        match = re.fullmatch(r"<p>(.*)</p>", rendered, re.S)
+        return match.group(1) if match else rendered
+
+    @jinja2.pass_context
+    def alt_text(self, context, source):
+        """Inline markdown as the plain text of an ``alt`` attribute."""
+        return html.escape(re.sub(r"<[^>]+>", "", self.md_inline(context, source)).strip())
+
+    def default_filters(self):
+        yield from super().default_filters()  # markdown2html among them: the method above
+        yield ("md_inline", self.md_inline)
+        yield ("alt_text", self.alt_text)
+
+
+@functools.cache
+def exporter():
+    """The exporter, one per process: building its Jinja environment is the slow part."""
+    config = Config()
+    # Our own pygments CSS instead (a user's custom.css must not leak into the report).
+    config.CSSHTMLHeaderPreprocessor.enabled = False
+    return ReportHTMLExporter(config=config)
+
+
+@functools.cache
+def pygments_css():
+    """The CSS of the code highlighting, put in the page itself."""
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(style="default").get_style_defs(".highlight")
+
+
+def number_headings(document, toc_depth=2, number_depth=3):
+    """Number the headings ("1.", "1.2.") like the PDF does; return the document and the index
+    entries ``[(level, anchor, number label, inner HTML)]``. Anchors are made unique."""
+    counters, entries, seen = [0] * 6, [], set()
+
+    def number(match):
+        level, anchor, inner = int(match.group(1)), match.group(2), match.group(3)
+        numbered = _NONUM not in inner
+        inner = inner.replace(f" {_NONUM}", "").replace(_NONUM, "").strip()
+        anchor = anchor.replace(f"-{_NONUM}", "").replace(_NONUM, "")
+        unique, n = anchor, 1
+        while unique in seen:  # two headings with the same text: the index must reach both
+            n += 1
+            unique = f"{anchor}-{n}"
+        seen.add(unique)
+        label = ""
+        if numbered and level <= number_depth:
+            counters[level - 1] += 1
+            counters[level:] = [0] * (6 - level)
+            label = ".".join(str(c) for c in counters[:level]) + "."
+        if level <= toc_depth:
+            entries.append((level, unique, label, inner))
+        secnum = f'<span class="secnum">{label}</span> ' if label else ""
+        return f'<h{level} id="{unique}">{secnum}{inner}</h{level}>'
+
+    return _HEADING.sub(number, document), entries
+
+
+def toc_html(entries):
+    """A nested ``<ol>`` of links to the headings of ``entries``, under an "Índice" heading."""
+    if not entries:
+        return ""
+    top = min(level for level, *_ in entries)
+    parts, depth = ['<nav class="indice" aria-labelledby="indice-titulo">', '<h2 id="indice-titulo">Índice</h2>'], 0
+    for level, anchor, label, inner in entries:
+        want = level - top + 1
+        if want > depth:
+            parts.append("<ol>" * (want - depth))
+        else:
+            parts.append("</li>" + "</ol></li>" * (depth - want))
+        depth = want
+        text = re.sub(r"</?a\b[^>]*>", "", inner)
+        number = f'<span class="secnum">{label}</span> ' if label else ""
+        parts.append(f'<li><a href="#{anchor}">{number}{text}</a>')
+    parts.append("</li>" + "</ol></li>" * (depth - 1) + "</ol></nav>")
+    return "".join(parts)
+
+
+def notebook_to_html(nb, base_path=".", *, show_all_code=False, keep_stderr=False):
+    """The report's HTML document (a string) for a notebook node.
+
+    ``base_path``: the folder relative image links start from; ``show_all_code``/``keep_stderr``:
+    see ``prepare.prepare``.
+    """
+    prepared, cover = prepare.prepare(nb, show_all_code=show_all_code, keep_stderr=keep_stderr)
+    title = (cover or {}).get("title") or prepared.metadata.get("title") or "Informe"
+    extra = {"cover": cover, "title": title, "pygments_css": pygments_css(), "toc_marker": TOC_MARKER, "math": []}
+    resources = {"metadata": {"name": "informe", "path": str(base_path)}, "nnsimple": extra}
+    document, resources = exporter().from_notebook_node(prepared, resources=resources)
+    document = _ANCHOR_LINK.sub("", document)
+    document = _SHORT_CODE.sub(r'<code class="junto">\1</code>', document)
+    document = document.replace(NBCONVERT_MISSING_ALT, 'alt="Imagen sin descripción"')
+    document, entries = number_headings(document)
+    document = document.replace(TOC_MARKER, toc_html(entries), 1)
+    return math.substitute(document, resources["nnsimple"]["math"])
+
+
+def write(nb, path, *, base_path=None, show_all_code=False, keep_stderr=False):
+    """Render a notebook (node or path) to a self-contained HTML file at ``path``, atomically.
+
+    ``show_all_code``/``keep_stderr``: the executed-notebook pages of the runs show both.
+    ``base_path``: the folder relative image links start from (default: the notebook's).
+    """
+    node, folder = prepare.load_notebook(nb)
+    try:
+        document = notebook_to_html(node, base_path or folder, show_all_code=show_all_code, keep_stderr=keep_stderr)
+    except RenderError:
+        raise
+    except Exception as error:
+        raise RenderError(f"No se pudo generar el HTML: {type(error).__name__}: {error}") from error
+    write_atomic(path, document.encode("utf-8"))
+    return Path(path)

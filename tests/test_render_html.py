@@ -1,0 +1,173 @@
+"""Tests of render.html: what a reader sees in the HTML report, offline, with MathML."""
+
+import re
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from nnsimple_lab.render import html
+from tests.htmlpage import Page
+
+
+@pytest.fixture(scope="module")
+def html_document(executed_report, tmp_path_factory):
+    path = tmp_path_factory.mktemp("html") / "informe.html"
+    html.write(executed_report, path)
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def page(html_document):
+    return Page(html_document)
+
+
+def test_html_is_spanish_and_has_cover_and_index(page):
+    assert page.lang == "es"
+    text = page.all_text
+    for value in (
+        "Universidad del Valle de Guatemala",
+        "Laboratorio 1: #XOR_2 [red] $simple$",
+        "Ana López",
+        "José Pérez <jp@uvg>",
+        "29 de noviembre de 2026",
+        "Índice",
+    ):
+        assert value in text
+    assert text.index("Índice") < text.index("La red usa la sigmoide")
+
+
+def test_html_index_links_to_numbered_headings(html_document):
+    nav = re.search(r'<nav class="indice".*?</nav>', html_document, re.S).group(0)
+    targets = re.findall(r'href="#([^"]+)"', nav)
+    assert len(targets) == 3
+    for target in targets:
+        assert f'id="{target}"' in html_document
+    assert re.search(r'<h1 id="[^"]+"><span class="secnum">1\.</span> Introducción</h1>', html_document)
+    assert re.search(r'<h2 id="[^"]+"><span class="secnum">1\.1\.</span> Resultados generados</h2>', html_document)
+    assert re.search(r'<h1 id="[^"]+">Conclusiones</h1>', html_document)  # {-}: not numbered
+
+
+def test_html_math_is_mathml_and_no_tex_is_left(page, html_document):
+    assert html_document.count("<math") >= 8
+    assert '<math display="block">' in html_document
+    text = page.all_text
+    for tex in ("\\frac", "\\sigma", "\\begin{aligned}", "\\tanh", "\\text{", "\\alpha", "$$"):
+        assert tex not in text
+    # The dollars left are the reader's: an escaped price, a shell variable in code, the cover.
+    assert "Un precio de $5 no es matemática." in text
+    assert "$PATH" in "".join(page.code)
+    assert "$" not in text.replace("$simple$", "").replace("$5", "").replace("$PATH", "")
+
+
+def test_html_has_the_report_elements(page, html_document):
+    text = page.all_text
+    assert "Figura 1: Costo por iteración con" in text
+    assert "Tabla 1: Costo final por tasa de aprendizaje" in text
+    assert "Listado 1: la función" in text
+    assert "El costo final es" in text and "la red resuelve XOR" in text
+    image = re.search(r'<figure class="figura">\s*<img ([^>]*)>', html_document).group(1)
+    assert 'src="data:image/svg+xml;base64,' in image
+    assert 'alt="Figura 1: Costo por iteración con \\alpha = 0.5."' in image
+    table = re.search(r'<figure class="tabla">\s*<figcaption>Tabla 1:.*?</figcaption>\s*<table>', html_document, re.S)
+    assert table, "the table's title goes above the table"
+    assert 'style="text-align:right"' in html_document  # numeric columns
+
+
+def test_html_shows_only_the_tagged_code_and_no_stderr(page):
+    code = "".join(page.code)
+    assert "def funcion_visible(n):" in code
+    assert "salida-visible 42" in code
+    assert "costos = [" not in code and "outputs.show_figure" not in code
+    assert "texto-oculto" not in page.all_text
+    assert "aviso-secreto-de-stderr" not in page.all_text
+    for english in ("In [", "In\xa0[", "Out[", "Figure", "Table ", "Contents"):
+        assert english not in page.all_text
+
+
+def test_html_has_no_external_url(page, html_document):
+    assert page.urls, "there are images and links"
+    for tag, url in page.urls:
+        if tag in ("script", "link", "img", "iframe", "source", "video", "audio", "object"):
+            assert url.startswith("data:"), (tag, url[:80])
+    assert "script" not in page.tags and "link" not in page.tags
+    for style in page.styles:
+        assert "@import" not in style
+        for url in re.findall(r"url\(([^)]*)\)", style):
+            assert url.strip("'\" ").startswith("data:"), url[:80]
+    assert "&nbsp;[" not in html_document
+
+
+def test_html_keeps_percent_with_its_number_formulas_with_punctuation_and_short_code_whole():
+    nb = new_notebook(cells=[new_markdown_cell("Del 100 % con la salida equivocada ($a \\to 0$), y `5 % 3`.")])
+    document = html.notebook_to_html(nb)
+    assert "100\xa0%" in document and '<code class="junto">5 % 3</code>' in document
+    assert re.search(r'<span class="junto">\(<math display="inline">.*?</math>\),</span>', document)
+
+
+def test_html_tables_do_not_hyphenate_keep_ids_whole_and_scroll_on_narrow_screens(html_document):
+    table = re.search(r"^table \{([^}]*)\}", html_document, re.M).group(1)
+    css = re.sub(r"\s+", " ", html_document)
+    for declaration in ("overflow-x: auto", "max-width: 100%", "hyphens: manual"):
+        assert declaration in table
+    assert re.search(r"td a, td code, td math, th math \{ white-space: nowrap; \}", css)
+    assert re.search(r"th, td \{[^}]*text-align: left", css), "header cells align with their column"
+    assert ".highlight pre { margin: 0; background: none; border: 0; padding: 0; white-space: pre; }" in css
+    assert "@media (max-width: 600px)" in css
+
+
+def test_html_is_deterministic(executed_report, tmp_path):
+    html.write(executed_report, tmp_path / "a.html")
+    html.write(executed_report, tmp_path / "b.html")
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+
+
+def test_math_in_headings_repeated_headings_and_latex_outputs():
+    latex = new_code_cell("Math(...)")
+    latex.outputs = [
+        new_output("display_data", data={"text/latex": "$$\\hat{y} = \\sigma(z)$$", "text/plain": "<Math>"})
+    ]
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Costo $J(\\theta)$\n\n## Detalle\n\n# Otra\n\n## Detalle"),
+            latex,
+        ]
+    )
+    document = html.notebook_to_html(nb)
+    assert "MATHPH" not in document and "&lt;Math&gt;" not in document
+    assert re.search(r'<h1 id="Costo-[^"]*"><span class="secnum">1\.</span> Costo <math', document)
+    nav = re.search(r'<nav class="indice".*?</nav>', document, re.S).group(0)
+    targets = re.findall(r'href="#([^"]+)"', nav)
+    assert len(targets) == len(set(targets)) == 4
+    assert all(f'id="{target}"' in document for target in targets)
+
+
+def test_one_exporter_keeps_no_state_between_documents(executed_report):
+    """The formulas of one document never reach the next: they travel in its resources."""
+    small = new_notebook(cells=[new_markdown_cell("# Uno\n\nSea $x^2$.")])
+    first = html.notebook_to_html(small)
+    html.notebook_to_html(nbformat.read(executed_report, as_version=4))  # many formulas
+    assert html.notebook_to_html(small) == first
+    assert first.count("<math") == 1 and "<msup>" in first
+
+
+def test_an_image_without_alt_gets_a_spanish_one():
+    """nbconvert gives an <img> without alt an English text of its own (NBCONVERT_MISSING_ALT),
+    which the renderer replaces: if nbconvert changes that text, this fails."""
+    pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    nb = new_notebook(cells=[new_markdown_cell(f'Un punto: <img src="data:image/png;base64,{pixel}">')])
+    document = html.notebook_to_html(nb)
+    assert 'alt="Imagen sin descripción"' in document
+    assert "No description" not in document
+
+
+def test_headings_are_numbered_and_the_index_nests_them():
+    document = '<h1 id="a">A</h1><h2 id="b">B</h2><h2 id="b">B</h2><h1 id="c">C NONUMPHX</h1>'
+    numbered, entries = html.number_headings(document)
+    assert numbered == (
+        '<h1 id="a"><span class="secnum">1.</span> A</h1><h2 id="b"><span class="secnum">1.1.</span> B</h2>'
+        '<h2 id="b-2"><span class="secnum">1.2.</span> B</h2><h1 id="c">C</h1>'
+    )
+    toc = html.toc_html(entries)
+    assert re.findall(r'href="#([^"]+)"', toc) == ["a", "b", "b-2", "c"]
+    assert toc.count("<ol>") == 2 and html.toc_html([]) == ""

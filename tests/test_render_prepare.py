@@ -1,0 +1,65 @@
+"""Tests of render.prepare: the notebook as the report shows it, and the alignment of tables."""
+
+import copy
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
+
+from nnsimple_lab.render import RenderError, prepare
+
+
+def test_prepare_drops_hidden_cells_and_keeps_the_source_notebook(executed_report):
+    nb = nbformat.read(executed_report, as_version=4)
+    before = copy.deepcopy(nb)
+    prepared, cover = prepare.prepare(nb)
+    assert nb == before
+    assert cover["title"] == "Laboratorio 1: #XOR_2 [red] $simple$"
+    sources = "\n".join(cell.source for cell in prepared.cells)
+    assert "texto-oculto" not in sources and "import outputs" not in sources
+
+
+def test_prepare_shows_tagged_code_keeps_the_first_cover_and_drops_stderr():
+    shown, hidden = new_code_cell("print(1)"), new_code_cell("x = 1")
+    shown.metadata["tags"] = [prepare.SHOW_CODE_TAG]
+    hidden.outputs = [
+        new_output("stream", name="stderr", text="aviso\n"),
+        new_output("display_data", data={"text/plain": "A"}, metadata={"nnsimple": {"kind": "cover"}}),
+        new_output("display_data", data={"text/latex": "$$x$$", "text/plain": "<Math>"}),
+    ]
+    nb = new_notebook(cells=[new_raw_cell("crudo"), new_markdown_cell("  "), shown, hidden])
+    prepared, cover = prepare.prepare(nb)
+    assert [cell.source for cell in prepared.cells] == ["print(1)", "x = 1"]
+    assert "transient" not in prepared.cells[0].metadata
+    assert prepared.cells[1].metadata["transient"]["remove_source"] is True
+    assert [output.data for output in prepared.cells[1].outputs] == [
+        {"text/latex": "$$x$$", "text/plain": "<Math>", "text/markdown": "$$x$$"}
+    ]
+    assert cover == {key: "" for key in ("university", "faculty", "course", "title", "subtitle", "date")} | {
+        "authors": []
+    }
+    every = prepare.prepare(nb, show_all_code=True, keep_stderr=True)[0]
+    assert "transient" not in every.cells[1].metadata and every.cells[1].outputs[0].name == "stderr"
+
+
+def test_notebooks_that_cannot_be_read_are_spanish_errors(tmp_path):
+    with pytest.raises(RenderError, match="No existe el cuaderno"):
+        prepare.load_notebook(tmp_path / "no-existe.ipynb")
+    (tmp_path / "roto.ipynb").write_text("{ no es json")
+    with pytest.raises(RenderError, match="No se pudo leer el cuaderno"):
+        prepare.load_notebook(tmp_path / "roto.ipynb")
+    with pytest.raises(RenderError, match="se recibió int"):
+        prepare.load_notebook(3)
+
+
+def test_numeric_columns_are_right_aligned_unless_aligned_already():
+    table = "| a | b | c |\n|---|:-:|---|\n| x | 1 | 0.5 |\n| y | 2 | $1e-3$ |\n"
+    assert prepare.align_numeric_columns(table).split("\n")[1] == "|---|:-:| ---: |"
+    assert prepare.align_numeric_columns("sin tabla") == "sin tabla"
+
+
+def test_fractions_and_dashes_count_as_numbers_and_tables_count_rows():
+    table = "| a | b | c | d |\n|---|---|---|---|\n| x | 10/20 | — | — |\n| y | 2/20 | 633 | — |\n"
+    assert prepare.align_numeric_columns(table).split("\n")[1] == "|---| ---: | ---: |---|"
+    assert prepare.table_rows(table) == 2 and prepare.table_rows("texto\n\n" + table) == 2
+    assert prepare.table_rows("sin tabla") == 0

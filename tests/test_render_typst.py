@@ -1,0 +1,217 @@
+"""Tests of render.typst: what a reader sees in the PDF, its typesetting, failures that keep files."""
+
+import os
+import re
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pypdf import PdfReader
+
+from nnsimple_lab.render import RenderError, typst
+
+
+@pytest.fixture(scope="module")
+def pdf(executed_report, tmp_path_factory):
+    path = tmp_path_factory.mktemp("pdf") / "informe.pdf"
+    typst.write(executed_report, path)
+    reader = PdfReader(path)
+    return reader, [page.extract_text() for page in reader.pages]
+
+
+def test_pdf_has_cover_index_and_elements(pdf):
+    reader, pages = pdf
+    text = " ".join(pages)
+    assert 4 <= len(pages) <= 6
+    cover = pages[0]
+    for value in ("Universidad del Valle de Guatemala", "Ana López", "José Pérez <jp@uvg>", "29 de noviembre de 2026"):
+        assert value in cover
+    assert "#XOR_2 [red]" in cover and "$simple$" in cover
+    assert "Introducción" not in cover, "the cover is a page of its own"
+    assert "Índice" in pages[1]
+    for value in (
+        "Figura 1: Costo por iteración",
+        "Tabla 1: Costo final",
+        "Listado 1",
+        "la red resuelve XOR",
+        "def funcion_visible",
+        "salida-visible 42",
+        "Conclusiones",
+    ):
+        assert value in text
+    for absent in ("Figure", "Contents", "Table ", "texto-oculto", "aviso-secreto", "costos = ["):
+        assert absent not in text
+    assert reader.metadata["/Title"] == "Laboratorio 1: #XOR_2 [red] $simple$"
+    assert reader.metadata["/Author"] == "Ana López, José Pérez <jp@uvg>"
+
+
+def test_typst_source_injects_strings_only_as_literals(executed_report, tmp_path):
+    nb = nbformat.read(executed_report, as_version=4)
+    source = typst.notebook_to_typst(nb, tmp_path)
+    assert 'title: "Laboratorio 1: #XOR_2 [red] $simple$"' in source
+    assert '#nns-figura("img-001.svg", [Figura 1: Costo por iteración con $alpha = 0.5$.])' in source
+    assert (tmp_path / "img-001.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_typst_strings_escape_everything():
+    assert typst.typst_string('a "b" \\ #c\n') == '"a \\"b\\" \\\\ #c\\n"'
+    assert typst.typst_escape("#x_1 [a] $b$ @c <d>") == "\\#x\\_1 \\[a\\] \\$b\\$ \\@c \\<d\\>"
+
+
+def test_pdf_is_deterministic_with_source_date_epoch(executed_report, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764460800")
+    typst.write(executed_report, tmp_path / "a.pdf")
+    typst.write(executed_report, tmp_path / "b.pdf")
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert PdfReader(tmp_path / "a.pdf").metadata["/CreationDate"] == "D:20251130000000Z"
+
+
+def test_pdf_numbers_repeated_headings_and_headings_with_math(tmp_path):
+    nb = new_notebook(cells=[new_markdown_cell("# Costo $J(\\theta)$\n\n## Detalle\n\n# Otra\n\n## Detalle")])
+    typst.write(nb, tmp_path / "x.pdf")
+    assert "2.1. Detalle" in PdfReader(tmp_path / "x.pdf").pages[-1].extract_text()
+
+
+def test_symbols_pandoc_writes_that_typst_renamed_still_compile(tmp_path):
+    """pandoc writes ``dot.circle``/``sect`` for these; the renderer renames them for typst."""
+    nb = new_notebook(cells=[new_markdown_cell("# Uno\n\n$a \\odot b \\otimes c \\ominus d \\oplus e \\cap f$")])
+    typst.write(nb, tmp_path / "simbolos.pdf")
+    assert "⊙" in PdfReader(tmp_path / "simbolos.pdf").pages[-1].extract_text()
+
+
+# ---------------------------------------------------------------- failures leave files intact
+
+
+def broken_figure_notebook():
+    """A notebook whose figure is not an SVG: Typst refuses it."""
+    cell = new_code_cell("figura()")
+    cell.outputs = [
+        new_output(
+            "display_data",
+            data={"image/svg+xml": "<svg esto no es svg", "text/plain": "x"},
+            metadata={"nnsimple": {"kind": "figure", "caption": "Figura 1: rota."}},
+        )
+    ]
+    return new_notebook(cells=[new_markdown_cell("# Uno"), cell])
+
+
+def test_failed_pdf_keeps_the_previous_file(tmp_path):
+    target = tmp_path / "informe.pdf"
+    target.write_bytes(b"%PDF anterior")
+    with pytest.raises(RenderError, match="Typst no pudo compilar el PDF"):
+        typst.write(broken_figure_notebook(), target)
+    assert target.read_bytes() == b"%PDF anterior"
+    assert sorted(os.listdir(tmp_path)) == ["informe.pdf"]
+
+
+# ---------------------------------------------------------------- typesetting of tables and pages
+
+
+def table_output_cell(markdown, title):
+    """A code cell whose output is a report table, as outputs.show_table makes it."""
+    cell = new_code_cell("tabla()")
+    cell.outputs = [
+        new_output(
+            "display_data",
+            data={"text/markdown": markdown},
+            metadata={"nnsimple": {"kind": "table", "title": title}},
+        )
+    ]
+    return cell
+
+
+def test_long_tables_break_across_pages(tmp_path):
+    rows = "".join(f"| {i} | {i / 7:.4f} |\n" for i in range(90))
+    cell = table_output_cell("| i | valor |\n|---|---|\n" + rows, "Tabla 9: Larga.")
+    typst.write(new_notebook(cells=[new_markdown_cell("# Uno"), cell]), tmp_path / "larga.pdf")
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "larga.pdf").pages]
+    body = pages[1:]  # after the index
+    assert len(body) >= 2 and "Tabla 9: Larga." in body[0] and "0.1429" in body[0] and "12.7143" in body[-1]
+
+
+RUN_IDS = [f"lr{lr}-{init}-{loss}" for lr in ("0.01", "0.1") for init in ("zeros", "random") for loss in ("bce", "mse")]
+
+
+def wide_tables_notebook():
+    """The annex table with a ninth column, and the gradient-check table with its formulas."""
+    header = (
+        "| Ejecución | $\\alpha$ | Inicialización | Costo | Costo final | Exactitud | Iteraciones hasta 100 % "
+        "| Semillas resueltas | Mediana de iteraciones |\n" + "|---" * 9 + "|\n"
+    )
+    rows = "".join(
+        f"| [{run}](runs/{run}.html) | 0.01 | aleatoria | BCE | 0.6931 | 50 % | no converge | 10/20 | — |\n"
+        for run in RUN_IDS
+    )
+    gradients = (
+        "| Retropropagación | Costo derivado numéricamente | $dZ_2$ que usa | Error relativo | Veredicto |\n"
+        "|---|---|---|---|---|\n"
+        "| MSE correcto | MSE | $2(A_2 - Y)A_2(1 - A_2)/m$ | $1.7 \\times 10^{-10}$ | correcto |\n"
+    )
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Anexo"),
+            table_output_cell(header + rows, "Tabla 1: Todas las ejecuciones."),
+            table_output_cell(gradients, "Tabla 2: Verificación de gradientes."),
+        ]
+    )
+
+
+def test_pdf_tables_never_hyphenate_or_break_ids_and_formulas(tmp_path):
+    typst.write(wide_tables_notebook(), tmp_path / "anchas.pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "anchas.pdf").pages[1:])
+    assert "\xad" not in text and not re.search(r"[a-záéíóúñ]-\s*\n", text), "a hyphenated word"
+    lines = text.split("\n")
+    for run in RUN_IDS:  # whole, and each on the line of its row
+        assert any(line.startswith(f"{run} ") and line.endswith("10/20 —") for line in lines), run
+    for word in ("Ejecución", "Inicialización", "Retropropagación", "numéricamente", "resueltas", "iteraciones"):
+        assert word in lines or any(f" {word}" in line or line.startswith(word) for line in lines), word
+    assert text.count("no converge") == len(RUN_IDS)
+    assert any("2(𝐴2 − 𝑌 )𝐴2(1 − 𝐴2)/𝑚" in line for line in lines), "the formula of a cell on one line"
+
+
+def test_typst_tables_are_set_without_hyphenation_and_short_ones_whole(tmp_path):
+    long_rows = "".join(f"| {i} | {i / 7:.4f} |\n" for i in range(typst.LONG_TABLE_ROWS + 1))
+    nb = new_notebook(
+        cells=[
+            table_output_cell("| a | b |\n|---|---|\n| 1 | 2 |\n", "Tabla 1: Corta."),
+            table_output_cell("| i | valor |\n|---|---|\n" + long_rows, "Tabla 2: Larga."),
+        ]
+    )
+    source = typst.notebook_to_typst(nb, tmp_path)
+    assert "set text(hyphenate: false)" in source and "set par(justify: false)" in source
+    assert "show math.equation.where(block: false): box" in source and "show link: box" in source
+    assert "#show raw.where(block: false): it => if it.text.len() <= 24 { box(it) } else { it }" in source
+    assert "#nns-tabla([Tabla 1: Corta.], partir: false," in source
+    assert "#nns-tabla([Tabla 2: Larga.], partir: true," in source
+    assert "#show figure.caption.where(position: top): set block(sticky: true)" in source
+
+
+def spacer_cell(points):
+    """A markdown cell that starts a new PDF page and fills ``points`` of it (raw Typst)."""
+    return new_markdown_cell(f"```{{=typst}}\n#pagebreak(weak: true)\n#v({points}pt)\n```")
+
+
+def test_pdf_never_ends_a_page_with_a_title_a_heading_or_a_formula_intro(tmp_path):
+    # Each case starts a page and leaves less and less room at its bottom: somewhere a title,
+    # a heading or the line before a formula fits there and what follows does not.
+    cells, room = [new_markdown_cell("# Uno")], range(600, 690, 8)
+    for k, points in enumerate(room):
+        rows = 4 if k % 2 == 0 else 40  # short (whole) and long (breaks, header repeated) tables
+        body = "| caso | valor |\n|---|---|\n" + "".join(f"| fila-{k}-{i} | {i} |\n" for i in range(rows))
+        cells += [spacer_cell(points), table_output_cell(body, f"Tabla {k}: Título y tabla juntos.")]
+    for k, points in enumerate(room):
+        cells += [spacer_cell(points), new_markdown_cell(f"## Sección {k}\n\nPárrafo de la sección {k}.")]
+    for k, points in enumerate(room):
+        item = f"- Caso {k}: la derivada, así que\n\n  $$\\frac{{d \\ell}}{{d a}} = 2(a - y)$$\n\n  Fin {k}."
+        cells += [spacer_cell(points), new_markdown_cell(item)]
+    typst.write(new_notebook(cells=cells), tmp_path / "cortes.pdf")
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "cortes.pdf").pages]
+    for page in pages:
+        for k in re.findall(r"Tabla (\d+): Título", page):
+            assert f"fila-{k}-0 " in page, f"Tabla {k} without its first row"
+        for k in re.findall(r"fila-(\d+)-\d+", page):
+            assert "caso valor" in page, f"Tabla {k} continues without its header"
+        for k in re.findall(r"Sección (\d+)\n", page):
+            assert f"Párrafo de la sección {k}." in page, f"heading {k} ends a page"
+        for k in re.findall(r"Caso (\d+): la derivada", page):
+            assert f"Fin {k}." in page, f"list item {k} split from its formula"
