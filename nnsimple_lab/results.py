@@ -92,9 +92,36 @@ def _counter(value):
     return None if int(value) < 0 else int(value)
 
 
+def _summary(result):
+    """The main run's outcome, from a ``TrainResult``."""
+    return {
+        "final_cost": result.costs[-1],
+        "final_accuracy": result.accuracy[-1],
+        "iterations_to_solve": _counter(result.iterations_to_solve),
+        "solved": result.solved,
+        "diverged": result.diverged,
+        "nonfinite_at": _counter(result.nonfinite_at),
+    }
+
+
+def _seed_stats(seeds):
+    """The seeds' outcomes and the cost's quantiles over them per iteration, from a ``SeedsResult``."""
+    costs_q = np.quantile(seeds.costs, [0.1, 0.5, 0.9], axis=0)
+    return {
+        "seeds": seeds.seeds,
+        "final_cost": seeds.final_cost,
+        "final_accuracy": seeds.final_accuracy,
+        "iterations_to_solve": [_counter(k) for k in seeds.iterations_to_solve],
+        "solved": seeds.solved,
+        "diverged": seeds.diverged,
+        "n_solved": int(seeds.solved.sum()),
+        "n_seeds": len(seeds.seeds),
+        "cost_quantiles": {"q10": costs_q[0], "q50": costs_q[1], "q90": costs_q[2]},
+    }
+
+
 def run_record(result, seeds, *, dataset, X, Y, cache_key="", duration_s=None):
     """The results dict of one run, from a ``TrainResult`` and a ``SeedsResult``."""
-    costs_q = np.quantile(seeds.costs, [0.1, 0.5, 0.9], axis=0)
     record = {
         "schema": SCHEMA,
         "id": run_id(result.learning_rate, result.init, result.loss),
@@ -115,25 +142,8 @@ def run_record(result, seeds, *, dataset, X, Y, cache_key="", duration_s=None):
         "history": result.history,
         "final_parameters": result.parameters,
         "predictions": {"A2": result.A2, "yhat": (result.A2 >= 0.5).astype(int)},
-        "summary": {
-            "final_cost": result.costs[-1],
-            "final_accuracy": result.accuracy[-1],
-            "iterations_to_solve": _counter(result.iterations_to_solve),
-            "solved": result.solved,
-            "diverged": result.diverged,
-            "nonfinite_at": _counter(result.nonfinite_at),
-        },
-        "seed_stats": {
-            "seeds": seeds.seeds,
-            "final_cost": seeds.final_cost,
-            "final_accuracy": seeds.final_accuracy,
-            "iterations_to_solve": [_counter(k) for k in seeds.iterations_to_solve],
-            "solved": seeds.solved,
-            "diverged": seeds.diverged,
-            "n_solved": int(seeds.solved.sum()),
-            "n_seeds": len(seeds.seeds),
-            "cost_quantiles": {"q10": costs_q[0], "q50": costs_q[1], "q90": costs_q[2]},
-        },
+        "summary": _summary(result),
+        "seed_stats": _seed_stats(seeds),
         "versions": {
             "python": platform.python_version(),
             "numpy": np.__version__,

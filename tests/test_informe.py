@@ -24,6 +24,7 @@ from tests.runsfolder import write_runs_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "informe.ipynb"
+EXPERIMENT = ROOT / "notebooks" / "experimento.ipynb"
 
 
 def _start(runs_dir, output):
@@ -121,12 +122,13 @@ def reports(tmp_path_factory):
     return out
 
 
-def test_committed_notebook_has_no_outputs_and_a_parameters_cell():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+@pytest.mark.parametrize(("notebook", "parameter"), [(NOTEBOOK, "runs_dir ="), (EXPERIMENT, "results_path =")])
+def test_committed_notebooks_have_no_outputs_and_a_parameters_cell(notebook, parameter):
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert all(not c["outputs"] and c["execution_count"] is None for c in code)
     parameters = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(parameters) == 1 and "runs_dir =" in "".join(parameters[0]["source"])
+    assert len(parameters) == 1 and parameter in "".join(parameters[0]["source"])
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from nnsimple_lab import plotting, vocab
 from nnsimple_lab.figures import run_label
 from nnsimple_lab.report.es import fmt_lr, param_tex
 from nnsimple_lab.report.q1_init import RANDOM, ZEROS
-from nnsimple_lab.report.runs import FAILED, common, find, inits, last_line, learning_rates, losses, select
+from nnsimple_lab.report.runs import FAILED, NOT_IN_GRID, common, find, inits, last_line, learning_rates, losses, select
 
 RATE_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
 PARAM_COLORS = {"W1": ("#08519c", "#3182bd", "#6baed6", "#9ecae1"), "W2": ("#a50f15", "#fb6a4a")}
@@ -36,7 +36,7 @@ def _failure_panel(ax, run, title):
     ax.text(
         0.5,
         0.5,
-        "\n".join([FAILED] + textwrap.wrap(last_line(run.error), 38)) if run is not None else "no está en la rejilla",
+        "\n".join([FAILED] + textwrap.wrap(last_line(run.error), 38)) if run is not None else NOT_IN_GRID,
         ha="center",
         va="center",
         transform=ax.transAxes,

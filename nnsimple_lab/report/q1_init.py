@@ -110,7 +110,7 @@ def still_facts(run):
     )
 
 
-def cost_name(value):
+def _cost_name(value):
     """``0.6931`` written as ``ln 2 = 0.6931`` when it is ln 2 (BCE's cost at A2 = 0.5), else plainly."""
     if finite(value) and abs(value - LN2) <= 1e-12:
         return f"$\\ln 2 = {fmt_cost(value)}$"
@@ -150,7 +150,7 @@ def _still_text(groups):
         else "es el mismo en todas las iteraciones"
     )
     values = join_es(
-        cost_name(x["cost"]) + (f" con {vocab.loss(x['loss']).short}" if len(groups) > 1 else "") for x in groups
+        _cost_name(x["cost"]) + (f" con {vocab.loss(x['loss']).short}" if len(groups) > 1 else "") for x in groups
     )
     which = f" {vocab.loss(g['loss']).short}" if len(groups) == 1 else ""
     text = (
@@ -169,11 +169,11 @@ def _moved_text(run, loss):
     short = vocab.loss(loss).short
     moved = join_es(f"${param_tex(m)}$" for m in f.moved) if f.moved else "ningún parámetro"
     if f.cost_constant:
-        change = f"el costo {short} se queda en {cost_name(f.first_cost)}"
+        change = f"el costo {short} se queda en {_cost_name(f.first_cost)}"
     elif not finite(f.last_cost):
         change = f"el costo {short} diverge (deja de ser finito)"
     else:
-        change = f"el costo {short} pasa de {cost_name(f.first_cost)} a {fmt_cost(f.last_cost)}"
+        change = f"el costo {short} pasa de {_cost_name(f.first_cost)} a {fmt_cost(f.last_cost)}"
     return (
         f"Con {vocab.init(ZEROS).long} y {alpha(run.learning_rate)}, {change}; "
         f"cambian: {moved} (exactitud final {fmt_pct(f.final_accuracy)})."
@@ -307,7 +307,7 @@ def _and_outputs_text(result, Y):
     return (
         f" La salida es la misma para las {number_word(Y.size)} entradas "
         f"($A_2 = {fmt_value(outs[0])}$; la proporción de unos "
-        f"en las etiquetas es {fmt_value(float(Y.mean()))}) y el costo baja de {cost_name(result.costs[0])} a "
+        f"en las etiquetas es {fmt_value(float(Y.mean()))}) y el costo baja de {_cost_name(result.costs[0])} a "
         f"{fmt_cost(result.costs[-1])}: sin pesos que distingan las entradas, la red solo aprende "
         "cuántos unos hay. "
         f"Su exactitud queda en {fmt_pct(result.accuracy[-1])}."
@@ -338,7 +338,7 @@ def _zeros_conclusion(runs):
     zeros = select(runs, init=ZEROS, ok=True)
     if zeros and zero_init_stays(runs):
         values = join_es(
-            f"{cost_name(still_facts(select(zeros, loss=x)[0]).first_cost)} con {vocab.loss(x).short}"
+            f"{_cost_name(still_facts(select(zeros, loss=x)[0]).first_cost)} con {vocab.loss(x).short}"
             for x in losses(zeros)
         )
         return (

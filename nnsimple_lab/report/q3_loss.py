@@ -32,7 +32,7 @@ def compared_losses(runs):
 
 def comparison_losses(runs):
     """The reference loss, then every loss compared with it: the curves of the comparison figures."""
-    return unique([REFERENCE, *compared_losses(runs)])
+    return [REFERENCE, *compared_losses(runs)]
 
 
 def checked_losses(runs):

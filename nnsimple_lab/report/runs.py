@@ -11,7 +11,8 @@ import nnsimple as nn
 from nnsimple_lab import results, vocab
 from nnsimple_lab.report.es import cap, join_es, plural
 
-FAILED = "ejecución fallida"
+FAILED = "ejecución fallida"  # what a table cell or a figure panel says in place of a failed run
+NOT_IN_GRID = "no está en la rejilla"  # ... and in place of a run the grid does not have
 
 
 def last_line(error):
@@ -45,7 +46,7 @@ class Run:
         return f"{FAILED}: {last_line(self.error)}"
 
 
-def summarize(entry):
+def _summarize(entry):
     """A manifest entry from ``results.load_runs`` -> ``Run``."""
     status = entry.get("status", "failed")
     record = entry.get("record")
@@ -66,7 +67,7 @@ def summarize(entry):
 
 def load(folder):
     """Every run of the runs folder's manifest -> ``Run``, in grid order."""
-    return [summarize(e) for e in results.load_runs(folder)]
+    return [_summarize(e) for e in results.load_runs(folder)]
 
 
 def select(runs, *, learning_rate=None, init=None, loss=None, ok=None):

@@ -8,9 +8,7 @@ import numpy as np
 
 from nnsimple_lab import vocab
 from nnsimple_lab.report.es import finite, fmt_cost, fmt_int, fmt_lr, fmt_pct, fmt_value, join_es
-from nnsimple_lab.report.runs import common, inits, learning_rates, losses, unique
-
-NOT_IN_GRID = "no está en la rejilla"
+from nnsimple_lab.report.runs import NOT_IN_GRID, common, inits, learning_rates, losses, unique
 
 
 def _cell(text):
