@@ -4,26 +4,25 @@ Each picture comes in two layers:
 
 - a building block that draws on an Axes you pass and returns what it drew
   (``plot_costs(ax, costs, label="α = 0.1")``), to compose comparison figures;
-- a wrapper that makes a whole ``matplotlib.figure.Figure`` for one run (``cost_figure``).
+- a wrapper that makes a whole ``matplotlib.figure.Figure`` for one run (``cost_figure``),
+  laid out by ``plotting.figure``.
 
 Inputs are plain arrays or nested lists, as found in a ``nnsimple.TrainResult`` or in a results
 record from ``results.read_run`` (where non-finite values are ``None``), so the report draws the
-same pictures from stored results. Figures are built with ``matplotlib.figure.Figure``, not
-pyplot: no global state, nothing to close, safe in any process. In a notebook, ``%matplotlib
-inline`` displays a returned Figure once. Numbers keep matplotlib's decimal point (0.5).
+same pictures from stored results. In a notebook, ``%matplotlib inline`` displays a returned
+Figure once. Names of inits and losses come from ``vocab``; numbers keep matplotlib's decimal
+point (0.5).
 """
 
 from __future__ import annotations
 
-import matplotlib
+from dataclasses import replace
+
 import numpy as np
-from matplotlib.figure import Figure
 
 import nnsimple
+from nnsimple_lab import plotting, results, vocab
 
-LOSS_NAMES = {"bce": "entropía cruzada binaria (BCE)", "mse": "error cuadrático medio (MSE)"}
-LOSS_SHORT = {"bce": "BCE", "mse": "MSE"}
-INIT_NAMES = {"zeros": "ceros", "random": "aleatoria", "xavier": "Xavier"}
 PARAMETER_TITLES = {
     "W1": "W1: pesos de la capa oculta",
     "b1": "b1: sesgos de la capa oculta",
@@ -32,54 +31,19 @@ PARAMETER_TITLES = {
 }
 CLASS_COLORS = ("tab:blue", "tab:orange")  # class 0, class 1
 FIGSIZE = (6.0, 3.6)  # inches; at 100 dpi a PNG of about 600 x 360 pixels
-# Space around the axes, in inches: room for tick labels and axis labels (left, bottom) and a
-# title (top). Fixed, instead of matplotlib's constrained layout, which measures every label
-# twice more and cost about a quarter of each figure's drawing time. Notebooks show a figure
-# cropped to what it draws (bbox_inches="tight"), so a label longer than its margin is never
-# cut off: the picture just grows a little.
-MARGINS = {"left": 0.65, "right": 0.2, "bottom": 0.48, "top": 0.3}
-
-
-def _floats(values):
-    """A list or array (None = non-finite) -> float ndarray with nan."""
-    return np.array(values, dtype=float)
-
-
-def _figure(figsize=FIGSIZE, *, nrows=1, ncols=1, column_gap=0.0, row_gap=0.0, sharex=False, **margins):
-    """``(fig, axes)``: a Figure with ``nrows`` x ``ncols`` subplots (one Axes when 1 x 1), with
-    ``MARGINS`` (inches) around them.
-
-    ``margins`` overrides some of them; ``column_gap``, ``row_gap``: inches between subplots.
-    Titles sit at a fixed height over their axes (``axes.titley`` = 1), which is where
-    matplotlib would put them anyway (no axes here has tick labels on top), without measuring
-    every axes' decorations at each draw to find out: the same pixels, ~8 % less time.
-    """
-    width, height = figsize
-    m = {**MARGINS, **margins}
-    inner_width, inner_height = width - m["left"] - m["right"], height - m["top"] - m["bottom"]
-    axes_width = (inner_width - (ncols - 1) * column_gap) / ncols
-    axes_height = (inner_height - (nrows - 1) * row_gap) / nrows
-    fig = Figure(figsize=figsize)
-    fig.subplots_adjust(
-        left=m["left"] / width,
-        right=1 - m["right"] / width,
-        bottom=m["bottom"] / height,
-        top=1 - m["top"] / height,
-        wspace=column_gap / axes_width,
-        hspace=row_gap / axes_height,
-    )
-    with matplotlib.rc_context({"axes.titley": 1.0}):
-        axes = fig.subplots(nrows, ncols, sharex=sharex)
-    return fig, axes
+MARGINS = plotting.Margins(left=0.65, right=0.2, bottom=0.48, top=0.3)
 
 
 def run_label(learning_rate, init, loss):
-    """Legend label of a run: ``run_label(0.5, "random", "bce") == "α = 0.5, aleatoria, BCE"``."""
-    return f"α = {float(learning_rate):g}, {INIT_NAMES.get(init, init)}, {LOSS_SHORT.get(loss, loss)}"
+    """Legend label of a run: ``run_label(0.5, "random", "bce") == "α = 0.5, aleatoria, BCE"``.
+
+    The rate as the grid writes it (``repr``: 0.01, 1.0), as in a run's id.
+    """
+    return f"α = {float(learning_rate)!r}, {vocab.init(init).short}, {vocab.loss(loss).short}"
 
 
 def _cost_axis_label(loss):
-    return f"Costo J ({LOSS_SHORT[loss]})" if loss in LOSS_SHORT else "Costo J"
+    return "Costo J" if loss is None else f"Costo J ({vocab.loss(loss).short})"
 
 
 # ---------------------------------------------------------------- cost curve
@@ -87,15 +51,16 @@ def _cost_axis_label(loss):
 
 def plot_costs(ax, costs, *, label=None, **style):
     """Draw a cost curve on ``ax``: ``costs[k]`` is the cost after k updates. Returns the Line2D."""
-    costs = _floats(costs)
+    costs = results.array(costs)
     (line,) = ax.plot(np.arange(costs.size), costs, label=label, **style)
     return line
 
 
 def cost_figure(costs, *, loss=None, title="Costo durante el entrenamiento", log=False):
     """The cost over the iterations of one run, with its final value written on it."""
-    costs = _floats(costs)
-    fig, ax = _figure()
+    costs = results.array(costs)
+    fig, axes = plotting.figure(*FIGSIZE, MARGINS)
+    ax = axes[0, 0]
     plot_costs(ax, costs, label="costo", color="tab:blue")
     ax.set(title=title, xlabel="Iteración (actualizaciones de los parámetros)", ylabel=_cost_axis_label(loss))
     ax.set_xlim(0, max(costs.size - 1, 1))
@@ -126,7 +91,7 @@ def plot_parameter(ax, name, values):
 
     Returns the list of Line2D, labelled ``W1[0,1]`` and so on.
     """
-    values = _floats(values)
+    values = results.array(values)
     steps = np.arange(values.shape[0])
     flat = values.reshape(values.shape[0], -1)
     lines = []
@@ -141,9 +106,10 @@ def parameters_figure(history, *, title="Pesos y sesgos durante el entrenamiento
 
     history: dict name -> (K, rows, cols), as ``TrainResult.history`` or a record's "history".
     """
-    fig, axes = _figure((7.5, 5.0), nrows=2, ncols=2, column_gap=0.6, row_gap=0.33, top=0.5, sharex=True)
+    margins = replace(MARGINS, top=0.5)  # room for the suptitle over the panels' titles
+    fig, axes = plotting.figure(7.5, 5.0, margins, nrows=2, ncols=2, column_gap=0.6, row_gap=0.33, sharex=True)
     for ax, name in zip(axes.flat, nnsimple.PARAMETER_NAMES, strict=True):
-        values = _floats(history[name])
+        values = results.array(history[name])
         plot_parameter(ax, name, values)
         ax.set_title(PARAMETER_TITLES[name], fontsize="medium")
         ax.set_xlim(0, max(values.shape[0] - 1, 1))
@@ -167,8 +133,8 @@ def plot_decision_boundary(ax, parameters, X, Y, *, margin=0.5, resolution=121):
     Returns the filled contour set (for a colour bar). When A2 never crosses 0.5 on the plane
     (one class everywhere) there is no boundary line and a note says so.
     """
-    parameters = {k: _floats(parameters[k]) for k in nnsimple.PARAMETER_NAMES}
-    X, Y = _floats(X), _floats(Y)
+    parameters = {k: results.array(parameters[k]) for k in nnsimple.PARAMETER_NAMES}
+    X, Y = results.array(X), results.array(Y)
     lo, hi = X.min(axis=1) - margin, X.max(axis=1) + margin
     g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     A2, _ = nnsimple.forward_prop(np.vstack([g1.ravel(), g2.ravel()]), parameters)
@@ -197,7 +163,9 @@ def plot_decision_boundary(ax, parameters, X, Y, *, margin=0.5, resolution=121):
 
 def decision_figure(parameters, X, Y, *, title="Frontera de decisión"):
     """The decision boundary of the trained network over the plane, with the data set's points."""
-    fig, ax = _figure((5.0, 4.0), bottom=0.8, right=0.55)  # the legend below, the colour bar right
+    margins = replace(MARGINS, bottom=0.8, right=0.55)  # the legend below, the colour bar right
+    fig, axes = plotting.figure(5.0, 4.0, margins)
+    ax = axes[0, 0]
     filled = plot_decision_boundary(ax, parameters, X, Y)
     fig.colorbar(filled, ax=ax, label="A2 (probabilidad de la clase 1)")
     ax.set_title(title)
@@ -213,7 +181,7 @@ def plot_seed_costs(ax, final_cost, solved, *, bins=12):
 
     Non-finite costs (diverged seeds) are left out. Returns the number of seeds drawn.
     """
-    final_cost = _floats(final_cost)
+    final_cost = results.array(final_cost)
     solved = np.asarray(solved, dtype=bool)
     finite = np.isfinite(final_cost)
     groups = [final_cost[finite & solved], final_cost[finite & ~solved]]
@@ -230,13 +198,14 @@ def plot_seed_costs(ax, final_cost, solved, *, bins=12):
 def seeds_figure(final_cost, solved, *, loss=None, title=None):
     """The distribution of the final cost over seeds, solved ones apart."""
     solved = np.asarray(solved, dtype=bool)
-    fig, ax = _figure()
+    fig, axes = plotting.figure(*FIGSIZE, MARGINS)
+    ax = axes[0, 0]
     plot_seed_costs(ax, final_cost, solved)
     if title is None:
         title = f"Costo final con {solved.size} semillas: {int(solved.sum())} resuelven la tarea"
     ax.set_title(title)
-    if loss in LOSS_SHORT:
-        ax.set_xlabel(f"Costo final ({LOSS_SHORT[loss]})")
+    if loss is not None:
+        ax.set_xlabel(f"Costo final ({vocab.loss(loss).short})")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3, axis="y")
     return fig
@@ -251,7 +220,7 @@ def _number(value, digits=4):
 
 def predictions_table(X, Y, A2):
     """Markdown table: each example's input, target, the output A2 and the prediction (A2 >= 0.5)."""
-    X, Y, A2 = _floats(X), _floats(Y), _floats(A2)
+    X, Y, A2 = results.array(X), results.array(Y), results.array(A2)
     rows = [
         "| x₁ | x₂ | objetivo y | A2 | predicción | ¿acierta? |",
         "|---:|---:|---:|---:|---:|:---:|",
@@ -266,7 +235,7 @@ def predictions_table(X, Y, A2):
 
 def seeds_table(final_cost, solved):
     """Markdown table summarising several seeds: how many solve the task, final cost quantiles."""
-    final_cost = _floats(final_cost)
+    final_cost = results.array(final_cost)
     solved = np.asarray(solved, dtype=bool)
     finite = final_cost[np.isfinite(final_cost)]
     if finite.size:

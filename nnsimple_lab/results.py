@@ -20,7 +20,8 @@ everything the report states, so the report never re-trains what a run already t
 
 Non-finite numbers are stored as ``null`` (JSON has no nan); ``-1`` counters become ``null``.
 ``write_run`` adds a ``checksum`` of the rest, so ``read_run`` rejects a truncated or
-hand-edited file instead of using it.
+hand-edited file instead of using it. ``Record.from_dict`` (or ``read_record``) turns a
+validated dict into a typed, read-only view with numpy arrays: what the report reads.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ import hashlib
 import json
 import math
 import platform
+import statistics
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -89,9 +92,36 @@ def _counter(value):
     return None if int(value) < 0 else int(value)
 
 
+def _summary(result):
+    """The main run's outcome, from a ``TrainResult``."""
+    return {
+        "final_cost": result.costs[-1],
+        "final_accuracy": result.accuracy[-1],
+        "iterations_to_solve": _counter(result.iterations_to_solve),
+        "solved": result.solved,
+        "diverged": result.diverged,
+        "nonfinite_at": _counter(result.nonfinite_at),
+    }
+
+
+def _seed_stats(seeds):
+    """The seeds' outcomes and the cost's quantiles over them per iteration, from a ``SeedsResult``."""
+    costs_q = np.quantile(seeds.costs, [0.1, 0.5, 0.9], axis=0)
+    return {
+        "seeds": seeds.seeds,
+        "final_cost": seeds.final_cost,
+        "final_accuracy": seeds.final_accuracy,
+        "iterations_to_solve": [_counter(k) for k in seeds.iterations_to_solve],
+        "solved": seeds.solved,
+        "diverged": seeds.diverged,
+        "n_solved": int(seeds.solved.sum()),
+        "n_seeds": len(seeds.seeds),
+        "cost_quantiles": {"q10": costs_q[0], "q50": costs_q[1], "q90": costs_q[2]},
+    }
+
+
 def run_record(result, seeds, *, dataset, X, Y, cache_key="", duration_s=None):
     """The results dict of one run, from a ``TrainResult`` and a ``SeedsResult``."""
-    costs_q = np.quantile(seeds.costs, [0.1, 0.5, 0.9], axis=0)
     record = {
         "schema": SCHEMA,
         "id": run_id(result.learning_rate, result.init, result.loss),
@@ -112,25 +142,8 @@ def run_record(result, seeds, *, dataset, X, Y, cache_key="", duration_s=None):
         "history": result.history,
         "final_parameters": result.parameters,
         "predictions": {"A2": result.A2, "yhat": (result.A2 >= 0.5).astype(int)},
-        "summary": {
-            "final_cost": result.costs[-1],
-            "final_accuracy": result.accuracy[-1],
-            "iterations_to_solve": _counter(result.iterations_to_solve),
-            "solved": result.solved,
-            "diverged": result.diverged,
-            "nonfinite_at": _counter(result.nonfinite_at),
-        },
-        "seed_stats": {
-            "seeds": seeds.seeds,
-            "final_cost": seeds.final_cost,
-            "final_accuracy": seeds.final_accuracy,
-            "iterations_to_solve": [_counter(k) for k in seeds.iterations_to_solve],
-            "solved": seeds.solved,
-            "diverged": seeds.diverged,
-            "n_solved": int(seeds.solved.sum()),
-            "n_seeds": len(seeds.seeds),
-            "cost_quantiles": {"q10": costs_q[0], "q50": costs_q[1], "q90": costs_q[2]},
-        },
+        "summary": _summary(result),
+        "seed_stats": _seed_stats(seeds),
         "versions": {
             "python": platform.python_version(),
             "numpy": np.__version__,
@@ -177,6 +190,125 @@ def read_run(path):
 def array(values):
     """A stored list -> float array, with ``None`` (non-finite) back to nan."""
     return np.array(values, dtype=float)
+
+
+def _float(value):
+    """A stored number -> float, ``None`` (non-finite) -> nan."""
+    return math.nan if value is None else float(value)
+
+
+def _arrays(stored):
+    """``{name: list}`` -> ``{name: float array}`` (parameters, their history)."""
+    return {str(name): array(values) for name, values in stored.items()}
+
+
+# eq=False: numpy arrays have no single truth value, so field-by-field equality is meaningless.
+@dataclass(frozen=True, eq=False)
+class SeedStats:
+    """The run's configuration trained from several seeds; arrays run over the S seeds."""
+
+    seeds: tuple  # (S,) ints
+    final_cost: np.ndarray  # (S,), nan where non-finite
+    final_accuracy: np.ndarray  # (S,)
+    iterations_to_solve: tuple  # (S,) int, or None where the seed never stays solved
+    solved: np.ndarray  # (S,) bool
+    diverged: np.ndarray  # (S,) bool
+    n_solved: int
+    n_seeds: int
+    cost_quantiles: tuple  # (q10, q50, q90), each (iterations + 1,): the cost over seeds per iteration
+
+    @property
+    def n_diverged(self):
+        return int(self.diverged.sum())
+
+    @property
+    def median_iterations_to_solve(self):
+        """Median iterations to solve over the seeds that solve; None if none does."""
+        solved = [k for k in self.iterations_to_solve if k is not None]
+        return statistics.median(solved) if solved else None
+
+    @classmethod
+    def from_dict(cls, stats):
+        q = stats["cost_quantiles"]
+        return cls(
+            seeds=tuple(int(s) for s in stats["seeds"]),
+            final_cost=array(stats["final_cost"]),
+            final_accuracy=array(stats["final_accuracy"]),
+            iterations_to_solve=tuple(None if k is None else int(k) for k in stats["iterations_to_solve"]),
+            solved=np.array(stats["solved"], dtype=bool),
+            diverged=np.array(stats["diverged"], dtype=bool),
+            n_solved=int(stats["n_solved"]),
+            n_seeds=int(stats["n_seeds"]),
+            cost_quantiles=tuple(array(q[k]) for k in ("q10", "q50", "q90")),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Record:
+    """A typed view of one run's results (the dict of ``run_record``); K = iterations + 1 states."""
+
+    id: str
+    learning_rate: float
+    init: str
+    loss: str
+    dataset: str
+    n_h: int
+    iterations: int
+    seed: int  # the main run's seed
+    X: np.ndarray  # (n_x, m)
+    Y: np.ndarray  # (1, m)
+    costs: np.ndarray  # (K,), nan where non-finite; index k: after k updates
+    accuracy: np.ndarray  # (K,)
+    history: dict  # W1 (K, n_h, n_x), b1 (K, n_h, 1), W2 (K, 1, n_h), b2 (K, 1, 1)
+    final_parameters: dict  # W1 (n_h, n_x), b1, W2, b2
+    A2: np.ndarray  # (1, m) final output
+    final_cost: float  # nan when non-finite
+    final_accuracy: float
+    iterations_to_solve: int | None  # state from which accuracy stays 100 %; None if never
+    solved: bool
+    diverged: bool  # the cost ended higher than it started, or not finite
+    seeds: SeedStats
+    versions: dict  # python, numpy, nnsimple (SHA-256 of nnsimple.py)
+
+    @classmethod
+    def from_dict(cls, record):
+        """The view of a validated results dict. Raises ``KeyError``/``TypeError``/``ValueError``
+        when a field is missing or of the wrong kind (``read_record`` turns them into ``ResultsError``)."""
+        parameters, summary = record["parameters"], record["summary"]
+        final_cost = _float(summary["final_cost"])
+        return cls(
+            id=str(record["id"]),
+            learning_rate=float(parameters["learning_rate"]),
+            init=str(parameters["init"]),
+            loss=str(parameters["loss"]),
+            dataset=str(parameters["dataset"]),
+            n_h=int(parameters["n_h"]),
+            iterations=int(parameters["iterations"]),
+            seed=int(parameters["seed"]),
+            X=array(record["data"]["X"]),
+            Y=array(record["data"]["Y"]),
+            costs=array(record["costs"]),
+            accuracy=array(record["accuracy"]),
+            history=_arrays(record["history"]),
+            final_parameters=_arrays(record["final_parameters"]),
+            A2=array(record["predictions"]["A2"]),
+            final_cost=final_cost,
+            final_accuracy=_float(summary["final_accuracy"]),
+            iterations_to_solve=None if summary["iterations_to_solve"] is None else int(summary["iterations_to_solve"]),
+            solved=bool(summary["solved"]),
+            diverged=bool(summary["diverged"]) or not math.isfinite(final_cost),  # a non-finite end is divergence
+            seeds=SeedStats.from_dict(record["seed_stats"]),
+            versions={k: str(v) for k, v in record["versions"].items()},
+        )
+
+
+def read_record(path):
+    """``read_run`` and its typed ``Record`` view. Raises ``ResultsError`` (Spanish) if it is not whole."""
+    record = read_run(path)
+    try:
+        return Record.from_dict(record)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ResultsError(f"El archivo de resultados {path} no tiene el formato esperado: {error!r}.") from None
 
 
 # ---------------------------------------------------------------- the manifest
@@ -229,10 +361,10 @@ def read_manifest(folder):
 
 
 def load_runs(folder):
-    """The manifest's runs, each with its results record attached.
+    """The manifest's runs, each with its results attached.
 
     Returns a list of the manifest's run entries (dicts), in grid order, each with a
-    ``"record"`` key: the validated results dict, or None for a failed run. A results file
+    ``"record"`` key: the run's ``Record`` view, or None for a failed run. A results file
     that fails validation turns its run into a failed one whose ``error`` says why.
     """
     folder = Path(folder)
@@ -241,7 +373,7 @@ def load_runs(folder):
         entry = {**entry, "record": None}
         if entry.get("status") == "ok":
             try:
-                entry["record"] = read_run(folder / entry["results"])
+                entry["record"] = read_record(folder / entry["results"])
             except ResultsError as error:
                 entry.update(status="failed", error=str(error))
         runs.append(entry)

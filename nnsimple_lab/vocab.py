@@ -28,6 +28,7 @@ class Loss:
     long: str  # "entropía cruzada binaria (BCE)"
     article: str  # "la" or "el": "la BCE", "el MSE"
     dz2_tex: str  # its dZ2 = dJ/dZ2, TeX without dollars
+    dz2_example_tex: str  # the same for one example, a = A2 and no 1/m: "a - y"
     cost_label: str  # y-axis label of its cost
     color: str
     style: str  # matplotlib line style
@@ -45,6 +46,7 @@ LOSSES = {
         long="entropía cruzada binaria (BCE)",
         article="la",
         dz2_tex="(A_2 - Y)/m",
+        dz2_example_tex="a - y",
         cost_label="Costo BCE (nats)",
         color="#1f77b4",
         style="-",
@@ -54,6 +56,7 @@ LOSSES = {
         long="error cuadrático medio (MSE)",
         article="el",
         dz2_tex="2(A_2 - Y)A_2(1 - A_2)/m",
+        dz2_example_tex="2(a - y)\\,a(1 - a)",
         cost_label="Costo MSE (adimensional)",
         color="#ff7f0e",
         style="--",
@@ -61,6 +64,15 @@ LOSSES = {
 }
 
 REFERENCE_LOSS = "bce"  # the course's loss: questions 1 and 2 use it, question 3 compares against it
+REFERENCE_INIT = "random"  # the course's initialisation: questions 2 and 3 start from it
+
+
+STYLE_NAMES = {"-": "continua", "--": "discontinua", ":": "punteada", "-.": "de rayas y puntos"}  # in captions
+
+
+def style_name(style):
+    """How a caption names a matplotlib line style: ``"--"`` -> ``"discontinua"``."""
+    return STYLE_NAMES.get(style, style)
 
 
 def init(key):
@@ -71,7 +83,14 @@ def init(key):
 def loss(key):
     """The ``Loss`` entry of a loss key; a key nobody described names itself."""
     return LOSSES.get(key) or Loss(
-        short=key, long=key, article="el", dz2_tex="dZ_2", cost_label=f"Costo {key}", color="#000000", style="-"
+        short=key,
+        long=key,
+        article="el",
+        dz2_tex="dZ_2",
+        dz2_example_tex="\\partial \\ell / \\partial z_2",
+        cost_label=f"Costo {key}",
+        color="#000000",
+        style="-",
     )
 
 

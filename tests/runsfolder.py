@@ -1,9 +1,10 @@
 """A real runs folder without the sweep: train with nnsimple, write records with results.
 
-Stands in for ``sweep.py`` in the report's tests (and by hand, until the sweep lands):
+Stands in for the sweep in the report's tests (and by hand, for a quick grid):
 every number comes from ``nnsimple.train`` / ``train_seeds`` and is written with
 ``results.run_record`` + ``results.write_run``; the manifest follows the format documented
-in ``results.py``. Nothing is hard-coded.
+in ``results.py``. Nothing is hard-coded. Any loss of ``nnsimple.LOSSES`` goes, including
+one a test added to a copy of the project (``tests/test_informe.py``).
 
     python tests/runsfolder.py reports/runs --lr 0.01 0.1 0.5 --iterations 1000 --seeds 20
 """

@@ -57,6 +57,18 @@ def test_plot_costs_is_a_building_block_for_comparisons(run):
         figures.plot_costs(ax, seeds.costs[i], label=figures.run_label(0.5, "random", "bce") + f", semilla {i}")
     assert len(ax.get_lines()) == 3
     assert ax.get_lines()[0].get_label() == "α = 0.5, aleatoria, BCE, semilla 0"
+    assert figures.run_label(1, "zeros", "mse") == "α = 1.0, ceros, MSE"  # the rate as the grid writes it
+
+
+def test_run_figures_are_laid_out_by_plotting(run):
+    _, _, result, _ = run
+    fig = figures.cost_figure(result.costs, loss="mse")
+    box = fig.axes[0].get_position()
+    width, height = fig.get_size_inches()
+    assert (width, height) == figures.FIGSIZE
+    margins = figures.MARGINS
+    assert box.x0 * width == pytest.approx(margins.left) and (1 - box.y1) * height == pytest.approx(margins.top)
+    assert fig.axes[0].get_ylabel() == "Costo J (MSE)"
 
 
 def test_parameters_figure_has_one_panel_per_parameter_and_one_line_per_entry(run):

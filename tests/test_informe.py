@@ -1,18 +1,22 @@
 """End to end: notebooks/informe.ipynb executed by papermill on real runs folders.
 
 The runs are trained with nnsimple and written with results (tests/runsfolder.py). The
-expected numbers are computed here from the results files, independently of report.py, and
-the report's text must state them; when the data change, the sentences change with them.
-Three executions (default-like grid, changed data with failures, a BCE-only grid) run in
-parallel to keep the suite fast.
+expected numbers are computed here from the results files, independently of the report
+package, and the report's text must state them; when the data change, the sentences change
+with them. Four executions (default-like grid, changed data with failures, a BCE-only grid, a
+single run) run in parallel to keep the suite fast. A last test adds a loss to a copy of the
+project and builds its PDF.
 """
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from nnsimple_lab import results
@@ -20,6 +24,7 @@ from tests.runsfolder import write_runs_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "informe.ipynb"
+EXPERIMENT = ROOT / "notebooks" / "experimento.ipynb"
 
 
 def _start(runs_dir, output):
@@ -103,6 +108,7 @@ def reports(tmp_path_factory):
             damaged=("lr0.5-zeros-mse",),
         ),
         "c": dict(learning_rates=(0.5, 1.0), losses=("bce",), iterations=120, seeds=3),
+        "d": dict(learning_rates=(0.5,), inits=("random",), losses=("bce",), iterations=120, seeds=3),
     }
     processes = {}
     for name, grid in grids.items():
@@ -116,14 +122,16 @@ def reports(tmp_path_factory):
     return out
 
 
-def test_committed_notebook_has_no_outputs_and_a_parameters_cell():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+@pytest.mark.parametrize(("notebook", "parameter"), [(NOTEBOOK, "runs_dir ="), (EXPERIMENT, "results_path =")])
+def test_committed_notebooks_have_no_outputs_and_a_parameters_cell(notebook, parameter):
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert all(not c["outputs"] and c["execution_count"] is None for c in code)
     parameters = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(parameters) == 1 and "runs_dir =" in "".join(parameters[0]["source"])
+    assert len(parameters) == 1 and parameter in "".join(parameters[0]["source"])
 
 
+@pytest.mark.slow
 def test_report_answers_from_the_data(reports):
     report, records, grid = reports["a"]
     assert not report.errors
@@ -146,6 +154,7 @@ def test_report_answers_from_the_data(reports):
     assert '"""' not in report.text  # without its English docstrings
 
 
+@pytest.mark.slow
 def test_sentences_change_with_the_data(reports):
     before, _, _ = reports["a"]
     report, records, grid = reports["b"]
@@ -157,6 +166,7 @@ def test_sentences_change_with_the_data(reports):
     assert f"La tasa $\\alpha = {lr}$ es la primera" in report.text and f"en la iteración {k}" in report.text
 
 
+@pytest.mark.slow
 def test_failed_runs_are_shown_and_the_rest_renders(reports):
     report, _, _ = reports["b"]
     assert not report.errors
@@ -166,6 +176,7 @@ def test_failed_runs_are_shown_and_the_rest_renders(reports):
     assert "[lr0.1-random-mse](runs/lr0.1-random-mse.failed.html)" in report.text
 
 
+@pytest.mark.slow
 def test_a_different_grid_adapts(reports):
     report, records, grid = reports["c"]
     assert not report.errors
@@ -173,3 +184,97 @@ def test_a_different_grid_adapts(reports):
     assert "La rejilla no tiene ejecuciones con MSE" in report.text
     _, seeds_sentence = _expected(records, grid["iterations"], grid["seeds"])
     assert seeds_sentence in report.text
+
+
+@pytest.mark.slow
+def test_a_single_run_grid_builds(reports):
+    report, _, _ = reports["d"]
+    assert not report.errors
+    assert "La rejilla no incluye inicialización en ceros" in report.text
+    assert "La rejilla no tiene ejecuciones con MSE" in report.text
+    assert "Usamos la inicialización aleatoria y el costo BCE con la tasa 0.5." in report.text
+
+
+# ---------------------------------------------------------------- a new loss, end to end
+
+COPIED = ("nnsimple.py", "nnsimple_lab", "notebooks", "templates", "lab.toml", "tests/runsfolder.py")
+NAIVE_COLOR = "#9467bd"
+NAIVE_LOSS = """
+
+# The students' mistake, added by tests/test_informe.py: MSE's cost with BCE's gradient.
+LOSSES["naive"] = Loss(mse_cost, bce_dZ2)
+"""
+NAIVE_VOCAB = f"""
+
+LOSSES["naive"] = Loss(
+    short="MSE ingenuo",
+    long="error cuadrático medio con el gradiente de la BCE",
+    article="el",
+    dz2_tex="(A_2 - Y)/m",
+    dz2_example_tex="a - y",
+    cost_label="Costo MSE (adimensional)",
+    color="{NAIVE_COLOR}",
+    style=":",
+)
+"""
+
+
+def _project_with_a_new_loss(folder):
+    """A copy of what builds the report, with the naive loss in nnsimple.py and in vocab.py."""
+    for name in COPIED:
+        source, target = ROOT / name, folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target)
+    with open(folder / "nnsimple.py", "a", encoding="utf-8") as f:
+        f.write(NAIVE_LOSS)
+    with open(folder / "nnsimple_lab" / "vocab.py", "a", encoding="utf-8") as f:
+        f.write(NAIVE_VOCAB)
+    return folder
+
+
+def _in(project, *command):
+    """Run ``python command`` in the copy, importing the copy's modules (not the installed ones)."""
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    done = subprocess.run([sys.executable, *command], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def _section(text, start, end):
+    """The text from the last ``start`` (the heading, not its line in the contents) to the next ``end``."""
+    begin = text.rindex(start)
+    return text[begin : text.index(end, begin)]
+
+
+@pytest.mark.slow
+def test_a_new_loss_is_named_drawn_and_compared(tmp_path):
+    project = _project_with_a_new_loss(tmp_path / "proyecto")
+    _in(project, "tests/runsfolder.py", "runs", "--lr", "0.1", "0.5", "--loss", "bce", "mse", "naive",
+        "--iterations", "200", "--seeds", "4")  # fmt: skip
+    _in(project, "-m", "papermill", "notebooks/informe.ipynb", "informe.ipynb",
+        "-p", "runs_dir", str(project / "runs"), "-p", "lab_toml", str(project / "lab.toml"),
+        "--cwd", str(project), "--log-level", "ERROR", "--no-progress-bar")  # fmt: skip
+    executed = Executed(project / "informe.ipynb")
+    assert not executed.errors
+    _in(project, "-m", "nnsimple_lab.render", "informe.ipynb", "--pdf", "informe.pdf")
+    pages = pypdf.PdfReader(project / "informe.pdf").pages
+    text = " ".join("\n".join(page.extract_text() for page in pages).replace("-\n", "").split())
+    assert "Traceback" not in text and "KeyError" not in text and "ejecución fallida" not in text
+    assert "Funciones de costo BCE, MSE y MSE ingenuo" in text  # the setup table
+    q3 = _section(text, "Pregunta 3: MSE como función de costo", "Conclusiones")
+    assert "MSE ingenuo" in q3
+    assert "con BCE y con MSE respectivamente" in q3  # every loss of the grid against BCE
+    assert "con BCE y con MSE ingenuo respectivamente" in q3
+    assert "BCE, MSE y MSE ingenuo comparados en terreno común" in q3
+    assert "MSE ingenuo (punteada)" in q3  # the curves' caption names its own line style
+    svgs = [
+        "".join(out["data"]["image/svg+xml"])
+        for cell in executed.nb["cells"]
+        for out in cell.get("outputs", [])
+        if "image/svg+xml" in out.get("data", {})
+    ]
+    drawn = [svg for svg in svgs if NAIVE_COLOR in svg]
+    assert len(drawn) >= 2  # its bars (seeds solved) and its dZ2 curve, in its own colour

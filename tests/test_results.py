@@ -1,7 +1,9 @@
 """Tests of results: what is written is read back whole, and damage is caught, not used."""
 
+import dataclasses
 import json
 import math
+import statistics
 
 import numpy as np
 import pytest
@@ -81,7 +83,8 @@ def test_load_runs_attaches_records_and_flags_damage(tmp_path, record):
     ]
     files.write_json_atomic(tmp_path / results.MANIFEST, {"schema": 1, "grid": {}, "runs": runs})
     loaded = {r["id"]: r for r in results.load_runs(tmp_path)}
-    assert loaded["good"]["record"]["costs"] == record["costs"]
+    assert isinstance(loaded["good"]["record"], results.Record)
+    np.testing.assert_array_equal(loaded["good"]["record"].costs, record["costs"])
     assert loaded["bad"]["status"] == "failed" and "dañado" in loaded["bad"]["error"]
     assert loaded["failed"]["record"] is None
 
@@ -89,3 +92,48 @@ def test_load_runs_attaches_records_and_flags_damage(tmp_path, record):
 def test_missing_manifest_says_what_to_do(tmp_path):
     with pytest.raises(results.ResultsError, match="make runs"):
         results.load_runs(tmp_path)
+
+
+def test_record_view_has_arrays_and_numbers(tmp_path, record):
+    path = tmp_path / "run.json"
+    results.write_run(path, record)
+    view = results.read_record(path)
+    assert (view.id, view.learning_rate, view.init, view.loss, view.dataset) == (
+        "lr0.5-random-bce",
+        0.5,
+        "random",
+        "bce",
+        "xor",
+    )
+    assert (view.n_h, view.iterations, view.seed) == (2, 60, 2)
+    assert view.costs.shape == view.accuracy.shape == (61,) and view.costs.dtype == float
+    assert view.history["W1"].shape == (61, 2, 2) and view.final_parameters["b2"].shape == (1, 1)
+    assert view.X.shape == (2, 4) and view.Y.shape == (1, 4) and view.A2.shape == (1, 4)
+    assert view.final_cost == record["summary"]["final_cost"] == view.costs[-1]
+    assert view.iterations_to_solve == record["summary"]["iterations_to_solve"]
+    assert view.solved == record["summary"]["solved"] and view.diverged == record["summary"]["diverged"]
+    assert view.versions == record["versions"]
+    seeds = view.seeds
+    assert seeds.seeds == (0, 1, 2, 3) and seeds.n_seeds == 4 and seeds.solved.dtype == bool
+    assert seeds.n_solved == int(seeds.solved.sum()) and seeds.n_diverged == int(seeds.diverged.sum())
+    assert [q.shape for q in seeds.cost_quantiles] == [(61,)] * 3
+    solved = [k for k in record["seed_stats"]["iterations_to_solve"] if k is not None]
+    assert seeds.median_iterations_to_solve == (statistics.median(solved) if solved else None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        view.final_cost = 0.0
+
+
+def test_record_view_of_a_run_that_never_solves_nor_stays_finite(record):
+    record["summary"].update(final_cost=None, iterations_to_solve=None, solved=False, diverged=False)
+    record["seed_stats"]["iterations_to_solve"] = [None] * 4
+    view = results.Record.from_dict(record)
+    assert math.isnan(view.final_cost) and view.diverged  # a non-finite end is divergence
+    assert view.iterations_to_solve is None and view.seeds.median_iterations_to_solve is None
+
+
+def test_a_whole_file_with_a_field_missing_is_rejected_in_spanish(tmp_path, record):
+    del record["seed_stats"]["cost_quantiles"]
+    path = tmp_path / "run.json"
+    results.write_run(path, record)  # checksummed: only the view sees what is missing
+    with pytest.raises(results.ResultsError, match="no tiene el formato esperado"):
+        results.read_record(path)

@@ -1,0 +1,144 @@
+"""Tests of report.q3_loss: the gradient check and every loss against the reference, on real runs.
+
+One grid registers an extra loss for real (the students' naive MSE: MSE's cost, BCE's dZ2) in
+``nnsimple.LOSSES`` and ``vocab.LOSSES``, trains it and checks the question compares it too.
+"""
+
+import pytest
+
+import nnsimple as nn
+from nnsimple_lab import vocab
+from nnsimple_lab.report import q3_loss
+from nnsimple_lab.report import runs as run_view
+from tests.runsfolder import write_runs_folder
+
+NAIVE = vocab.Loss(
+    short="MSE ingenuo",
+    long="error cuadrático medio con el gradiente de la BCE",
+    article="el",
+    dz2_tex="(A_2 - Y)/m",
+    dz2_example_tex="a - y",
+    cost_label="Costo MSE (adimensional)",
+    color="#9467bd",
+    style=":",
+)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("runs")
+    write_runs_folder(folder, learning_rates=(0.1, 0.5), iterations=150, seeds=4)
+    return run_view.load(folder)
+
+
+@pytest.fixture(scope="module")
+def naive(tmp_path_factory):
+    """A grid with BCE, MSE and the naive MSE, while the naive loss is registered."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(nn.LOSSES, "naive", nn.Loss(nn.mse_cost, nn.bce_dZ2))
+        patch.setitem(vocab.LOSSES, "naive", NAIVE)
+        folder = tmp_path_factory.mktemp("naive")
+        write_runs_folder(folder, learning_rates=(0.1, 0.5), losses=("bce", "mse", "naive"), iterations=150, seeds=4)
+        yield run_view.load(folder)
+
+
+@pytest.fixture
+def check(runs):
+    X, Y = run_view.dataset_arrays(runs, {})
+    parameters = nn.initialize_parameters(2, 2, 1, seed=2)
+    return lambda losses: q3_loss.gradient_check_rows(X, Y, parameters, loss_keys=losses)
+
+
+def test_gradient_check_rows(runs, check):
+    rows = check(q3_loss.checked_losses(runs))
+    assert [(r.label, r.cost, r.gradient) for r in rows] == [
+        ("BCE", "bce", "bce"),
+        ("MSE correcto", "mse", "mse"),
+        ("MSE ingenuo", "mse", "bce"),
+    ]
+    assert [r.correct for r in rows] == [True, True, False] and rows[2].error > 1e-2
+    table = q3_loss.gradient_check_table(rows)
+    assert table.count("| correcto |") == 2 and table.count("| incorrecto |") == 1
+    assert "| MSE ingenuo | MSE | $(A_2 - Y)/m$ |" in table
+    sentence = q3_loss.gradient_check_sentence(rows)
+    assert sentence.startswith("La retropropagación de la BCE (error relativo ")
+    assert "coinciden" in sentence and "La del MSE ingenuo" in sentence
+
+
+def test_a_grid_without_mse_still_checks_it(check):
+    assert q3_loss.checked_losses([]) == ["bce", "mse"]
+    assert len(check(["bce", "mse"])) == 3
+
+
+def test_loss_comparison_uses_common_ground(runs):
+    assert q3_loss.compared_losses(runs) == ["mse"] and q3_loss.has_comparison(runs, init="random")
+    sentence = q3_loss.loss_comparison_sentence(runs, init="random")
+    assert "con BCE y con MSE respectivamente" in sentence
+    for lr, b, m in q3_loss.loss_pairs(runs, init="random", loss="mse"):
+        assert f"{b.record.seeds.n_solved} y {m.record.seeds.n_solved} con $\\alpha = {lr}$" in sentence
+    not_comparable = q3_loss.not_comparable_sentence(runs)
+    assert "la BCE vale 0.6931 y el MSE 0.2500." in not_comparable
+    table = q3_loss.loss_comparison_table(runs, init="random").splitlines()
+    assert [line.split(" | ")[:2] for line in table[2:]] == [
+        ["| 0.1", "BCE"],
+        ["| 0.1", "MSE"],
+        ["| 0.5", "BCE"],
+        ["| 0.5", "MSE"],
+    ]
+    assert q3_loss.styles_phrase(runs) == "BCE (continua) y MSE (discontinua)"
+    assert q3_loss.names_phrase(runs) == "BCE y MSE"
+    assert q3_loss.dz2_functions(runs) == "`bce_dZ2` y `mse_dZ2`"
+
+
+def test_conclusion_follows_the_data(runs, check):
+    q3 = q3_loss.conclusion_q3(runs, check(q3_loss.checked_losses(runs)), init="random")
+    assert q3.startswith("Con MSE solo cambia $dZ_2$")
+    assert "el ingenuo $(A_2 - Y)/m$ no" in q3 and "porque es el de la BCE." in q3
+    assert "Entrenando, MSE " in q3
+
+
+def test_without_a_second_loss_there_is_no_comparison(tmp_path):
+    write_runs_folder(
+        tmp_path, learning_rates=(0.5, 10.0), losses=("bce",), iterations=20, seeds=2, failed=("lr0.5-zeros-bce",)
+    )
+    runs = run_view.load(tmp_path)
+    assert not q3_loss.has_comparison(runs, init="random")
+    sentence = q3_loss.loss_comparison_sentence(runs, init="random")
+    assert (
+        sentence
+        == "La rejilla no tiene ejecuciones con MSE, así que no hay comparación entre BCE y MSE con estos datos."
+    )
+    assert "nan" not in q3_loss.not_comparable_sentence(runs)
+    assert q3_loss.conclusion_q3(runs, [], init="random") == (
+        "No hay ejecuciones de ambos costos para comparar su entrenamiento."
+    )
+
+
+def test_every_loss_of_the_grid_is_compared_with_the_reference(naive):
+    assert q3_loss.compared_losses(naive) == ["mse", "naive"]
+    sentence = q3_loss.loss_comparison_sentence(naive, init="random")
+    assert "con BCE y con MSE respectivamente" in sentence
+    assert "con BCE y con MSE ingenuo respectivamente" in sentence
+    for lr, b, m in q3_loss.loss_pairs(naive, init="random", loss="naive"):
+        # BCE's gradient: the naive MSE descends exactly like BCE, seed for seed.
+        assert m.record.seeds.iterations_to_solve == b.record.seeds.iterations_to_solve
+        assert f"{b.record.seeds.n_solved} y {m.record.seeds.n_solved} con $\\alpha = {lr}$" in sentence
+    table = q3_loss.loss_comparison_table(naive, init="random")
+    assert table.count("| MSE ingenuo |") == 2 and table.count("| BCE |") == 2
+    assert q3_loss.styles_phrase(naive) == "BCE (continua), MSE (discontinua) y MSE ingenuo (punteada)"
+    assert "la BCE vale 0.6931, el MSE 0.2500 y el MSE ingenuo 0.2500." in q3_loss.not_comparable_sentence(naive)
+
+
+def test_the_naive_loss_of_the_grid_is_its_own_gradient_row(naive):
+    X, Y = run_view.dataset_arrays(naive, {})
+    rows = q3_loss.gradient_check_rows(
+        X, Y, nn.initialize_parameters(2, 2, 1, seed=2), loss_keys=q3_loss.checked_losses(naive)
+    )
+    assert [(r.label, r.cost, r.gradient, r.correct) for r in rows] == [
+        ("BCE", "bce", "bce", True),
+        ("MSE correcto", "mse", "mse", True),
+        ("MSE ingenuo", "naive", "naive", False),  # no second, identical naive row
+    ]
+    conclusion = q3_loss.conclusion_q3(naive, rows, init="random")
+    assert "el ingenuo $(A_2 - Y)/m$ no" in conclusion
+    assert "Entrenando, MSE ingenuo resuelve las mismas semillas que BCE." in conclusion
