@@ -78,19 +78,22 @@ def figure_svg(fig) -> str:
     return buffer.getvalue()
 
 
-def show_figure(fig, caption: str) -> None:
-    """Emit a matplotlib figure (SVG) with its complete caption, then close it.
+def show_figure(fig, caption: str, alt: str | None = None) -> None:
+    """Emit a matplotlib figure (SVG) with its complete caption and its text alternative, then close it.
 
     ``caption``: "Figura N: ..." as it should read, below the image; inline markdown.
+    ``alt``: plain Spanish text saying what the figure shows, with its numbers (no markup, no
+    LaTeX), for a reader who cannot see it; the renderings use it as the image's alternative.
     Closing the figure keeps the inline backend from showing it a second time.
     """
     _check_text(caption, "El pie de figura")
+    extra = {} if alt is None else {"alt": _check_text(alt, "El texto alternativo de la figura")}
     svg = figure_svg(fig)
     import matplotlib.pyplot as plt
 
     plt.close(fig)
-    data = {"image/svg+xml": svg, "text/plain": caption}
-    _publish(data, "figure", caption=caption)
+    data = {"image/svg+xml": svg, "text/plain": alt or caption}
+    _publish(data, "figure", caption=caption, **extra)
 
 
 def show_table(markdown: str, title: str) -> None:
