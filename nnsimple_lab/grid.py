@@ -157,9 +157,9 @@ def make_grid(values, *, where=None):
     )
 
 
-def read_config(path=CONFIG):
-    """The ``[grid]`` table of ``lab.toml`` as a dict (not validated); Spanish errors if unreadable."""
-    path = Path(path)
+def read_config(path=None):
+    """The ``[grid]`` table of ``path`` (default ``CONFIG``) as a dict, not validated; Spanish errors."""
+    path = Path(CONFIG if path is None else path)
     try:
         with path.open("rb") as f:
             grid = tomllib.load(f).get("grid", {})
@@ -174,9 +174,9 @@ def read_config(path=CONFIG):
     return grid
 
 
-def load_grid(path=CONFIG, **overrides):
-    """The grid of ``lab.toml``, with ``overrides`` (Grid field names; None = keep) on top."""
-    path = Path(path)
+def load_grid(path=None, **overrides):
+    """The grid of ``path`` (default ``CONFIG``), with ``overrides`` (Grid field names; None = keep) on top."""
+    path = Path(CONFIG if path is None else path)
     values = read_config(path)
     where = {k: f"{path.name} [grid] {k}" for k in {*KEYS, *values}}
     for key, value in overrides.items():
@@ -234,7 +234,7 @@ def add_arguments(parser, defaults):
         parser.add_argument(flag, nargs=nargs, metavar=metavar, help=f"{text}; por defecto: {default}")
 
 
-def from_args(args, config=CONFIG):
+def from_args(args, config=None):
     """``(grid, jobs)`` from the options of ``add_arguments`` over ``config``; raises ``SweepInputError``."""
     overrides = {key: getattr(args, flag[2:].replace("-", "_")) for key, flag in FLAGS.items()}
     grid = load_grid(config, **overrides)
