@@ -85,7 +85,7 @@ class Gate:
 
 def add_gate(notebook, key):
     """Put a gate cell in ``notebook`` (a path) after its parameters; ``key``: a Python expression
-    of the notebook's parameters naming the run (``"learning_rate"``), or a quoted constant."""
+    of the notebook's parameters naming the run (``"learning_rate"``), or a constant (``"'informe'"``)."""
     node = nbformat.read(notebook, as_version=4)
     where = next(i for i, c in enumerate(node.cells) if "parameters" in c.metadata.get("tags", []))
     node.cells.insert(where + 1, nbformat.v4.new_code_cell(GATE_CELL.format(variable=GATE_VARIABLE, key=key)))
