@@ -237,7 +237,7 @@ def test_sigkill_to_the_kernels_mid_run_loses_nothing_and_a_rebuild_completes(pr
         gate.release()
         out, err = build.communicate(timeout=300)
         assert killed > 0
-        assert build.returncode == 1, out + err
+        assert build.returncode != 0, out + err  # make says 2 for the build's 1
         if build.returncode != 0:  # a run lost its kernel: the report says so and the exit code too
             assert "hubo ejecuciones fallidas" in err or "El informe falló" in err, out + err
         assert "fallidas: 2" in out
