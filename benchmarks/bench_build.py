@@ -147,31 +147,22 @@ def make(project, *arguments):
 
 
 def manifest(grid, specs, folder):
-    """The manifest sweep.py writes (the report notebook reads it), for the naive runs."""
+    """The manifest the sweep writes (the report notebook reads it), for the naive runs."""
     from nnsimple_lab import files, results
 
     runs = [
-        {
-            "id": spec.id,
-            "learning_rate": spec.parameters["learning_rate"],
-            "init": spec.parameters["init"],
-            "loss": spec.parameters["loss"],
-            "status": "ok",
-            "notebook": f"{spec.id}.ipynb",
-            "results": f"{spec.id}.json",
-            "error": None,
-        }
+        results.manifest_entry(spec.id, **{k: spec.parameters[k] for k in ("learning_rate", "init", "loss")})
         for spec in specs
     ]
-    content = {"schema": results.SCHEMA, "grid": grid.as_dict(), "runs": runs}
-    files.write_json_atomic(Path(folder) / results.MANIFEST, content)
+    files.write_json_atomic(Path(folder) / results.MANIFEST, results.manifest(grid.as_dict(), runs))
 
 
 def default_plan(project):
-    from nnsimple_lab import sweep
+    """The grid of the copy's lab.toml and its runs (``cache.RunSpec``s)."""
+    from nnsimple_lab import cache, grid
 
-    grid = sweep.load_grid(Path(project) / "lab.toml")
-    return grid, sweep.plan(grid, project)
+    default = grid.load_grid(Path(project) / "lab.toml")
+    return default, cache.plan(default, project)
 
 
 # ---------------------------------------------------------------- the measurements
@@ -436,7 +427,7 @@ def main(argv=None):
         _floor_in_process(argv[1], draw="--no-draw" not in argv)
         return 0
     sys.path.insert(0, str(ROOT))
-    from nnsimple_lab import cli, sweep
+    from nnsimple_lab import cli, grid
 
     parser = cli.parser(
         "bench_build.py",
@@ -445,8 +436,8 @@ def main(argv=None):
     parser.add_argument("--repeats", default="3", metavar="N", help="repeticiones (por defecto: 3)")
     args = parser.parse_args(argv)
     try:
-        args.repeats = sweep._as_int(args.repeats, 1, "--repeats")
-    except sweep.SweepInputError as error:
+        args.repeats = grid.as_int(args.repeats, 1, "--repeats")
+    except grid.SweepInputError as error:
         parser.error(str(error))
     rows = []
     with tempfile.TemporaryDirectory(prefix="nnsimple-bench-") as base:
