@@ -116,6 +116,7 @@ def warm_and_fresh(tmp_path_factory):
     return SimpleNamespace(fresh=fresh, warm=warm, notebooks=notebooks, kernel_pid=pid)
 
 
+@pytest.mark.slow
 def test_a_warm_kernel_forgets_the_previous_notebook(warm_and_fresh):
     """A variable, settings and module state from one notebook are not visible in the next."""
     fresh, warm = warm_and_fresh.fresh["probe"], warm_and_fresh.warm["probe"]
@@ -128,6 +129,7 @@ def test_a_warm_kernel_forgets_the_previous_notebook(warm_and_fresh):
     assert not alive(warm_and_fresh.kernel_pid)  # and shutdown() ended it
 
 
+@pytest.mark.slow
 def test_a_run_in_a_warm_kernel_equals_a_run_in_a_fresh_one(warm_and_fresh):
     (fresh, fresh_results), (warm, warm_results) = warm_and_fresh.fresh["run"], warm_and_fresh.warm["run"]
     duration = r"\(\d+\.\d+ s de cálculo\)"

@@ -19,6 +19,7 @@ def kernel_of_this_worker():
     return (kernel.pid, kernel.notebooks) if kernel else None
 
 
+@pytest.mark.slow
 def test_a_pool_worker_executes_its_runs_in_one_kernel_killed_at_shutdown(tmp_path):
     project = copy_project(tmp_path / "project")
     grid = load_grid(learning_rates=["0.2", "0.3"], inits=["random"], losses=["bce", "mse"], iterations=30, seeds=4)

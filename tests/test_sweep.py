@@ -167,6 +167,7 @@ def test_a_changed_parameter_reexecutes_only_its_runs_on_any_executor(swept, run
     assert [r["id"] for r in results.read_manifest(runs)["runs"]][-1] == "lr0.7-random-mse"
 
 
+@pytest.mark.slow
 def test_touching_nnsimple_reexecutes_every_run(swept, runs, tmp_path):
     project = copy_project(tmp_path / "project")
     small = grid(learning_rates=[0.1])
@@ -285,6 +286,7 @@ def test_help_is_in_spanish(capsys):
     assert "usage" not in text and "show this help" not in text
 
 
+@pytest.mark.slow
 def test_n_h_and_seed_on_the_command_line_reach_the_runs(tmp_path):
     project = copy_project(tmp_path / "project")
     out = tmp_path / "runs"
