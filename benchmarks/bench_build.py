@@ -206,15 +206,15 @@ def _mtimes(folder):
 def ours(project):
     """Cold build, rebuild with nothing changed, rebuild after one changed learning rate."""
     reports = Path(project) / "reports"
+    grid, specs = default_plan(project)
     seconds, stdout, peak, largest = make(project, "report")
     cold = {"seconds": seconds, "peak_mib": peak, "largest_mib": largest, "counts": _counts(stdout)}
-    assert cold["counts"].get("ejecutadas ahora") == 12, stdout
+    assert cold["counts"].get("ejecutadas ahora") == len(specs), stdout
     before = _mtimes(reports)
     seconds, stdout, _, _ = make(project, "report")
     after = _mtimes(reports)
     rewritten = sum(after.get(p) != t for p, t in before.items()) + len(set(after) - set(before))
     unchanged = {"seconds": seconds, "rewritten": rewritten, "counts": _counts(stdout)}
-    grid, _ = default_plan(project)
     rates = " ".join(f"{CHANGED_RATE[1] if r == CHANGED_RATE[0] else r:g}" for r in grid.learning_rates)
     before = _mtimes(reports)
     seconds, stdout, _, _ = make(project, "report", f"LR={rates}")
@@ -341,8 +341,10 @@ def _verdict(ok):
     return "cumplido" if ok else "NO cumplido"
 
 
-def table(rows, train, repeats):
+def table(rows, train, repeats, grid):
+    """The Spanish table of ``rows`` (one per repetition) on the default ``grid`` (a ``grid.Grid``)."""
     median = statistics.median
+    n = len(grid.learning_rates) * len(grid.inits) * len(grid.losses)
     loads = ", ".join(f"{r['load']:.1f}" for r in rows)
     lines = [
         f"Rendimiento de la compilación del informe: mediana de {repeats} "
@@ -357,7 +359,7 @@ def table(rows, train, repeats):
         lines.append(f"{label:<58} {fmt(median(values)):>9}   {_spread(values, fmt):<17}")
 
     row("ingenuo: papermill por ejecución + nbconvert --execute HTML", [r["naive"]["seconds"] for r in rows])
-    row("  de ello, las 12 ejecuciones (12 × papermill)", [r["naive"]["runs_seconds"] for r in rows])
+    row(f"  de ello, las {n} ejecuciones ({n} × papermill)", [r["naive"]["runs_seconds"] for r in rows])
     row("compilación en frío: make report con reports/ vacío", [r["cold"]["seconds"] for r in rows])
     row("recompilación sin cambios: make report otra vez", [r["unchanged"]["seconds"] for r in rows])
     changed = rows[-1]["changed"]["counts"]
@@ -367,7 +369,7 @@ def table(rows, train, repeats):
         [r["changed"]["seconds"] for r in rows],
     )
     row("piso de cómputo: mismos entrenamientos y figuras, 1 proceso", [r["floor"]["seconds"] for r in rows])
-    row("  de ello, las 12 ejecuciones (entrenar, dibujar, guardar)", [r["floor"]["parts"]["runs"] for r in rows])
+    row(f"  de ello, las {n} ejecuciones (entrenar, dibujar, guardar)", [r["floor"]["parts"]["runs"] for r in rows])
     row("    de ello, solo entrenar (train y train_seeds)", [r["floor"]["parts"]["training"] for r in rows])
     row("  de ello, el código del informe (9 figuras SVG)", [r["floor"]["parts"]["report"] for r in rows])
     row("piso sin dibujar las figuras (se construyen, no se dibujan)", [r["bare"]["seconds"] for r in rows])
@@ -379,9 +381,7 @@ def table(rows, train, repeats):
     rewritten = max(r["unchanged"]["rewritten"] for r in rows)
     redone = rows[-1]["changed"]["rewritten"]
     runs_redone = sorted({Path(p).stem for p in redone if p.startswith("runs/lr")})
-    expected = sorted(
-        {f"lr{CHANGED_RATE[1]!r}-{init}-{loss}" for init in ("zeros", "random") for loss in ("bce", "mse")}
-    )
+    expected = sorted({f"lr{CHANGED_RATE[1]!r}-{init}-{loss}" for init in grid.inits for loss in grid.losses})
     only_those = runs_redone == expected and all(p.startswith("runs/") or p.startswith("informe.") for p in redone)
     ratio = "{:.2f}×".format
     lines += [
@@ -397,7 +397,7 @@ def table(rows, train, repeats):
         f"{'sin cambios':<30} {_fmt(median(unchanged)):>8}  ({rewritten} archivos reescritos)"
         f"      objetivo < {GOALS['unchanged_s']:.0f} s    "
         f"{_verdict(median(unchanged) < GOALS['unchanged_s'] and rewritten == 0)}",
-        f"{'tras cambiar una tasa':<30} rehace {len(runs_redone)} de 12 ejecuciones (las de α = "
+        f"{'tras cambiar una tasa':<30} rehace {len(runs_redone)} de {n} ejecuciones (las de α = "
         f"{CHANGED_RATE[1]:g}) y el informe   {_verdict(only_those)}",
         "",
         "nnsimple.train (1000 iteraciones, XOR)",
@@ -464,7 +464,7 @@ def main(argv=None):
                 print(f"  {label}: {_fmt(shown)}", file=sys.stderr, flush=True)
                 shutil.rmtree(project, ignore_errors=True)
             rows.append(row)
-    print(table(rows, train_speed(), args.repeats))
+    print(table(rows, train_speed(), args.repeats, grid.load_grid()))
     return 0
 
 
