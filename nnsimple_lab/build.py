@@ -32,8 +32,8 @@ import uuid
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from nnsimple_lab import cache, cli, deps, files, grid, results, sweep, tasks
-from nnsimple_lab.grid import ROOT, SweepInputError
+from nnsimple_lab import cache, cli, deps, files, results, sweep, tasks
+from nnsimple_lab.grid import CONFIG, ROOT, SweepInputError, from_args
 from nnsimple_lab.kernels import KERNEL
 from nnsimple_lab.pool import WorkerPool
 
@@ -86,7 +86,7 @@ def notebook_sources(reports=REPORTS, root=ROOT):
     """The files the executed report depends on: the runs' JSON files (manifest included) and the code."""
     root = Path(root)
     code = deps.notebook_dependencies(root / NOTEBOOK, root)
-    return [*sorted(outputs(reports)["runs"].glob("*.json")), root / NOTEBOOK, root / grid.CONFIG.name, *code]
+    return [*sorted(outputs(reports)["runs"].glob("*.json")), root / NOTEBOOK, root / CONFIG.name, *code]
 
 
 def render_sources(reports=REPORTS, root=ROOT):
@@ -112,7 +112,7 @@ def execute_report(reports=REPORTS, root=ROOT, kernel_name=KERNEL):
     reports, root = Path(reports).resolve(), Path(root).resolve()
     final = outputs(reports)
     tmp = reports / f"{TMP_PREFIX}{uuid.uuid4().hex[:8]}.ipynb"
-    parameters = {"runs_dir": str(final["runs"]), "lab_toml": str(root / grid.CONFIG.name)}
+    parameters = {"runs_dir": str(final["runs"]), "lab_toml": str(root / CONFIG.name)}
     return tasks.execute(root / NOTEBOOK, tmp, final["notebook"], parameters, root=root, kernel_name=kernel_name)
 
 
@@ -296,8 +296,8 @@ def _plan(args):
     """``(grid, jobs, specs)`` from the command line (``specs`` None with ``--no-sweep``)."""
     if args.reports.exists() and not args.reports.is_dir():
         raise SweepInputError(f"--reports: {args.reports} existe y no es una carpeta.")
-    grid_, jobs = grid.from_args(args)
-    return grid_, jobs, None if args.no_sweep else cache.plan(grid_)
+    grid, jobs = from_args(args)
+    return grid, jobs, None if args.no_sweep else cache.plan(grid)
 
 
 def main(argv=None):
@@ -308,14 +308,14 @@ def main(argv=None):
         return sweep.input_error(PROG, error)
     args = parser.parse_args(argv)
     try:
-        grid_, jobs, specs = _plan(args)
+        grid, jobs, specs = _plan(args)
     except cache.NotebookSyntaxError as error:  # not a command-line mistake: no usage line
         return sweep.input_error(PROG, error)
     except SweepInputError as error:
         parser.error(str(error))
     cli.sigterm_as_interrupt()
     try:
-        return build(specs, grid_, reports=args.reports, jobs=jobs, force=args.force)
+        return build(specs, grid, reports=args.reports, jobs=jobs, force=args.force)
     except BuildInputError as error:
         return sweep.input_error(PROG, error)
     except sweep.SweepInterrupted as interrupted:

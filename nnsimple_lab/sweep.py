@@ -22,8 +22,8 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nnsimple_lab import cache, cli, files, grid, results, tasks
-from nnsimple_lab.grid import ROOT, SweepInputError
+from nnsimple_lab import cache, cli, files, results, tasks
+from nnsimple_lab.grid import ROOT, Grid, SweepInputError, add_arguments, from_args, load_grid, make_grid
 from nnsimple_lab.pool import WorkerPool
 
 DEFAULT_OUT = ROOT / "reports" / "runs"
@@ -46,7 +46,7 @@ class SweepInterrupted(KeyboardInterrupt):
 class SweepReport:
     """What a sweep did. ``runs`` are the manifest's entries, in grid order."""
 
-    grid: grid.Grid
+    grid: Grid
     out: Path
     runs: list
     executed: list  # ids executed now, successfully
@@ -94,7 +94,7 @@ def _plural(n, one, many):
 class _Tally:
     """What a sweep has done so far, as it goes; ``report()`` is its ``SweepReport``."""
 
-    grid: grid.Grid
+    grid: Grid
     out: Path
     specs: list
     start: float = field(default_factory=time.perf_counter)
@@ -228,9 +228,9 @@ def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False
     return tally.report()
 
 
-def run_sweep(grid_, *, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False, executor=None, progress=None):
-    """Validate ``grid_`` (a ``grid.Grid``), plan its runs and execute what is not cached (see ``run_specs``)."""
-    checked = grid.make_grid(dataclasses.asdict(grid_))
+def run_sweep(grid, *, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False, executor=None, progress=None):
+    """Validate ``grid`` (a ``Grid``), plan its runs and execute what is not cached (see ``run_specs``)."""
+    checked = make_grid(dataclasses.asdict(grid))
     specs = cache.plan(checked, root)
     return run_specs(
         specs, grid=checked, out=out, root=root, jobs=jobs, force=force, executor=executor, progress=progress
@@ -246,7 +246,7 @@ def grid_parser(prog, description, epilog):
     Raises ``SweepInputError`` when lab.toml cannot be read or holds a bad value.
     """
     parser = cli.parser(prog, description, epilog)
-    grid.add_arguments(parser, grid.load_grid())
+    add_arguments(parser, load_grid())
     return parser
 
 
@@ -295,17 +295,17 @@ def main(argv=None):
         return input_error(PROG, error)
     args = parser.parse_args(argv)
     try:
-        grid_, jobs = grid.from_args(args)
+        grid, jobs = from_args(args)
         if args.out.exists() and not args.out.is_dir():
             raise SweepInputError(f"--out: {args.out} existe y no es una carpeta.")
-        specs = cache.plan(grid_)
+        specs = cache.plan(grid)
     except cache.NotebookSyntaxError as error:  # not a command-line mistake: no usage line
         return input_error(PROG, error)
     except SweepInputError as error:
         parser.error(str(error))
     cli.sigterm_as_interrupt()
     try:
-        report = run_specs(specs, grid=grid_, out=args.out, jobs=jobs, force=args.force)
+        report = run_specs(specs, grid=grid, out=args.out, jobs=jobs, force=args.force)
     except SweepInterrupted as interrupted:
         done = len(interrupted.report.executed) + len(interrupted.report.cached)
         print(
