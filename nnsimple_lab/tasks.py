@@ -64,11 +64,10 @@ def outcome_of(future, *, broken):
 def execute_notebook(source, target, parameters, *, root=ROOT, kernel_name=kernels.KERNEL, kernel=None):
     """Execute the notebook ``source`` with papermill into ``target``; return the executed notebook.
 
-    ``kernel``: a ``WarmKernel`` to execute in, reset first; default the pool worker's own warm
-    kernel, and outside a pool a kernel of the notebook's own, started in ``root`` and killed
-    after. ``target`` is written once, at the end, also when a cell fails: papermill then
-    writes it with the error and raises ``PapermillExecutionError``. No save after every cell:
-    the target is a temporary file nobody reads meanwhile, and each save re-serialises it.
+    ``kernel``: a ``WarmKernel`` to execute in, reset first; default the pool worker's own, and
+    outside a pool a kernel of the notebook's own, started in ``root`` and killed after. ``target``
+    is written once, at the end (no save after every cell: nobody reads it meanwhile), also when
+    a cell fails: papermill then writes it with the error and raises ``PapermillExecutionError``.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
