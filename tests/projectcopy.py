@@ -9,9 +9,9 @@
 
 The gate is a code cell put right after the notebook's parameters (so after papermill's
 injected ones): while a file ``espera-<key>`` exists in the gate's folder it waits, after
-touching ``empezó-<key>``. The folder is named by the environment variable ``GATE_VARIABLE``,
-which the kernel inherits (also through make, the build and its workers); without it the cell
-does nothing.
+touching ``empezó-<key>``. The folder (``.compuerta`` in the copy) is named by the environment
+variable ``GATE_VARIABLE``, which the kernel inherits (also through make, the build and its
+workers); without it the cell does nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -55,8 +54,9 @@ def copy_project(target):
 class Gate:
     """The folder of a notebook's gate (see the module's docstring)."""
 
-    def __init__(self):
-        self.folder = Path(tempfile.mkdtemp(prefix="nnsimple-gate-"))
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.folder.mkdir(exist_ok=True)
 
     def env(self):
         """This process's environment, with the gate's variable: for a subprocess."""
@@ -90,7 +90,7 @@ def add_gate(notebook, key):
     where = next(i for i, c in enumerate(node.cells) if "parameters" in c.metadata.get("tags", []))
     node.cells.insert(where + 1, nbformat.v4.new_code_cell(GATE_CELL.format(variable=GATE_VARIABLE, key=key)))
     nbformat.write(node, notebook)
-    return Gate()
+    return Gate(Path(notebook).parent.parent / ".compuerta")  # in the copy: removed with it
 
 
 # ---------------------------------------------------------------- processes (Linux /proc)
