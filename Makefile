@@ -50,11 +50,11 @@ runs: $(STAMP) ## Ejecuta la rejilla de experimentos en reports/runs (LR=, INIT=
 report: $(STAMP) ## Todo: barrido, informe y sus versiones HTML y PDF en reports/ (solo lo que cambió)
 	@$(PY) -m nnsimple_lab.build $(SWEEP_ARGS)
 
-html: $(STAMP) ## Genera reports/informe.html (sin conexión) y las páginas de reports/runs/, sin barrido
-	@$(PY) -m nnsimple_lab.build --no-sweep
+html: $(STAMP) ## Solo reports/informe.html (sin conexión) y las páginas de reports/runs/, de las ejecuciones ya hechas
+	@$(PY) -m nnsimple_lab.build --no-sweep --formato html
 
-pdf: $(STAMP) ## Genera reports/informe.pdf (Typst; no hace falta TeX), sin barrido
-	@$(PY) -m nnsimple_lab.build --no-sweep
+pdf: $(STAMP) ## Solo reports/informe.pdf (Typst; no hace falta TeX), de las ejecuciones ya hechas
+	@$(PY) -m nnsimple_lab.build --no-sweep --formato pdf
 
 test: $(STAMP) ## Ejecuta todas las pruebas (pytest) y revisa el código (ruff); lo que corre CI
 	$(PY) -m pytest

@@ -147,31 +147,22 @@ def make(project, *arguments):
 
 
 def manifest(grid, specs, folder):
-    """The manifest sweep.py writes (the report notebook reads it), for the naive runs."""
+    """The manifest the sweep writes (the report notebook reads it), for the naive runs."""
     from nnsimple_lab import files, results
 
     runs = [
-        {
-            "id": spec.id,
-            "learning_rate": spec.parameters["learning_rate"],
-            "init": spec.parameters["init"],
-            "loss": spec.parameters["loss"],
-            "status": "ok",
-            "notebook": f"{spec.id}.ipynb",
-            "results": f"{spec.id}.json",
-            "error": None,
-        }
+        results.manifest_entry(spec.id, **{k: spec.parameters[k] for k in ("learning_rate", "init", "loss")})
         for spec in specs
     ]
-    content = {"schema": results.SCHEMA, "grid": grid.as_dict(), "runs": runs}
-    files.write_json_atomic(Path(folder) / results.MANIFEST, content)
+    files.write_json_atomic(Path(folder) / results.MANIFEST, results.manifest(grid.as_dict(), runs))
 
 
 def default_plan(project):
-    from nnsimple_lab import sweep
+    """The grid of the copy's lab.toml and its runs (``cache.RunSpec``s)."""
+    from nnsimple_lab import cache, grid
 
-    grid = sweep.load_grid(Path(project) / "lab.toml")
-    return grid, sweep.plan(grid, project)
+    default = grid.load_grid(Path(project) / "lab.toml")
+    return default, cache.plan(default, project)
 
 
 # ---------------------------------------------------------------- the measurements
@@ -215,15 +206,15 @@ def _mtimes(folder):
 def ours(project):
     """Cold build, rebuild with nothing changed, rebuild after one changed learning rate."""
     reports = Path(project) / "reports"
+    grid, specs = default_plan(project)
     seconds, stdout, peak, largest = make(project, "report")
     cold = {"seconds": seconds, "peak_mib": peak, "largest_mib": largest, "counts": _counts(stdout)}
-    assert cold["counts"].get("ejecutadas ahora") == 12, stdout
+    assert cold["counts"].get("ejecutadas ahora") == len(specs), stdout
     before = _mtimes(reports)
     seconds, stdout, _, _ = make(project, "report")
     after = _mtimes(reports)
     rewritten = sum(after.get(p) != t for p, t in before.items()) + len(set(after) - set(before))
     unchanged = {"seconds": seconds, "rewritten": rewritten, "counts": _counts(stdout)}
-    grid, _ = default_plan(project)
     rates = " ".join(f"{CHANGED_RATE[1] if r == CHANGED_RATE[0] else r:g}" for r in grid.learning_rates)
     before = _mtimes(reports)
     seconds, stdout, _, _ = make(project, "report", f"LR={rates}")
@@ -350,8 +341,10 @@ def _verdict(ok):
     return "cumplido" if ok else "NO cumplido"
 
 
-def table(rows, train, repeats):
+def table(rows, train, repeats, grid):
+    """The Spanish table of ``rows`` (one per repetition) on the default ``grid`` (a ``grid.Grid``)."""
     median = statistics.median
+    n = len(grid.learning_rates) * len(grid.inits) * len(grid.losses)
     loads = ", ".join(f"{r['load']:.1f}" for r in rows)
     lines = [
         f"Rendimiento de la compilación del informe: mediana de {repeats} "
@@ -366,7 +359,7 @@ def table(rows, train, repeats):
         lines.append(f"{label:<58} {fmt(median(values)):>9}   {_spread(values, fmt):<17}")
 
     row("ingenuo: papermill por ejecución + nbconvert --execute HTML", [r["naive"]["seconds"] for r in rows])
-    row("  de ello, las 12 ejecuciones (12 × papermill)", [r["naive"]["runs_seconds"] for r in rows])
+    row(f"  de ello, las {n} ejecuciones ({n} × papermill)", [r["naive"]["runs_seconds"] for r in rows])
     row("compilación en frío: make report con reports/ vacío", [r["cold"]["seconds"] for r in rows])
     row("recompilación sin cambios: make report otra vez", [r["unchanged"]["seconds"] for r in rows])
     changed = rows[-1]["changed"]["counts"]
@@ -376,7 +369,7 @@ def table(rows, train, repeats):
         [r["changed"]["seconds"] for r in rows],
     )
     row("piso de cómputo: mismos entrenamientos y figuras, 1 proceso", [r["floor"]["seconds"] for r in rows])
-    row("  de ello, las 12 ejecuciones (entrenar, dibujar, guardar)", [r["floor"]["parts"]["runs"] for r in rows])
+    row(f"  de ello, las {n} ejecuciones (entrenar, dibujar, guardar)", [r["floor"]["parts"]["runs"] for r in rows])
     row("    de ello, solo entrenar (train y train_seeds)", [r["floor"]["parts"]["training"] for r in rows])
     row("  de ello, el código del informe (9 figuras SVG)", [r["floor"]["parts"]["report"] for r in rows])
     row("piso sin dibujar las figuras (se construyen, no se dibujan)", [r["bare"]["seconds"] for r in rows])
@@ -388,9 +381,7 @@ def table(rows, train, repeats):
     rewritten = max(r["unchanged"]["rewritten"] for r in rows)
     redone = rows[-1]["changed"]["rewritten"]
     runs_redone = sorted({Path(p).stem for p in redone if p.startswith("runs/lr")})
-    expected = sorted(
-        {f"lr{CHANGED_RATE[1]!r}-{init}-{loss}" for init in ("zeros", "random") for loss in ("bce", "mse")}
-    )
+    expected = sorted({f"lr{CHANGED_RATE[1]!r}-{init}-{loss}" for init in grid.inits for loss in grid.losses})
     only_those = runs_redone == expected and all(p.startswith("runs/") or p.startswith("informe.") for p in redone)
     ratio = "{:.2f}×".format
     lines += [
@@ -406,7 +397,7 @@ def table(rows, train, repeats):
         f"{'sin cambios':<30} {_fmt(median(unchanged)):>8}  ({rewritten} archivos reescritos)"
         f"      objetivo < {GOALS['unchanged_s']:.0f} s    "
         f"{_verdict(median(unchanged) < GOALS['unchanged_s'] and rewritten == 0)}",
-        f"{'tras cambiar una tasa':<30} rehace {len(runs_redone)} de 12 ejecuciones (las de α = "
+        f"{'tras cambiar una tasa':<30} rehace {len(runs_redone)} de {n} ejecuciones (las de α = "
         f"{CHANGED_RATE[1]:g}) y el informe   {_verdict(only_those)}",
         "",
         "nnsimple.train (1000 iteraciones, XOR)",
@@ -436,7 +427,7 @@ def main(argv=None):
         _floor_in_process(argv[1], draw="--no-draw" not in argv)
         return 0
     sys.path.insert(0, str(ROOT))
-    from nnsimple_lab import cli, sweep
+    from nnsimple_lab import cli, grid
 
     parser = cli.parser(
         "bench_build.py",
@@ -445,8 +436,8 @@ def main(argv=None):
     parser.add_argument("--repeats", default="3", metavar="N", help="repeticiones (por defecto: 3)")
     args = parser.parse_args(argv)
     try:
-        args.repeats = sweep._as_int(args.repeats, 1, "--repeats")
-    except sweep.SweepInputError as error:
+        args.repeats = grid.as_int(args.repeats, 1, "--repeats")
+    except grid.SweepInputError as error:
         parser.error(str(error))
     rows = []
     with tempfile.TemporaryDirectory(prefix="nnsimple-bench-") as base:
@@ -473,7 +464,7 @@ def main(argv=None):
                 print(f"  {label}: {_fmt(shown)}", file=sys.stderr, flush=True)
                 shutil.rmtree(project, ignore_errors=True)
             rows.append(row)
-    print(table(rows, train_speed(), args.repeats))
+    print(table(rows, train_speed(), args.repeats, grid.load_grid()))
     return 0
 
 

@@ -12,12 +12,32 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):
+    # argparse documents only the formatter classes' names; add_usage's prefix is how the
+    # usage line says "uso:" with its continuation lines aligned (test_cli checks it).
     def add_usage(self, usage, actions, groups, prefix=None):
         return super().add_usage(usage, actions, groups, "uso: " if prefix is None else prefix)
 
 
 class SpanishArgumentParser(argparse.ArgumentParser):
-    """argparse with its own messages in Spanish, and a suggestion for a mistyped option."""
+    """argparse with its own messages in Spanish, and a suggestion for a mistyped option.
+
+    Its arguments are listed under "argumentos" and "opciones": ``add_argument`` puts each in
+    one of these two groups (argparse's own two, titled in English, stay empty and unshown).
+    """
+
+    def __init__(self, *args, add_help=True, **kwargs):
+        super().__init__(*args, add_help=False, **kwargs)
+        self.arguments = self.add_argument_group("argumentos")
+        self.options = self.add_argument_group("opciones")
+        self.long_options = []  # for suggestions: "¿Quiso decir --lr?"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
+
+    def add_argument(self, *names, **kwargs):
+        optional = bool(names) and names[0][:1] in self.prefix_chars
+        action = (self.options if optional else self.arguments).add_argument(*names, **kwargs)
+        self.long_options += [name for name in action.option_strings if name.startswith("--")]
+        return action
 
     _PATTERNS = (
         (r"unrecognized arguments: (?P<args>.*)", "{unrecognized}"),
@@ -29,12 +49,11 @@ class SpanishArgumentParser(argparse.ArgumentParser):
     )
 
     def _unrecognized(self, args):
-        options = [s for action in self._actions for s in action.option_strings if s.startswith("--")]
         words = args.split()
         flags = [w for w in words if w.startswith("-")]
         if flags:
             message = f"opción desconocida: {flags[0].split('=')[0]}."
-            close = difflib.get_close_matches(flags[0].split("=")[0], options, n=1, cutoff=0.5)
+            close = difflib.get_close_matches(flags[0].split("=")[0], self.long_options, n=1, cutoff=0.5)
             if close:
                 message += f" ¿Quiso decir {close[0]}?"
         else:
@@ -57,18 +76,13 @@ class SpanishArgumentParser(argparse.ArgumentParser):
 
 def parser(prog, description, epilog=""):
     """A ``SpanishArgumentParser`` with the project's layout: raw text, no abbreviations, Spanish help."""
-    made = SpanishArgumentParser(
+    return SpanishArgumentParser(
         prog=prog,
         description=description,
         epilog=epilog,
         formatter_class=Formatter,
-        add_help=False,
         allow_abbrev=False,
     )
-    made._optionals.title = "opciones"  # argparse has no public way to name this group
-    made._positionals.title = "argumentos"
-    made.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
-    return made
 
 
 def sigterm_as_interrupt():

@@ -10,22 +10,23 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
 import pytest
 
-from nnsimple_lab import build, results, sweep
-from tests.test_sweep import alive, children, copy_project, wait_gone
+from nnsimple_lab import build, cache, files, results
+from nnsimple_lab.grid import load_grid
+from tests.projectcopy import add_gate, alive, children, copy_project, wait_gone
 
 GRID = {"learning_rates": [0.1, 0.5], "inits": ["random"], "losses": ["bce"], "iterations": 30, "seeds": 3}
 IDS = ["lr0.1-random-bce", "lr0.5-random-bce"]
 
 
 def grid(**changes):
-    return sweep.make_grid({**GRID, **changes})
+    """The test grid: lab.toml's, with ``GRID`` and ``changes`` on top."""
+    return load_grid(**{**GRID, **changes})
 
 
 def run_build(reports, grid_=None, *, specs=None, root=build.ROOT, no_sweep=False):
@@ -33,7 +34,7 @@ def run_build(reports, grid_=None, *, specs=None, root=build.ROOT, no_sweep=Fals
     lines = []
     grid_ = grid_ or grid()
     if not no_sweep and specs is None:
-        specs = sweep.plan(grid_, root)
+        specs = cache.plan(grid_, root)
     code = build.build(
         None if no_sweep else specs, grid_, reports=reports, root=root, jobs=2, progress=False, say=lines.append
     )
@@ -45,7 +46,7 @@ def mtimes(folder):
 
 
 def temporaries(folder):
-    return sorted(p.name for p in Path(folder).rglob(".*") if p.name != sweep.LOCK_NAME)
+    return sorted(p.name for p in Path(folder).rglob(".*") if p.name != files.LOCK_NAME)
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,7 @@ def rebuilt(built, tmp_path):
     return Path(shutil.copytree(built.reports, tmp_path / "reports"))
 
 
+@pytest.mark.slow
 def test_a_build_makes_the_runs_the_report_and_its_renderings(built):
     paths = build.outputs(built.reports)
     assert built.code == 0
@@ -80,6 +82,7 @@ def test_a_build_makes_the_runs_the_report_and_its_renderings(built):
         assert line in built.summary
 
 
+@pytest.mark.slow
 def test_a_second_build_rewrites_nothing(built, rebuilt):
     before = mtimes(rebuilt)
     code, summary = run_build(rebuilt)
@@ -88,6 +91,7 @@ def test_a_second_build_rewrites_nothing(built, rebuilt):
     assert "desde la caché: 2" in summary and "El informe está al día" in summary
 
 
+@pytest.mark.slow
 def test_one_changed_rate_redoes_its_run_and_the_report_only(built, rebuilt):
     before = mtimes(rebuilt)
     code, summary = run_build(rebuilt, grid(learning_rates=[0.1, 0.7]))
@@ -102,10 +106,11 @@ def test_one_changed_rate_redoes_its_run_and_the_report_only(built, rebuilt):
     assert "Páginas de ejecuciones: 1 nuevas" in summary
 
 
+@pytest.mark.slow
 def test_a_failed_run_still_builds_the_report_and_exits_1(built, rebuilt, capfd):
-    specs = sweep.plan(grid(), build.ROOT)
+    specs = cache.plan(grid(), build.ROOT)
     parameters = {**specs[0].parameters, "learning_rate": 0.3, "dataset": "xnor"}  # past validation
-    bad = sweep.RunSpec(results.run_id(0.3, "random", "bce"), parameters, sweep.cache_key(parameters, "x"))
+    bad = cache.RunSpec(results.run_id(0.3, "random", "bce"), parameters, cache.cache_key(parameters, "x"))
     code, summary = run_build(rebuilt, specs=[*specs, bad])
     assert code == 1
     assert "fallidas: 1" in summary and "Informe ejecutado:" in summary and "HTML escrito:" in summary
@@ -118,17 +123,17 @@ def test_a_failed_run_still_builds_the_report_and_exits_1(built, rebuilt, capfd)
 def broken_project(target, *, broken=True):
     """A copy of the project whose report notebook raises in its first code cell (if ``broken``)."""
     project = copy_project(target)
-    for name in ("lab.toml", str(build.NOTEBOOK)):
-        shutil.copy(build.ROOT / name, project / name)
     if broken:
         notebook = nbformat.read(project / build.NOTEBOOK, as_version=4)
         code = [c for c in notebook.cells if c.cell_type == "code"]
         cell = next(c for c in code if "parameters" not in c.metadata.get("tags", []))
         cell.source = 'raise RuntimeError("informe roto a propósito")\n' + cell.source
         nbformat.write(notebook, project / build.NOTEBOOK)
+    os.utime(project / build.NOTEBOOK)  # edited now (a copy keeps the original's time)
     return project
 
 
+@pytest.mark.slow
 def test_a_failing_report_notebook_is_kept_and_the_earlier_report_stays(built, rebuilt, tmp_path, capfd):
     project = broken_project(tmp_path / "project")
     before = {name: (rebuilt / name).read_bytes() for name in ("informe.ipynb", "informe.html", "informe.pdf")}
@@ -179,25 +184,25 @@ def test_help_and_bad_values_are_spanish(capsys):
     assert "python -m nnsimple_lab.build: error: --lr:" in capsys.readouterr().err
 
 
-def test_ctrl_c_while_the_report_executes_stops_it_and_keeps_the_earlier_one(built, rebuilt):
+@pytest.mark.slow
+def test_ctrl_c_while_the_report_executes_stops_it_and_keeps_the_earlier_one(built, rebuilt, tmp_path):
+    project = copy_project(tmp_path / "project")
+    gate = add_gate(project / build.NOTEBOOK, "'informe'")  # the report waits there, mid-run
+    gate.hold("informe")
     (rebuilt / "runs" / "manifest.json").touch()  # the report is now stale
     before = {name: (rebuilt / name).read_bytes() for name in ("informe.ipynb", "informe.html", "informe.pdf")}
     process = subprocess.Popen(
         [sys.executable, "-m", "nnsimple_lab.build", "--no-sweep", "--reports", str(rebuilt)],
-        cwd=build.ROOT,
+        cwd=project,
+        env=gate.env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 60
-    while True:  # the worker is forked for the report notebook: once its kernel runs, so does the report
-        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
-        workers = children(process.pid)
-        kernels = [k for w in workers for k in children(w)]
-        if kernels:
-            break
-        time.sleep(0.02)
-    time.sleep(1.0)  # the kernel starts (~0.7 s), then executes the report (~2 s)
+    gate.wait_started("informe", alive=lambda: process.poll() is None)
+    workers = children(process.pid)
+    kernels = [k for w in workers for k in children(w)]
+    assert workers and kernels
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr
@@ -208,6 +213,7 @@ def test_ctrl_c_while_the_report_executes_stops_it_and_keeps_the_earlier_one(bui
         assert (rebuilt / name).read_bytes() == data
 
 
+@pytest.mark.slow
 def test_a_build_leaves_no_process_behind(built):
     assert [pid for pid in children(os.getpid()) if alive(pid)] == []
     assert json.loads((built.reports / "runs" / "manifest.json").read_text())["grid"]["iterations"] == 30

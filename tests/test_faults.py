@@ -22,6 +22,9 @@ import pypdf
 import pytest
 
 from nnsimple_lab import results
+from tests.projectcopy import add_gate
+
+pytestmark = pytest.mark.slow  # every test here builds the report, most of them twice
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv"
@@ -51,10 +54,11 @@ def make_report(project, *grid, timeout=300):
     return subprocess.run(make_command(*grid), cwd=project, capture_output=True, text=True, timeout=timeout)
 
 
-def start_report(project, *grid):
+def start_report(project, *grid, env=None):
     return subprocess.Popen(
         make_command(*grid),
         cwd=project,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -219,24 +223,27 @@ def test_sigkill_to_the_build_then_rebuild_equals_a_clean_build(clean, project):
     assert not [p for p in runs_dir(project).iterdir() if p.name.startswith(".tmp")]
 
 
-def test_sigkill_to_the_kernels_mid_build_loses_nothing_and_a_rebuild_completes(project):
-    slow = ["LR=0.5 0.1", "INIT=random", "LOSS=bce", "ITERATIONS=20000", "SEEDS=3", "JOBS=2"]  # runs of seconds
+def test_sigkill_to_the_kernels_mid_run_loses_nothing_and_a_rebuild_completes(project):
+    gate = add_gate(project / "notebooks" / "experimento.ipynb", "learning_rate")
+    gate.hold(0.5, 0.1)  # both runs wait in their gate cell: the kills land mid-run
     with Watcher(project) as watcher:
-        build = start_report(project, *slow)
-        wait_for(lambda: processes_in(project, "ipykernel_launcher"))
-        killed, until = 0, time.monotonic() + 2.5  # the runs' first seconds: every kernel dies
-        while time.monotonic() < until:
-            for kernel in processes_in(project, "ipykernel_launcher"):
-                os.kill(kernel, signal.SIGKILL)
-                killed += 1
-            time.sleep(0.1)
+        build = start_report(project, env=gate.env())
+        for rate in (0.5, 0.1):
+            gate.wait_started(rate, timeout=120, alive=lambda: build.poll() is None)
+        killed = 0
+        for kernel in processes_in(project, "ipykernel_launcher"):
+            os.kill(kernel, signal.SIGKILL)
+            killed += 1
+        gate.release()
         out, err = build.communicate(timeout=300)
         assert killed > 0
+        assert build.returncode != 0, out + err  # make says 2 for the build's 1
         if build.returncode != 0:  # a run lost its kernel: the report says so and the exit code too
             assert "hubo ejecuciones fallidas" in err or "El informe falló" in err, out + err
-        again = make_report(project, *slow)
+        assert "fallidas: 2" in out
+        again = make_report(project)
     assert again.returncode == 0, again.stderr
-    assert "fallidas: 0" in again.stdout
+    assert "fallidas: 0" in again.stdout and "ejecutadas ahora: 2" in again.stdout
     assert watcher.broken == [], watcher.broken
     assert {p.stem for p in runs_dir(project).glob("lr*.json")} == RUN_IDS
     text, pdf = report_text(project)

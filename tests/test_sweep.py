@@ -1,7 +1,7 @@
 """Tests of sweep: real papermill runs (few iterations), the cache, failures, bad input, kills.
 
-The sweeps here run on a copy of the project's notebook and modules (``project``), so that a
-test can edit them; the kernel imports the copied modules, since it runs in that folder.
+The sweeps here run on a copy of the project's notebook and modules (``projectcopy``), so that
+a test can edit them; the kernel imports the copied modules, since it runs in that folder.
 """
 
 import dataclasses
@@ -9,7 +9,6 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -24,29 +23,23 @@ import nbformat
 import pytest
 
 import nnsimple as nn
-from nnsimple_lab import results, sweep
+from nnsimple_lab import cache, files, results, sweep
+from nnsimple_lab import grid as grid_module
+from nnsimple_lab.grid import ROOT, load_grid
+from tests.projectcopy import add_gate, children, copy_project, wait_gone
 
 ITERATIONS, SEEDS = 30, 4
 GRID = {"learning_rates": [0.1, 0.5], "inits": ["random"], "losses": ["bce", "mse"], "iterations": ITERATIONS}
 IDS = ["lr0.1-random-bce", "lr0.1-random-mse", "lr0.5-random-bce", "lr0.5-random-mse"]
-# The command-line sweeps run on the real project: two runs, one worker, so one runs at a time.
-# 10000 iterations keep a run (in a warm kernel) executing for a second or two: long enough for
-# the interruption tests to catch the second run in progress.
-CLI_ARGS = ["--lr", "0.1", "0.5", "--init", "random", "--loss", "bce", "--iterations", "10000", "--seeds", "3"]
+# The command-line sweeps: two runs, one worker, so one runs at a time; the second (lr 0.5)
+# waits in a gate cell (projectcopy) until the test has interrupted it.
+CLI_ARGS = ["--lr", "0.1", "0.5", "--init", "random", "--loss", "bce", "--iterations", "30", "--seeds", "3"]
 CLI_IDS = {"lr0.1-random-bce", "lr0.5-random-bce"}
 
 
-def copy_project(target):
-    target = Path(target)
-    (target / "notebooks").mkdir(parents=True)
-    shutil.copy(sweep.ROOT / "nnsimple.py", target / "nnsimple.py")
-    shutil.copytree(sweep.ROOT / "nnsimple_lab", target / "nnsimple_lab", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(sweep.ROOT / sweep.NOTEBOOK, target / sweep.NOTEBOOK)
-    return target
-
-
 def grid(**changes):
-    return sweep.make_grid({**GRID, "seeds": SEEDS, **changes})
+    """The test grid: lab.toml's, with ``GRID``, ``SEEDS`` and ``changes`` on top."""
+    return load_grid(**{**GRID, "seeds": SEEDS, **changes})
 
 
 def finished_ids(out):
@@ -55,7 +48,7 @@ def finished_ids(out):
 
 
 def temporaries(out):
-    return sorted(p.name for p in Path(out).iterdir() if p.name.startswith(".") and p.name != sweep.LOCK_NAME)
+    return sorted(p.name for p in Path(out).iterdir() if p.name.startswith(".") and p.name != files.LOCK_NAME)
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +78,7 @@ def test_grid_gives_one_executed_notebook_and_one_results_file_per_run(swept):
     assert sorted(report.executed) == IDS
     names = sorted(p.name for p in swept.out.iterdir())
     assert names == sorted([".lock", results.MANIFEST] + [f"{i}.ipynb" for i in IDS] + [f"{i}.json" for i in IDS])
-    for spec in sweep.plan(grid(), swept.project):
+    for spec in cache.plan(grid(), swept.project):
         notebook = nbformat.read(swept.out / f"{spec.id}.ipynb", as_version=4)
         papermill = notebook.metadata.papermill
         assert papermill.parameters == {
@@ -174,6 +167,7 @@ def test_a_changed_parameter_reexecutes_only_its_runs_on_any_executor(swept, run
     assert [r["id"] for r in results.read_manifest(runs)["runs"]][-1] == "lr0.7-random-mse"
 
 
+@pytest.mark.slow
 def test_touching_nnsimple_reexecutes_every_run(swept, runs, tmp_path):
     project = copy_project(tmp_path / "project")
     small = grid(learning_rates=[0.1])
@@ -199,34 +193,13 @@ def test_damaged_results_or_a_missing_notebook_are_redone(swept, runs):
     assert (runs / "lr0.5-random-mse.ipynb").exists()
 
 
-def test_the_key_covers_cell_sources_and_modules_not_outputs(tmp_path):
-    project = copy_project(tmp_path / "project")
-    path = project / sweep.NOTEBOOK
-    key = sweep.code_fingerprint(project)
-    notebook = nbformat.read(path, as_version=4)
-    code = next(c for c in notebook.cells if c.cell_type == "code")
-    code.outputs = [nbformat.v4.new_output("stream", text="hola")]
-    code.execution_count = 7
-    notebook.metadata["papermill"] = {"duration": 1.0}
-    nbformat.write(notebook, path)
-    assert sweep.code_fingerprint(project) == key
-    notebook.cells[0].source += "\nUna frase más."  # a markdown cell
-    nbformat.write(notebook, path)
-    assert sweep.code_fingerprint(project) != key
-    key = sweep.code_fingerprint(project)
-    (project / "nnsimple_lab" / "figures.py").write_text((project / "nnsimple_lab" / "figures.py").read_text() + "\n")
-    assert sweep.code_fingerprint(project) != key
-    parameters = sweep.plan(grid(), project)[0].parameters
-    assert sweep.cache_key(parameters, key) != sweep.cache_key({**parameters, "seeds": 5}, key)
-
-
 # ---------------------------------------------------------------- a failing run
 
 
 def test_a_failing_run_is_kept_for_reading_and_the_others_go_on(swept, runs):
-    specs = sweep.plan(grid(), swept.project)
+    specs = cache.plan(grid(), swept.project)
     parameters = {**specs[0].parameters, "learning_rate": 0.3, "init": "he"}  # injected past validation
-    bad = sweep.RunSpec(results.run_id(0.3, "he", "bce"), parameters, sweep.cache_key(parameters, "x"))
+    bad = cache.RunSpec(results.run_id(0.3, "he", "bce"), parameters, cache.cache_key(parameters, "x"))
     new = dataclasses.replace(specs[1], id="lr0.1-random-mse-again")  # a good run executed alongside
     before = {p.name: p.read_bytes() for p in runs.glob("lr*")}
     report = sweep.run_specs([bad, new, *specs], grid=grid(), out=runs, root=swept.project, jobs=2)
@@ -292,7 +265,7 @@ def test_bad_value_from_the_shell(tmp_path):
     out = tmp_path / "runs"
     done = subprocess.run(
         [sys.executable, "-m", "nnsimple_lab.sweep", "--loss", "bce", "mae", "--out", str(out)],
-        cwd=sweep.ROOT,
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
@@ -313,63 +286,99 @@ def test_help_is_in_spanish(capsys):
     assert "usage" not in text and "show this help" not in text
 
 
-def test_default_grid_is_lab_toml():
-    default = sweep.load_grid()
-    assert default == sweep.Grid((0.01, 0.1, 0.5), ("zeros", "random"), ("bce", "mse"), "xor", 2, 1000, 2, 20)
-    assert len(sweep.plan(default)) == 12
+@pytest.mark.slow
+def test_n_h_and_seed_on_the_command_line_reach_the_runs(tmp_path):
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "runs"
+    argv = ["--lr", "0.5", "--init", "random", "--loss", "bce", "--iterations", "20", "--seeds", "2"]
+    done = subprocess.run(
+        [sys.executable, "-m", "nnsimple_lab.sweep", *argv, "--n-h", "3", "--seed", "7", "--out", str(out)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    record = results.read_run(out / "lr0.5-random-bce.json")
+    assert record["parameters"]["n_h"] == 3 and record["parameters"]["seed"] == 7
+    assert len(record["final_parameters"]["W1"]) == 3
+    assert results.read_manifest(out)["grid"]["n_h"] == 3
+
+
+@pytest.mark.parametrize(
+    "config, shown",
+    [
+        (None, "No existe el archivo de configuración"),
+        ("[grid\n", "lab.toml no es TOML válido"),
+        ("[grid]\nlearning_rates = [0.5]\n", "lab.toml [grid] inits: falta el valor"),
+        ("learning_rates = [0]", "lab.toml [grid] learning_rates: Tasa de aprendizaje inválida: 0"),
+        ("n_h = 0", "lab.toml [grid] n_h: valor inválido 0"),
+    ],
+)
+def test_an_unreadable_lab_toml_is_a_spanish_error_not_a_silent_default(config, shown, tmp_path, monkeypatch, capsys):
+    config_path = tmp_path / "lab.toml"
+    if config is not None and "[" not in config.partition("=")[0]:  # one line of lab.toml replaced
+        key = config.partition(" =")[0]
+        lines = (ROOT / "lab.toml").read_text().splitlines()
+        config = "\n".join(config if line.startswith(f"{key} =") else line for line in lines)
+    if config is not None:
+        config_path.write_text(config)
+    monkeypatch.setattr(grid_module, "CONFIG", config_path)
+    for argv in ([], ["--help"]):
+        assert sweep.main([*argv, "--out", str(tmp_path / "runs")]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.startswith("python -m nnsimple_lab.sweep: error: ") and shown in err, err
+    assert not (tmp_path / "runs").exists()
+
+
+def test_no_lab_toml_from_the_shell(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (project / "lab.toml").unlink()
+    done = subprocess.run(
+        [sys.executable, "-m", "nnsimple_lab.sweep"], cwd=project, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert (
+        done.stderr
+        == f"python -m nnsimple_lab.sweep: error: No existe el archivo de configuración {project / 'lab.toml'}.\n"
+    )
+    assert not (project / "reports").exists()
 
 
 # ---------------------------------------------------------------- interruptions
 
 
-def children(pid):
-    """Direct children of a process (Linux /proc)."""
-    kids = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            kids += [int(k) for k in task.read_text().split()]
-        except OSError:
-            pass
-    return kids
+@pytest.fixture
+def gated(tmp_path):
+    """A copy of the project whose experiment notebook holds the run of lr 0.5 at its gate."""
+    project = copy_project(tmp_path / "project")
+    gate = add_gate(project / cache.NOTEBOOK, "learning_rate")
+    gate.hold(0.5)
+    return SimpleNamespace(project=project, gate=gate, out=tmp_path / "runs")
 
 
-def alive(pid):
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except OSError:
-        return False
-
-
-def start_cli_sweep(out):
-    """``python sweep.py`` on two runs with one worker; returns once the second run is executing."""
+def start_cli_sweep(gated):
+    """``python -m nnsimple_lab.sweep`` on two runs with one worker; returns once the first run is
+    finished and the second is executing (held in its gate), with the sweep's descendants."""
+    command = [sys.executable, "-m", "nnsimple_lab.sweep", *CLI_ARGS, "--jobs", "1", "--out", str(gated.out)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "nnsimple_lab.sweep", *CLI_ARGS, "--jobs", "1", "--out", str(out)],
-        cwd=sweep.ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        command, cwd=gated.project, env=gated.gate.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
-        if finished_ids(out) and any(n.startswith(".tmp-") for n in temporaries(out)):
-            workers = children(process.pid)
-            kernels = [k for w in workers for k in children(w)]
-            if kernels:
-                return process, workers + kernels
+    gated.gate.wait_started(0.5, alive=lambda: process.poll() is None)
+    deadline = time.monotonic() + 30
+    while not finished_ids(gated.out):  # the sweep renames the first run as the second starts
+        assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.02)
+    workers = children(process.pid)
+    kernels = [k for w in workers for k in children(w)]
+    assert workers and kernels
+    return process, workers + kernels
 
 
-def wait_gone(pids, timeout=10):
-    deadline = time.monotonic() + timeout
-    while any(alive(p) for p in pids) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return [p for p in pids if alive(p)]
-
-
-def test_a_killed_sweep_leaves_no_unfinished_results_and_the_next_completes_the_rest(tmp_path):
-    out = tmp_path / "runs"
-    process, descendants = start_cli_sweep(out)
+@pytest.mark.slow
+def test_a_killed_sweep_leaves_no_unfinished_results_and_the_next_completes_the_rest(gated):
+    out = gated.out
+    process, descendants = start_cli_sweep(gated)
     process.kill()  # SIGKILL: no clean-up at all in the sweep itself
     process.communicate(timeout=30)
     assert wait_gone(descendants) == []  # the worker dies with the sweep, and takes its kernel
@@ -378,9 +387,10 @@ def test_a_killed_sweep_leaves_no_unfinished_results_and_the_next_completes_the_
     for run in finished:  # every results file at a final path is whole, with its notebook
         results.read_run(out / f"{run}.json")
         assert (out / f"{run}.ipynb").exists()
+    gated.gate.release()
     again = subprocess.run(
         [sys.executable, "-m", "nnsimple_lab.sweep", *CLI_ARGS, "--out", str(out)],
-        cwd=sweep.ROOT,
+        cwd=gated.project,
         capture_output=True,
         text=True,
         timeout=60,
@@ -391,13 +401,15 @@ def test_a_killed_sweep_leaves_no_unfinished_results_and_the_next_completes_the_
     assert temporaries(out) == [] and finished_ids(out) == CLI_IDS
 
 
-def test_ctrl_c_stops_the_runs_cleans_up_and_exits_130(tmp_path):
-    out = tmp_path / "runs"
-    process, descendants = start_cli_sweep(out)
+@pytest.mark.slow
+def test_ctrl_c_stops_the_runs_cleans_up_and_exits_130(gated):
+    out = gated.out
+    process, descendants = start_cli_sweep(gated)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
     assert "Barrido interrumpido" in stderr and "Traceback" not in stderr
+    assert "1 de 2 ejecuciones están completas" in stderr
     assert wait_gone(descendants, timeout=2) == []  # kernels shut down, not left to time out
     assert temporaries(out) == []
     finished = finished_ids(out)
@@ -407,7 +419,7 @@ def test_ctrl_c_stops_the_runs_cleans_up_and_exits_130(tmp_path):
 
 
 def test_a_second_sweep_waits_for_the_first(swept, runs, capfd):
-    fd = os.open(runs / sweep.LOCK_NAME, os.O_RDWR)
+    fd = os.open(runs / files.LOCK_NAME, os.O_RDWR)
     fcntl.flock(fd, fcntl.LOCK_EX)  # "the first sweep"
     done = {}
     waiting = threading.Thread(
@@ -424,140 +436,3 @@ def test_a_second_sweep_waits_for_the_first(swept, runs, capfd):
         os.close(fd)  # the first sweep ends
     waiting.join(timeout=20)
     assert sorted(done["report"].cached) == IDS
-
-
-# ---------------------------------------------------------------- warm kernels
-
-POLLUTER = [
-    "secreto = 42",
-    "import os, sys, random, warnings\n"
-    "import matplotlib, matplotlib.pyplot as plt, numpy as np\n"
-    "import nnsimple\n"
-    "nnsimple.LOAD_DATASET_CALLS = 'cambiado'  # module state that must not survive\n"
-    "matplotlib.rcParams['lines.linewidth'] = 9\n"
-    "plt.figure()\n"
-    "np.seterr(all='raise')\n"
-    "np.set_printoptions(precision=2)\n"
-    "np.random.seed(0)\n"
-    "os.environ['NNSIMPLE_PRUEBA'] = '1'\n"
-    "os.chdir('/')\n"
-    "sys.path.insert(0, '/nada')\n"
-    "warnings.simplefilter('error')\n"
-    "%config InlineBackend.figure_formats = ['svg']",
-    "secreto * 2",
-]
-PROBE = [
-    "import os, sys, warnings\n"
-    "print(sorted(name for name in dir() if not name.startswith('_')))\n"
-    "print(len(In), len(Out))",
-    "import matplotlib\n"
-    "import matplotlib.pyplot as plt\n"
-    "import numpy as np\n"
-    "print(matplotlib.rcParams['lines.linewidth'], plt.get_fignums(), np.geterr(), np.get_printoptions()['precision'])",
-    "print(os.getcwd(), os.environ.get('NNSIMPLE_PRUEBA'), sys.path == [p for p in sys.path if p != '/nada'])\n"
-    "print([f[:1] + f[2:] for f in warnings.filters])",
-    "import nnsimple\nprint(hasattr(nnsimple, 'LOAD_DATASET_CALLS'))",
-    "from matplotlib.figure import Figure\nfig = Figure(figsize=(2, 1))\nfig.add_subplot().plot([0, 1])\nfig",
-]
-
-
-def write_notebook(path, sources):
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-    nbformat.write(notebook, path)
-    return path
-
-
-def cell_outputs(notebook, mask=None):
-    """Each code cell's execution count and outputs, with ``mask`` (a regex) blanked in texts."""
-    cells = []
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        outputs = json.loads(json.dumps(cell.outputs))
-        for output in outputs:
-            if mask and "text" in output:
-                output["text"] = re.sub(mask, "…", output["text"])
-        cells.append((cell.execution_count, outputs))
-    return cells
-
-
-def record_without_timing(path):
-    record = json.loads(Path(path).read_text())
-    return {k: v for k, v in record.items() if k not in ("duration_s", "checksum")}
-
-
-@pytest.fixture(scope="module")
-def warm_and_fresh(tmp_path_factory):
-    """The same notebooks executed in fresh kernels and in one warm kernel after a polluting one."""
-    base = tmp_path_factory.mktemp("warm")
-    project = copy_project(base / "project")
-    polluter = write_notebook(base / "polluter.ipynb", POLLUTER)
-    probe = write_notebook(base / "probe.ipynb", PROBE)
-    spec = sweep.plan(grid(), project)[1]
-    other = sweep.plan(grid(), project)[2]
-
-    def run(spec, name, kernel=None):
-        parameters = {**spec.parameters, "results_path": str(base / f"{name}.json"), "cache_key": spec.cache_key}
-        target = base / f"{name}.ipynb"
-        notebook = sweep.execute_notebook(project / sweep.NOTEBOOK, target, parameters, root=project, kernel=kernel)
-        return notebook, base / f"{name}.json"
-
-    fresh = {
-        "probe": sweep.execute_notebook(probe, base / "probe-fresh.ipynb", {}, root=project),
-        "run": run(spec, "run-fresh"),
-    }
-    kernel = sweep.WarmKernel(project)
-    try:
-        sweep.execute_notebook(polluter, base / "polluter-warm.ipynb", {}, root=project, kernel=kernel)
-        warm = {"probe": sweep.execute_notebook(probe, base / "probe-warm.ipynb", {}, root=project, kernel=kernel)}
-        run(other, "other-warm", kernel)
-        sweep.execute_notebook(polluter, base / "polluter-warm-2.ipynb", {}, root=project, kernel=kernel)
-        warm["run"] = run(spec, "run-warm", kernel)
-        notebooks = kernel.notebooks
-        pid = kernel.km.provisioner.process.pid
-    finally:
-        kernel.shutdown()
-    return SimpleNamespace(fresh=fresh, warm=warm, notebooks=notebooks, kernel_pid=pid)
-
-
-def test_a_warm_kernel_forgets_the_previous_notebook(warm_and_fresh):
-    """A variable, settings and module state from one notebook are not visible in the next."""
-    fresh, warm = warm_and_fresh.fresh["probe"], warm_and_fresh.warm["probe"]
-    names = warm.cells[0].outputs[0]["text"]
-    assert "secreto" not in names and "plt" not in names and "np" not in names
-    assert cell_outputs(warm) == cell_outputs(fresh)
-    assert warm_and_fresh.notebooks == 5  # all of them in the one kernel
-    assert not alive(warm_and_fresh.kernel_pid)  # and shutdown() ended it
-
-
-def test_a_run_in_a_warm_kernel_equals_a_run_in_a_fresh_one(warm_and_fresh):
-    (fresh, fresh_results), (warm, warm_results) = warm_and_fresh.fresh["run"], warm_and_fresh.warm["run"]
-    duration = r"\(\d+\.\d+ s de cálculo\)"
-    assert cell_outputs(warm, mask=duration) == cell_outputs(fresh, mask=duration)
-    assert sum("image/png" in o.get("data", {}) for _, outputs in cell_outputs(warm) for o in outputs) == 4
-    assert record_without_timing(warm_results) == record_without_timing(fresh_results)
-    assert (
-        json.dumps(record_without_timing(warm_results), sort_keys=True).encode()
-        == json.dumps(record_without_timing(fresh_results), sort_keys=True).encode()
-    )
-
-
-def kernel_of_this_worker():
-    """(pid of the worker's warm kernel, notebooks it executed); submitted to a WorkerPool."""
-    kernel = sweep._KERNEL
-    return (kernel.km.provisioner.process.pid, kernel.notebooks) if kernel else None
-
-
-def test_a_pool_worker_executes_its_runs_in_one_kernel_killed_at_shutdown(swept, runs):
-    pool = sweep.WorkerPool(1)
-    try:
-        report = sweep.run_sweep(grid(learning_rates=[0.2, 0.3]), out=runs, root=swept.project, executor=pool)
-        assert sorted(report.executed) == [f"lr{lr}-random-{loss}" for lr in (0.2, 0.3) for loss in ("bce", "mse")]
-        assert report.jobs == 1 and "con 1 proceso" in report.summary()
-        kernel_pid, notebooks = pool.submit(kernel_of_this_worker).result()
-    finally:
-        pool.shutdown()
-    assert notebooks == 4
-    assert wait_gone([kernel_pid]) == []

@@ -1,0 +1,158 @@
+"""What a worker does: execute one notebook with papermill, or one run of the sweep.
+
+A task never writes a final path: it executes into temporary files and returns an
+``Outcome`` (data: whether it worked, how long it took, the temporary files, the error's
+line), and the driver puts the files in place. Tasks run in a ``pool.WorkerPool`` worker (in
+its warm kernel) or anywhere else (in a kernel of their own).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+import traceback
+import uuid
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from nnsimple_lab import cache, files, kernels, pool, results
+from nnsimple_lab.grid import ROOT
+
+ENGINE = "nnsimple-warm"  # papermill's name for engine.WarmEngine (its entry point in pyproject.toml)
+
+
+@dataclass
+class Outcome:
+    """What a worker reports about one notebook. Paths are the temporary ones it wrote."""
+
+    ok: bool
+    seconds: float
+    notebook: str | None = None  # executed notebook (temporary path), if papermill wrote one
+    results: str | None = None  # results file of a run (temporary path)
+    error: str | None = None  # the line that says what went wrong (``error_line``)
+
+
+def _last_line(text):
+    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def error_line(error):
+    """The line that says what went wrong: for a failed cell, the notebook's own exception."""
+    ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)
+    if ename is not None:  # papermill's PapermillExecutionError: the notebook's own exception
+        count = getattr(error, "exec_count", None)
+        where = f" (celda de código n.º {count} del cuaderno ejecutado)" if count else ""
+        return _last_line(f"{ename}: {evalue}") + where
+    return _last_line(traceback.format_exception_only(type(error), error)[-1])
+
+
+def outcome_of(future, *, broken):
+    """The ``Outcome`` of a submitted task's ``future``, also when the task itself raised.
+
+    ``broken``: the error line when the worker process died (the pool is broken).
+    """
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return Outcome(False, 0.0, error=broken)
+    except Exception as error:
+        return Outcome(False, 0.0, error=error_line(error))
+
+
+def execute_notebook(source, target, parameters, *, root=ROOT, kernel_name=kernels.KERNEL, kernel=None):
+    """Execute the notebook ``source`` with papermill into ``target``; return the executed notebook.
+
+    ``kernel``: a ``WarmKernel`` to execute in, reset first; default the pool worker's own, and
+    outside a pool a kernel of the notebook's own, started in ``root`` and killed after. ``target``
+    is written once, at the end (no save after every cell: nobody reads it meanwhile), also when
+    a cell fails: papermill then writes it with the error and raises ``PapermillExecutionError``.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    common = {
+        "parameters": parameters,
+        "kernel_name": kernel_name,
+        "cwd": str(root),  # the kernel imports the project's modules from here first
+        "progress_bar": False,
+        "request_save_on_cell_execute": False,
+    }
+    worker = pool.current()
+    kernel = kernel or (worker.kernel_for(root, kernel_name) if worker else None)
+    if kernel is None:
+        sockets = kernels.sockets_folder()
+        try:
+            return papermill.execute_notebook(
+                str(source),
+                str(target),
+                shutdown_kernel="immediate",  # results are on disk: no graceful wait
+                config=kernels.kernel_config(sockets / "kernel"),
+                **common,
+            )
+        finally:
+            shutil.rmtree(sockets, ignore_errors=True)
+    try:
+        kernel.reset()
+        return papermill.execute_notebook(str(source), str(target), engine_name=ENGINE, kernel=kernel, **common)
+    except PapermillExecutionError:
+        raise  # a cell raised: the kernel itself is fine
+    except Exception:
+        kernel.shutdown()  # dead, stuck or half-reset: the worker's next notebook gets a new one
+        raise
+
+
+def execute(source, tmp, final, parameters, *, root=ROOT, kernel_name=kernels.KERNEL, check=None, also=()):
+    """Execute ``source`` into the temporary file ``tmp``, as the notebook that will live at ``final``.
+
+    ``check()``: raises if what the notebook wrote is not right. ``also``: other temporary files
+    the notebook writes. Returns an ``Outcome``; a SIGTERM meanwhile (in a pool worker) removes
+    ``tmp`` and ``also`` and ends the worker.
+    """
+    import nbformat
+
+    start = time.perf_counter()
+    with pool.interruptible(tmp, *also):
+        try:
+            notebook = execute_notebook(source, tmp, parameters, root=root, kernel_name=kernel_name)
+            if check is not None:
+                check()
+            # papermill recorded the temporary path; the notebook will live at its final one
+            notebook.metadata.papermill["output_path"] = str(final)
+            nbformat.write(notebook, str(tmp))
+        except Exception as error:
+            written = str(tmp) if Path(tmp).exists() else None
+            return Outcome(False, time.perf_counter() - start, notebook=written, error=error_line(error))
+    return Outcome(True, time.perf_counter() - start, notebook=str(tmp))
+
+
+def execute_run(spec, out, root=ROOT, kernel_name=kernels.KERNEL):
+    """Execute the experiment notebook for one run (a ``cache.RunSpec``) into temporary files in ``out``.
+
+    Returns an ``Outcome``; ``ok`` only when the notebook ran to the end and its results file
+    passes ``results.read_run`` with the run's cache key.
+    """
+    out, root = Path(out), Path(root)
+    stem = f"{files.TMP_PREFIX}{spec.id}-{uuid.uuid4().hex[:8]}"
+    tmp_results = out / f"{stem}.json"
+    parameters = {**spec.parameters, "results_path": str(tmp_results), "cache_key": spec.cache_key}
+
+    def check():
+        if results.read_run(tmp_results).get("cache_key") != spec.cache_key:
+            raise results.ResultsError("el cuaderno guardó resultados con otra clave de caché")
+
+    final = cache.paths(out, spec.id)["notebook"]
+    outcome = execute(
+        root / cache.NOTEBOOK,
+        out / f"{stem}.ipynb",
+        final,
+        parameters,
+        root=root,
+        kernel_name=kernel_name,
+        check=check,
+        also=(tmp_results,),
+    )
+    if outcome.ok:
+        outcome.results = str(tmp_results)
+    return outcome

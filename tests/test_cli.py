@@ -1,0 +1,100 @@
+"""Tests of cli: argparse speaks Spanish (help, usage, errors), exit codes, SIGTERM, slow imports.
+
+argparse is pinned with Python: these tests fail loudly if its English texts or its usage
+layout change under the translation.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from nnsimple_lab import cli
+
+
+def parser():
+    made = cli.parser("prog", "Descripción.", epilog="códigos de salida: 0 bien")
+    made.add_argument("cuaderno", metavar="CUADERNO", help="el cuaderno")
+    made.add_argument("--lr", nargs="+", metavar="TASA", help="tasas de aprendizaje")
+    made.add_argument("--iterations", metavar="N", help="iteraciones")
+    made.add_argument("--force", action="store_true", help="todo otra vez")
+    return made
+
+
+def test_exit_codes():
+    assert (cli.EXIT_OK, cli.EXIT_FAILED, cli.EXIT_USAGE, cli.EXIT_INTERRUPTED) == (0, 1, 2, 130)
+
+
+def test_the_help_is_spanish(capsys):
+    with pytest.raises(SystemExit) as stop:
+        parser().parse_args(["--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("uso: prog [-h] [--lr TASA [TASA ...]]")
+    assert (
+        "\nargumentos:\n  CUADERNO" in text
+        and "\nopciones:\n  -h, --help            muestra esta ayuda y termina" in text
+    )
+    assert text.index("argumentos:") < text.index("opciones:")
+    assert text.rstrip().endswith("códigos de salida: 0 bien")
+    for english in ("usage", "options:", "positional arguments", "show this help"):
+        assert english not in text
+
+
+def test_a_long_usage_line_wraps_under_the_spanish_prefix():
+    made = cli.parser("python -m nnsimple_lab.programa_largo", "")
+    for name in ("primera", "segunda", "tercera", "cuarta", "quinta"):
+        made.add_argument(f"--{name}-opcion", metavar="VALOR")
+    lines = made.format_usage().splitlines()
+    assert len(lines) > 1 and lines[0].startswith("uso: python -m nnsimple_lab.programa_largo [-h]")
+    indent = len("uso: python -m nnsimple_lab.programa_largo ")
+    assert all(line[:indent].strip() == "" and line[indent] == "[" for line in lines[1:])
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["n", "--lrs", "1"], "opción desconocida: --lrs. ¿Quiso decir --lr? Vea las opciones con: prog --help"),
+        (["n", "--iteration=5"], "opción desconocida: --iteration. ¿Quiso decir --iterations?"),
+        (["n", "otro"], "valores que no corresponden a ninguna opción: otro."),
+        ([], "faltan los argumentos obligatorios: CUADERNO."),
+        (["n", "--lr"], "--lr: falta al menos un valor."),
+        (["n", "--iterations"], "--iterations: falta su valor."),
+        (["n", "--force=1"], "--force no lleva valor (se recibió '1')."),
+        (["n", "--l", "1"], "opción desconocida: --l."),  # no abbreviations
+    ],
+)
+def test_errors_are_spanish_and_exit_2(argv, message, capsys):
+    with pytest.raises(SystemExit) as stop:
+        parser().parse_args(argv)
+    assert stop.value.code == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("uso: prog ") and f"prog: error: {message}" in err
+    assert "usage:" not in err and "argument " not in err and "expected" not in err
+
+
+def test_sigterm_interrupts_as_ctrl_c():
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        cli.sigterm_as_interrupt()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGTERM)
+            signal.sigtimedwait([], 1)  # let the handler run
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def test_skip_slow_imports_keeps_jsonschema_from_importing_rfc3987_syntax():
+    code = (
+        "import sys\n"
+        "from nnsimple_lab import cli\n"
+        "cli.skip_slow_imports()\n"
+        "import nbformat\n"
+        "nbformat.validate(nbformat.v4.new_notebook())\n"
+        "print(sys.modules['rfc3987_syntax'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "None\n"

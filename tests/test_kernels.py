@@ -1,0 +1,68 @@
+"""Tests of kernels: a real warm kernel over private Unix sockets, its reset, its shutdown."""
+
+import os
+import signal
+import stat
+import time
+
+import pytest
+
+from nnsimple_lab import kernels
+from tests.projectcopy import alive, copy_project, wait_gone
+
+
+def test_kernel_config_talks_over_private_unix_sockets(tmp_path):
+    config = kernels.kernel_config(tmp_path / "kernel")
+    assert config.KernelManager.transport == "ipc"
+    assert config.KernelManager.ip == str(tmp_path / "kernel")
+    folder = kernels.sockets_folder()
+    try:
+        assert folder.name.startswith("nnsimple-kernel-") and stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert len(str(folder / "kernel-1")) < 100  # a Unix socket path has about 100 bytes
+    finally:
+        folder.rmdir()
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("kernels") / "project")
+    warm = kernels.WarmKernel(project)
+    yield warm
+    warm.shutdown()
+
+
+def test_a_warm_kernel_runs_in_the_project_over_its_sockets(kernel):
+    kernel.run_silently("import os, pathlib; pathlib.Path('aquí.txt').write_text(os.getcwd())")
+    assert (kernel.root / "aquí.txt").read_text() == str(kernel.root)
+    assert kernel.alive() and alive(kernel.pid)
+    assert any(path.is_socket() for path in kernel.sockets.iterdir())
+    with pytest.raises(RuntimeError, match=r"^ZeroDivisionError: division by zero$"):
+        kernel.run_silently("1 / 0")
+    before = kernel.notebooks
+    kernel.run_silently("x = 1")
+    kernel.reset()  # before every notebook: x is gone, the count goes up
+    assert kernel.notebooks == before + 1
+    with pytest.raises(RuntimeError, match=r"^NameError: "):
+        kernel.run_silently("x")
+
+
+def test_shutdown_kills_the_kernel_and_removes_its_sockets(tmp_path):
+    kernel = kernels.WarmKernel(copy_project(tmp_path / "project"))
+    kernel.ready()
+    pid, sockets = kernel.pid, kernel.sockets
+    kernel.shutdown()
+    assert wait_gone([pid], timeout=5) == [] and not sockets.exists()
+
+
+def test_a_killed_kernel_is_not_alive(tmp_path):
+    kernel = kernels.WarmKernel(copy_project(tmp_path / "project"))
+    try:
+        kernel.ready()
+        os.kill(kernel.pid, signal.SIGKILL)
+        assert wait_gone([kernel.pid], timeout=5) == []
+        deadline = time.monotonic() + 5  # the first look can come before the process is reaped
+        while kernel.alive():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        kernel.shutdown()
