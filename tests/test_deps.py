@@ -14,6 +14,7 @@ import pytest
 
 from nnsimple_lab import build, cache, deps
 from nnsimple_lab.grid import load_grid
+from nnsimple_lab.render import formats
 from tests.projectcopy import copy_project
 
 TOY = {
@@ -157,7 +158,8 @@ def built(tmp_path_factory):
     report = deps.notebook_dependencies(project / build.NOTEBOOK, project)
     runs = deps.notebook_dependencies(project / cache.NOTEBOOK, project)
     assert package / "ayuda_informe.py" in report and package / "ayuda_barrido.py" in runs
-    used = {*report, *runs, *deps.module_dependencies([build.RENDERER], project)}
+    rendering = [path for name in formats.FORMATS for path in formats.sources(name, project)]
+    used = {*report, *runs, *rendering}
     unused = sorted(set(deps.project_modules(project).values()) - used)  # sweep.py, say
     (package / "ayuda_nadie.py").write_text("VALOR = 1\n")
     run_build(project, base / "reports")
