@@ -7,7 +7,10 @@ the same data (plain Spanish with numbers, no markup).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from nnsimple_lab import plotting, vocab
 from nnsimple_lab.report.es import fmt_rate, plain_cost
@@ -28,6 +31,13 @@ def _rate_axis(ax, *, label=True):
     ax.grid(alpha=0.3, which="major")
     if label:
         ax.set_xlabel("Tasa de aprendizaje α (escala log)", fontsize=9)
+
+
+def _plain_log_y(ax):
+    """A log y axis labelled 1, 10, 100 (no minor labels, no "6 x 10^2")."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def _shade(ax, window):
@@ -57,12 +67,12 @@ def fig_scan_window(scan, window, *, grid_rates):
     medians = [(p.learning_rate, p.median_iterations) for p in points if p.median_iterations is not None]
     if medians:
         middle.plot(*zip(*medians, strict=True), color="#1b9e77", marker="o", ms=3.5, lw=1.6)
-        middle.set_yscale("log")
+        _plain_log_y(middle)
     middle.set_ylabel("Mediana de iteraciones\nhasta 100 %", fontsize=9)
     weights = [(p.learning_rate, p.median_max_weight) for p in points if np.isfinite(p.median_max_weight)]
     if weights:
         bottom.plot(*zip(*weights, strict=True), color="#7570b3", marker="o", ms=3.5, lw=1.6)
-        bottom.set_yscale("log")
+        _plain_log_y(bottom)
     bottom.set_ylabel("Mayor |peso| final\n(mediana)", fontsize=9)
     for ax in (top, middle, bottom):
         _shade(ax, window)
@@ -166,22 +176,32 @@ def alt_matched(scan, *, reference, other):
     )
 
 
+def _power(values):
+    """The power of ten that brings the largest |value| between 1 and 10."""
+    top = float(np.max(np.abs(values)))
+    return math.floor(math.log10(top)) if top > 0 else 0
+
+
 def fig_saddle(cut, probe):
     """Question 1: the cost minus the start's along the direction that goes down most and the one that goes up most."""
     t, down, up = cut
-    margins = plotting.Margins(left=0.85, right=0.15, bottom=0.55, top=0.5)
-    fig, axes = plotting.figure(PAGE_WIDTH, 2.9, margins, ncols=2, column_gap=0.9)
-    for ax, values, title in ((axes[0][0], down, "Dirección que más baja"), (axes[0][1], up, "Dirección que más sube")):
-        ax.plot(t, values, color="#1f77b4", lw=1.8)
+    margins = plotting.Margins(left=0.8, right=0.15, bottom=0.55, top=0.55)
+    fig, axes = plotting.figure(PAGE_WIDTH, 2.9, margins, ncols=2, column_gap=0.85)
+    panels = ((axes[0][0], down, "Dirección que más baja"), (axes[0][1], up, "Dirección que más sube"))
+    for ax, values, title in panels:
+        k = _power(values)
+        ax.plot(t, values / 10.0**k, color="#1f77b4", lw=1.8)
         ax.axhline(0, color="k", lw=0.6)
         ax.axvline(0, color="0.5", lw=0.6)
         ax.set_title(title, fontsize=10)
-        ax.set_xlabel("Distancia al origen (todos los pesos en 0)", fontsize=8.5)
-        ax.ticklabel_format(axis="y", style="sci", scilimits=(-2, 2))
+        ax.set_xlabel("Distancia al origen", fontsize=8.5)
+        ax.set_ylabel(f"Costo {vocab.loss(probe.loss).short} menos el del origen\n($\\times 10^{{{k}}}$)", fontsize=8.5)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel(f"Costo {vocab.loss(probe.loss).short} menos el del origen", fontsize=8.5)
-    fig.suptitle("El origen es un punto de silla: hay direcciones que bajan y otras que suben", fontsize=10)
+    fig.suptitle(
+        "El origen (todos los parámetros en 0) es un punto de silla: hay direcciones que bajan y otras que suben",
+        fontsize=9.5,
+    )
     return fig
 
 

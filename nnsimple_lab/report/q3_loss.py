@@ -85,7 +85,7 @@ def is_naive(cost, gradient):
 def _label(cost, gradient):
     short = vocab.loss(cost).short
     if cost != gradient:  # the mistaken row: MSE's cost with BCE's gradient
-        return f"{short} ingenuo"
+        return f"{short} con el $dZ_2$ de {vocab.loss(gradient).short}"
     return f"{short} correcto" if cost == NAIVE_COST else short
 
 
