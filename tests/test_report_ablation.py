@@ -9,9 +9,19 @@ X, Y = nn.load_dataset("xor")
 
 def _outcomes(*, stuck=(), late=(), iterations=1000, extension=10_000):
     return outcomes.SeedOutcomes(
-        iterations=iterations, extension=extension, solved=(), diverged=(), late=tuple(late), stuck=tuple(stuck),
-        other=(), plateaus={}, final_cost={}, extended_cost={}, outputs={}, gradient_norm={},
-    )  # fmt: skip
+        iterations=iterations,
+        extension=extension,
+        solved=(),
+        diverged=(),
+        late=tuple(late),
+        stuck=tuple(stuck),
+        other=(),
+        plateaus={},
+        final_cost={},
+        extended_cost={},
+        outputs={},
+        gradient_norm={},
+    )
 
 
 def _ablation(counts, found):
@@ -39,10 +49,12 @@ def test_sizes_include_the_grid_own():
 
 
 def test_a_real_ablation_trains_each_size():
-    found = outcomes.seed_outcomes(X, Y, learning_rate=0.5, init="random", loss="bce", n_h=2, iterations=300,
-                                   seeds=range(8))  # fmt: skip
-    result = ablation.run_ablation(X, Y, learning_rate=0.5, loss="bce", init="random", iterations=300, seeds=range(8),
-                                   grid_n_h=2, outcomes=found)  # fmt: skip
+    found = outcomes.seed_outcomes(
+        X, Y, learning_rate=0.5, init="random", loss="bce", n_h=2, iterations=300, seeds=range(8)
+    )
+    result = ablation.run_ablation(
+        X, Y, learning_rate=0.5, loss="bce", init="random", iterations=300, seeds=range(8), grid_n_h=2, outcomes=found
+    )
     for p in result.points:
         direct = nn.train_seeds(X, Y, seeds=range(8), n_h=p.n_h, learning_rate=0.5, iterations=300)
         assert p.n_solved == int(direct.solved.sum()) and p.n_seeds == 8

@@ -156,9 +156,10 @@ def test_many_rates_become_lines_against_the_rate():
     ax = figures.fig_seeds_solved(runs, init="random").axes[0]
     assert ax.get_xscale() == "log" and not ax.patches and len(ax.get_lines()) == 2
     assert figures.rates_caption([0.01, 0.5, 3.0], [0.01, 0.1, 0.5, 1.0, 3.0]) == (
-        " (las tasas 0.01, 0.5 y 3.0, de las 5 de la rejilla)"
+        "con las tasas 0.01, 0.5 y 3.0 (3 de las 5 de la rejilla)"
     )
-    assert figures.rates_caption([0.1], [0.1]) == ""
+    assert figures.rates_caption([0.1, 0.5], [0.1, 0.5]) == "con cada tasa de aprendizaje"
+    assert figures.rates_caption([0.5], [0.5]) == "con $\\alpha = 0.5$"
 
 
 def test_the_dz2_curves_are_the_losses_own_functions():

@@ -14,8 +14,18 @@ X, Y = nn.load_dataset("xor")
 
 @pytest.fixture(scope="module")
 def sweep():
-    return scan.run_scan(X, Y, grid_rates=(0.1, 0.5), losses=("bce", "mse"), doubled_losses=("mse",), init="random",
-                         n_h=2, iterations=150, seeds=range(4), main_seed=2)  # fmt: skip
+    return scan.run_scan(
+        X,
+        Y,
+        grid_rates=(0.1, 0.5),
+        losses=("bce", "mse"),
+        doubled_losses=("mse",),
+        init="random",
+        n_h=2,
+        iterations=150,
+        seeds=range(4),
+        main_seed=2,
+    )
 
 
 def test_scan_window_figure(sweep):

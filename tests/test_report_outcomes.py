@@ -1,4 +1,5 @@
-"""Tests of report.outcomes: plateaus from hand-made outputs, seeds classified from hand-made results, and a real run."""
+"""Tests of report.outcomes: plateaus from hand-made outputs, seeds classified from hand-made results, a
+real run."""
 
 import math
 from types import SimpleNamespace

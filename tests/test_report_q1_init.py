@@ -122,14 +122,21 @@ def test_xavier_is_compared_with_random_rate_by_rate():
         handmade.run(0.5, "xavier", solved=(5, 6, None)),
     ]
     sentence = q1_init.other_init_sentence(runs, "xavier", loss="bce")
-    assert "[@glorot2010]" in sentence
-    assert "resuelve 2 frente a 1 con $\\alpha = 0.1$ y 2 frente a 2 con $\\alpha = 0.5$" in sentence
-    assert sentence.endswith(": nunca menos que la inicialización aleatoria.")
-    assert "divididas por la raíz" in q1_init.xavier_scale_sentence(runs, 2)
+    assert sentence == (
+        "Con la inicialización de Xavier (3 semillas, BCE) resuelven XOR 2 frente a 1 con $\\alpha = 0.1$ y 2 frente "
+        "a 2 con $\\alpha = 0.5$ de la inicialización aleatoria: nunca menos."
+    )
+    scale = q1_init.xavier_scale_sentence(runs, 2)
+    assert "divididas por la raíz" in scale and "[@glorot2010]" in scale and "en las dos capas" in scale
     assert q1_init.xavier_scale_sentence([handmade.run(0.5)], 2) == ""
     tie = [handmade.run(0.5, solved=(5, None)), handmade.run(0.5, "xavier", solved=(5, None))]
-    assert q1_init.other_init_sentence(tie, "xavier", loss="bce").endswith(
-        "las mismas que la inicialización aleatoria con cada tasa."
+    assert q1_init.other_init_sentence(tie, "xavier", loss="bce") == (
+        "Con la inicialización de Xavier (2 semillas, BCE) resuelven XOR las mismas semillas que con la inicialización "
+        "aleatoria, con $\\alpha = 0.5$."
+    )
+    many = [handmade.run(lr, x, solved=(5, None)) for lr in (0.01, 0.1, 0.5, 1.0, 3.0) for x in ("random", "xavier")]
+    assert "las mismas semillas que con la inicialización aleatoria, en las 5 tasas (anexo)." in (
+        q1_init.other_init_sentence(many, "xavier", loss="bce")
     )
 
 

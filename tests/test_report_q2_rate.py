@@ -87,7 +87,7 @@ def test_a_trend_only_where_the_data_are_monotone():
 def test_one_rate_reads_as_what_was_run():
     one = [handmade.run(0.5, main=51)]
     assert q2_rate.best_rate_sentence(one, **COURSE) == (
-        "Con $\\alpha = 0.5$ con la semilla 2, la red alcanza 100 % de exactitud en la iteración 51."
+        "Con $\\alpha = 0.5$ y la semilla 2, la red alcanza 100 % de exactitud en la iteración 51."
     )
     seeds = q2_rate.seeds_sentence(one, **COURSE)
     assert "máximo" not in seeds and "Todas las tasas" not in seeds

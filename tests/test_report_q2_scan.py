@@ -14,8 +14,16 @@ COURSE = {"init": "random", "loss": "bce"}
 
 @pytest.fixture
 def window():
-    points = [point(0.01, 0), point(0.1, 5), point(0.2, 8, weight=3), point(0.4, 8, weight=4), point(0.8, 8, its=10, weight=5),
-              point(1.6, 6, weight=4.5), point(3.2, 9, osc=8), point(6.4, 0, osc=10, div=10, weight=40)]  # fmt: skip
+    points = [
+        point(0.01, 0),
+        point(0.1, 5),
+        point(0.2, 8, weight=3),
+        point(0.4, 8, weight=4),
+        point(0.8, 8, its=10, weight=5),
+        point(1.6, 6, weight=4.5),
+        point(3.2, 9, osc=8),
+        point(6.4, 0, osc=10, div=10, weight=40),
+    ]
     return scan.window(made(points), "bce")
 
 
@@ -55,13 +63,15 @@ def test_nothing_stable_solves():
 
 
 def test_stuck_seeds_are_named_and_budget_limited_ones_are_not_blamed():
-    stuck = outcomes.seed_outcomes(handmade.X, handmade.Y, learning_rate=0.5, init="random", loss="bce", n_h=2,
-                                   iterations=300, seeds=range(6))  # fmt: skip
+    stuck = outcomes.seed_outcomes(
+        handmade.X, handmade.Y, learning_rate=0.5, init="random", loss="bce", n_h=2, iterations=300, seeds=range(6)
+    )
     text = q2_scan.failing_sentence(stuck, learning_rate=0.5, loss="bce")
     assert "y ninguna resuelve: no les faltan iteraciones" in text and "$\\ln 2 / 2 = 0.3466$" in text
     assert "tras 3000 iteraciones" in text and "mínimo local" in text
-    late = outcomes.seed_outcomes(handmade.X, handmade.Y, learning_rate=0.1, init="random", loss="bce", n_h=2,
-                                  iterations=100, seeds=range(6))  # fmt: skip
+    late = outcomes.seed_outcomes(
+        handmade.X, handmade.Y, learning_rate=0.1, init="random", loss="bce", n_h=2, iterations=100, seeds=range(6)
+    )
     assert late.late  # at alpha = 0.1, 100 iterations are too few for some seeds
     text = q2_scan.failing_sentence(late, learning_rate=0.1, loss="bce")
     assert "les faltaban iteraciones, no capacidad" in text and "no les faltan iteraciones" not in text
@@ -80,14 +90,21 @@ def test_the_architecture_is_blamed_only_when_tested():
 
 def test_conclusion_with_and_without_the_tests(window):
     runs = [handmade.run(0.1, main=246, solved=(5, None)), handmade.run(0.4, main=51, solved=(5, None))]
-    blamed = q2_scan.conclusion_q2(runs, **COURSE, window=window, outcomes=_outcomes(stuck=range(10)),
-                                   ablation=_ablation([(2, 10), (4, 20)], _outcomes(stuck=range(10))), iterations=1000)  # fmt: skip
+    blamed = q2_scan.conclusion_q2(
+        runs,
+        **COURSE,
+        window=window,
+        outcomes=_outcomes(stuck=range(10)),
+        ablation=_ablation([(2, 10), (4, 20)], _outcomes(stuck=range(10))),
+        iterations=1000,
+    )
     assert "Entre las tasas de la rejilla (0.1 y 0.4), $\\alpha = 0.4$ alcanza 100 % primero" in blamed
     assert "lo comparten $\\alpha = 0.1$ y $\\alpha = 0.4$" in blamed  # the tie
     assert "el límite es la arquitectura" in blamed
     assert "Por debajo, con $\\alpha \\leq 0.01$, ninguna semilla resuelve en 1000 iteraciones" in blamed
-    late = q2_scan.conclusion_q2(runs, **COURSE, window=window, outcomes=_outcomes(late=range(10)), ablation=None,
-                                 iterations=1000)  # fmt: skip
+    late = q2_scan.conclusion_q2(
+        runs, **COURSE, window=window, outcomes=_outcomes(late=range(10)), ablation=None, iterations=1000
+    )
     assert "solo necesitan más iteraciones" in late and "arquitectura" not in late
 
 
@@ -101,8 +118,17 @@ def test_curve_rates_pick_one_per_zone(window):
 
 
 def test_the_scan_matches_the_grid_it_reproduces():
-    real = scan.run_scan(handmade.X, handmade.Y, grid_rates=(0.5,), losses=("bce",), init="random", n_h=2, iterations=100,
-                         seeds=range(2), main_seed=2)  # fmt: skip
+    real = scan.run_scan(
+        handmade.X,
+        handmade.Y,
+        grid_rates=(0.5,),
+        losses=("bce",),
+        init="random",
+        n_h=2,
+        iterations=100,
+        seeds=range(2),
+        main_seed=2,
+    )
     point = real.at("bce", 0.5)
     same = [handmade.run(0.5, iterations=100, solved=point.iterations_to_solve)]
     assert q2_scan.grid_matches_scan(real, same, **COURSE)

@@ -97,8 +97,12 @@ def test_medians_in_the_table_are_over_the_seeds_both_solve():
 
 
 def test_never_more_is_said_only_when_it_holds():
-    fewer = [handmade.run(0.1, solved=(5, 6)), handmade.run(0.1, "random", "mse", solved=(5, None)),
-             handmade.run(0.5, solved=(5, 6)), handmade.run(0.5, "random", "mse", solved=(7, 8))]  # fmt: skip
+    fewer = [
+        handmade.run(0.1, solved=(5, 6)),
+        handmade.run(0.1, "random", "mse", solved=(5, None)),
+        handmade.run(0.5, solved=(5, 6)),
+        handmade.run(0.5, "random", "mse", solved=(7, 8)),
+    ]
     assert "nunca resuelve más" in q3_loss.loss_comparison_sentence(fewer, init="random")
     more = fewer + [handmade.run(3.0, solved=(5, None)), handmade.run(3.0, "random", "mse", solved=(5, 6))]
     sentence = q3_loss.loss_comparison_sentence(more, init="random")

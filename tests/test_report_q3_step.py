@@ -9,9 +9,14 @@ X, Y = nn.load_dataset("xor")
 
 
 def _matches(same_its, doubled_its):
-    points = [point(0.1, 10, its=100), point(0.1, 10, loss="mse", its=same_its), point(0.2, 10, loss="mse", its=doubled_its),
-              point(0.5, 10, its=50), point(0.5, 10, loss="mse", its=same_its / 2),
-              point(1.0, 10, loss="mse", its=doubled_its / 2)]  # fmt: skip
+    points = [
+        point(0.1, 10, its=100),
+        point(0.1, 10, loss="mse", its=same_its),
+        point(0.2, 10, loss="mse", its=doubled_its),
+        point(0.5, 10, its=50),
+        point(0.5, 10, loss="mse", its=same_its / 2),
+        point(1.0, 10, loss="mse", its=doubled_its / 2),
+    ]
     return scan.matched_steps(made(points), [0.1, 0.5], reference="bce", other="mse")
 
 
@@ -48,8 +53,9 @@ def test_where_mse_does_better_and_why_only_with_the_matched_scan():
     found = scan.matched_scan(made(points), reference="bce", other="mse")
     text = q3_step.large_rate_sentence(made(points), found)
     assert "Donde el MSE sí hace mejor es con tasas grandes" in text and "también es el paso" in text
-    far = scan.MatchedScan(rows=((0.1, 10, 0), (0.2, 10, 0), (0.4, 10, 0)), reference_oscillates=None,
-                           other_oscillates=None)  # fmt: skip
+    far = scan.MatchedScan(
+        rows=((0.1, 10, 0), (0.2, 10, 0), (0.4, 10, 0)), reference_oscillates=None, other_oscillates=None
+    )
     assert "también es el paso" not in q3_step.large_rate_sentence(made(points), far)
     assert q3_step.large_rate_sentence(made([point(0.1, 5), point(0.1, 5, loss="mse")]), far) == ""
 

@@ -1,4 +1,5 @@
-"""Tests of report.scan: the rates, one real rate point, and the window and matched-step findings on hand-made points."""
+"""Tests of report.scan: the rates, one real rate point, and the window and matched-step findings on
+hand-made points."""
 
 import math
 
@@ -43,8 +44,9 @@ def test_rates_are_the_lattice_and_the_grid():
 
 
 def test_a_real_rate_point_is_train_seeds():
-    p = scan.rate_point(X, Y, learning_rate=0.5, loss="bce", init="random", n_h=2, iterations=200, seeds=range(6),
-                        main_seed=2)  # fmt: skip
+    p = scan.rate_point(
+        X, Y, learning_rate=0.5, loss="bce", init="random", n_h=2, iterations=200, seeds=range(6), main_seed=2
+    )
     direct = nn.train_seeds(X, Y, seeds=range(6), learning_rate=0.5, iterations=200)
     assert p.n_solved == int(direct.solved.sum()) and p.n_diverged == int(direct.diverged.sum())
     assert p.iterations_to_solve == tuple(None if k < 0 else int(k) for k in direct.iterations_to_solve)
@@ -61,8 +63,16 @@ def test_a_real_rate_point_is_train_seeds():
 
 
 def test_the_window_is_the_stable_run_of_most_seeds():
-    points = [point(0.01, 0), point(0.1, 5), point(0.2, 8), point(0.4, 8), point(0.8, 8, its=10), point(1.6, 6),
-              point(3.2, 9, osc=8), point(6.4, 0, osc=10, div=10)]  # fmt: skip
+    points = [
+        point(0.01, 0),
+        point(0.1, 5),
+        point(0.2, 8),
+        point(0.4, 8),
+        point(0.8, 8, its=10),
+        point(1.6, 6),
+        point(3.2, 9, osc=8),
+        point(6.4, 0, osc=10, div=10),
+    ]
     w = scan.window(made(points), "bce")
     assert w.holds and w.best_solved == 8 and w.window == (0.2, 0.4, 0.8)
     assert w.fastest.unique and w.fastest.winners == (0.8,)

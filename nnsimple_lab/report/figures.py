@@ -17,7 +17,7 @@ import numpy as np
 import nnsimple as nn
 from nnsimple_lab import plotting, vocab
 from nnsimple_lab.figures import run_label
-from nnsimple_lab.report.es import fmt_rate, param_tex, plain_cost, rates_phrase
+from nnsimple_lab.report.es import alpha, fmt_rate, param_tex, plain_cost, rates_phrase
 from nnsimple_lab.report.runs import FAILED, NOT_IN_GRID, common, find, inits, last_line, learning_rates, losses, steps
 
 PAGE_WIDTH = 6.3  # inches: the PDF's text width (A4 with 2.5 cm margins)
@@ -151,8 +151,16 @@ def _parameter_panels(top, bottom, record):
         ax.grid(alpha=0.3)
         ax.axhline(0, color="k", lw=0.6)
         if all(np.all(record.history[k] == 0) for k in names):
-            ax.text(0.5, 0.85, "todos valen 0\nen todas las iteraciones", transform=ax.transAxes, ha="center",
-                    va="center", fontsize=8, color="0.25")  # fmt: skip
+            ax.text(
+                0.5,
+                0.85,
+                "todos valen 0\nen todas las iteraciones",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="0.25",
+            )
 
 
 def _row_legend(axes_row):
@@ -238,8 +246,13 @@ def fig_cost_by_rate(runs, *, init, loss, rates):
             ax.plot([], [], color=color, label=f"α = {fmt_rate(lr)}: {FAILED}")
             continue
         record = run.record
-        ax.plot(steps(record), record.costs, color=color, lw=2,
-                label=f"α = {fmt_rate(lr)}" + (" (divergió)" if record.diverged else ""))  # fmt: skip
+        ax.plot(
+            steps(record),
+            record.costs,
+            color=color,
+            lw=2,
+            label=f"α = {fmt_rate(lr)}" + (" (divergió)" if record.diverged else ""),
+        )
         k = record.iterations_to_solve
         if k is not None:
             index = int(np.searchsorted(steps(record), k))
@@ -471,7 +484,10 @@ def alt_dz2_vs_output(loss_keys):
 
 
 def rates_caption(rates, all_rates):
-    """``" (las tasas 0.01, 0.5 y 5.0 de las 9 de la rejilla)"`` when a figure draws only some rates; else ""."""
+    """How a caption names the rates a figure draws: ``"con cada tasa de aprendizaje"``; ``"con $\\alpha = 0.5$"``
+    for one; ``"con las tasas 0.01, 0.5 y 5.0 (3 de las 9 de la rejilla)"`` when it draws only some."""
+    if len(all_rates) == 1:
+        return f"con {alpha(all_rates[0])}"
     if len(rates) == len(all_rates):
-        return ""
-    return f" (las tasas {rates_phrase(rates)}, de las {len(all_rates)} de la rejilla)"
+        return "con cada tasa de aprendizaje"
+    return f"con las tasas {rates_phrase(rates)} ({len(rates)} de las {len(all_rates)} de la rejilla)"

@@ -62,8 +62,10 @@ def fig_scan_window(scan, window, *, grid_rates):
     top.set_ylabel("Semillas (%)", fontsize=9)
     top.set_ylim(-3, 103)
     top.legend(fontsize=7.5, loc="upper left", ncols=2)
-    top.set_title(f"Barrido de tasas ({vocab.loss(window.loss).short}, {scan.n_seeds} semillas, "
-                  f"{scan.iterations} iteraciones)", fontsize=10)  # fmt: skip
+    top.set_title(
+        f"Barrido de tasas ({vocab.loss(window.loss).short}, {scan.n_seeds} semillas, {scan.iterations} iteraciones)",
+        fontsize=10,
+    )
     medians = [(p.learning_rate, p.median_iterations) for p in points if p.median_iterations is not None]
     if medians:
         middle.plot(*zip(*medians, strict=True), color="#1b9e77", marker="o", ms=3.5, lw=1.6)
@@ -89,7 +91,10 @@ def alt_scan_window(scan, window):
         lo, hi = window.window[0], window.window[-1]
         text += f"De {fmt_rate(lo)} a {fmt_rate(hi)} resuelven {window.best_solved} de {n} semillas sin oscilar"
         if window.fastest.holds:
-            text += f"; la más rápida es {fmt_rate(window.fastest.winners[-1])}, con mediana {window.fastest.best:g} iteraciones"
+            text += (
+                f"; la más rápida es {fmt_rate(window.fastest.winners[-1])}, con mediana "
+                f"{window.fastest.best:g} iteraciones"
+            )
         text += ". "
     if window.none_below:
         text += f"Hasta {fmt_rate(window.none_below[-1])} ninguna semilla resuelve. "
@@ -98,7 +103,10 @@ def alt_scan_window(scan, window):
     if window.first_diverging is not None:
         text += f"Desde {fmt_rate(window.first_diverging)} la mayoría diverge. "
     last = window.points[-1]
-    text += f"El mayor peso final pasa de {window.points[0].median_max_weight:.2f} con la menor tasa a {last.median_max_weight:.2f} con la mayor."
+    text += (
+        f"El mayor peso final pasa de {window.points[0].median_max_weight:.2f} con la menor tasa a "
+        f"{last.median_max_weight:.2f} con la mayor."
+    )
     return text
 
 
@@ -144,13 +152,27 @@ def fig_matched(scan, *, reference, other):
     for loss in (reference, other):
         entry = vocab.loss(loss)
         curve = scan.curve(loss)
-        ax.plot([p.learning_rate for p in curve], [100 * p.n_solved / p.n_seeds for p in curve], color=entry.color,
-                ls=entry.style, lw=1.8, marker="o", ms=3, label=f"{entry.short} con α")  # fmt: skip
+        ax.plot(
+            [p.learning_rate for p in curve],
+            [100 * p.n_solved / p.n_seeds for p in curve],
+            color=entry.color,
+            ls=entry.style,
+            lw=1.8,
+            marker="o",
+            ms=3,
+            label=f"{entry.short} con α",
+        )
     entry = vocab.loss(other)
     shifted = [(p.learning_rate / MATCH_FACTOR, p) for p in scan.curve(other)]
     shifted = [(x, p) for x, p in shifted if scan.at(reference, x) is not None]
-    ax.plot([x for x, _ in shifted], [100 * p.n_solved / p.n_seeds for _, p in shifted], color=entry.color, ls=":",
-            lw=2.2, label=f"{entry.short} con {MATCH_FACTOR}α (dibujado en α)")  # fmt: skip
+    ax.plot(
+        [x for x, _ in shifted],
+        [100 * p.n_solved / p.n_seeds for _, p in shifted],
+        color=entry.color,
+        ls=":",
+        lw=2.2,
+        label=f"{entry.short} con {MATCH_FACTOR}α (dibujado en α)",
+    )
     _rate_axis(ax)
     ax.set_ylim(-3, 103)
     ax.set_ylabel("Semillas que resuelven XOR (%)", fontsize=9)
@@ -166,7 +188,8 @@ def alt_matched(scan, *, reference, other):
         curve = scan.curve(loss)
         top = max(curve, key=lambda p: (p.n_solved, -p.learning_rate))
         parts.append(
-            f"con {vocab.loss(loss).short} el máximo es {top.n_solved} de {top.n_seeds}, desde la tasa {fmt_rate(top.learning_rate)}"
+            f"con {vocab.loss(loss).short} el máximo es {top.n_solved} de {top.n_seeds}, desde la tasa "
+            f"{fmt_rate(top.learning_rate)}"
         )
     return (
         f"Semillas que resuelven XOR según la tasa, con {vocab.loss(reference).short} y con "

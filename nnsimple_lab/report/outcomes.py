@@ -198,3 +198,14 @@ def common_plateaus(outcomes):
         key = round(plateau.limit_cost, 9)
         groups.setdefault(key, []).append(seed)
     return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+
+
+def outcomes_by_rate(X, Y, rates, *, init, loss, n_h, iterations, seeds):
+    """``[(rate, SeedOutcomes)]`` for each of ``rates``: which failing seeds only needed more iterations."""
+    return [
+        (
+            float(lr),
+            seed_outcomes(X, Y, learning_rate=lr, init=init, loss=loss, n_h=n_h, iterations=iterations, seeds=seeds),
+        )
+        for lr in rates
+    ]

@@ -33,7 +33,6 @@ from nnsimple_lab.report.runs import common, find, inits, learning_rates, losses
 ZEROS = "zeros"  # the question compares zero initialisation ...
 RANDOM = vocab.REFERENCE_INIT  # ... with the course's random one
 LN2 = math.log(2)
-CITATIONS = {"xavier": " [@glorot2010]"}  # the source of an initialisation scheme, where the report names it
 
 
 def ordered_inits(runs):
@@ -94,7 +93,10 @@ def reference_rate_sentence(runs, loss, learning_rate):
     if len(present) == 1:
         text = f"La rejilla solo tiene la {vocab.init(present[0]).long}; la usamos con {alpha(learning_rate)}"
     else:
-        text = f"Comparamos las {number_word(len(present))} inicializaciones ({names}) con la misma tasa, {alpha(learning_rate)}"
+        text = (
+            f"Comparamos las {number_word(len(present))} inicializaciones ({names}) con la misma tasa, "
+            f"{alpha(learning_rate)}"
+        )
     if len(learning_rates(runs)) == 1:
         text += ", la única de la rejilla"
     else:
@@ -284,7 +286,10 @@ def descent_sentence(run):
             f"{cap(where)} (semilla {r.seed}), el entrenamiento divergió: el costo sube de "
             f"{fmt_cost(r.costs[0])} a {fmt_cost(r.final_cost)} en {n} iteraciones."
         )
-    text = f"{cap(where)} (semilla {r.seed}), el costo baja de {fmt_cost(r.costs[0])} a {fmt_cost(r.final_cost)} en {n} iteraciones"
+    text = (
+        f"{cap(where)} (semilla {r.seed}), el costo baja de {fmt_cost(r.costs[0])} a "
+        f"{fmt_cost(r.final_cost)} en {n} iteraciones"
+    )
     if r.iterations_to_solve is not None:
         return (
             text + f" y la red clasifica bien las cuatro entradas desde la iteración {fmt_int(r.iterations_to_solve)}."
@@ -302,35 +307,32 @@ def init_comparison(runs, other, *, loss):
     return compare_counts(rows)
 
 
-def _counts_text(comparison, name):
-    """The seeds solved by random and by ``name`` per rate: each value when few, else where each wins."""
-    rows = comparison.rows
-    if len(rows) <= 4:
-        pieces = join_es(f"{b} frente a {a} con {alpha(lr)}" for lr, a, b in rows)
-        return f"resuelve {pieces}"
-    parts = []
-    for keys, word in ((comparison.more, "más"), (comparison.fewer, "menos"), (comparison.equal, "las mismas")):
-        if keys:
-            parts.append(f"{word} con {len(keys)}")
-    return f"frente a la aleatoria resuelve {join_es(parts)} de las {len(rows)} tasas (anexo)"
-
-
 def other_init_sentence(runs, other, *, loss):
-    """An initialisation besides zeros and random: how it starts and how many seeds it solves."""
-    entry = vocab.init(other)
+    """An initialisation besides zeros and random: the seeds it solves against the random one, rate by rate."""
+    entry, random = vocab.init(other), vocab.init(RANDOM)
     comparison = init_comparison(runs, other, loss=loss)
     if not comparison.holds:
-        return f"No hay ejecuciones terminadas con {entry.long} y {vocab.init(RANDOM).long} a la misma tasa."
+        return f"No hay ejecuciones terminadas con {entry.long} y {random.long} a la misma tasa."
     n = common(select(runs, init=other, loss=loss, ok=True), lambda r: r.seeds.n_seeds)
-    of = f" (de {n} semillas, con {vocab.loss(loss).short})" if n is not None else ""
-    text = f"Con la {entry.long}{CITATIONS.get(other, '')}{of}, la red {_counts_text(comparison, entry.short)}"
+    start = f"Con la {entry.long} ({n} semillas, {vocab.loss(loss).short})" if n else f"Con la {entry.long}"
+    rows = comparison.rows
     if comparison.same:
-        text += f": las mismas que la {vocab.init(RANDOM).long} con cada tasa"
-    elif comparison.never_fewer:
-        text += f": nunca menos que la {vocab.init(RANDOM).long}"
-    elif comparison.never_more:
-        text += f": nunca más que la {vocab.init(RANDOM).long}"
-    return text + "."
+        where = with_rates([lr for lr, _, _ in rows]) if len(rows) <= 4 else f"en las {len(rows)} tasas (anexo)"
+        return f"{start} resuelven XOR las mismas semillas que con la {random.long}, {where}."
+    if len(rows) <= 4:
+        counts = join_es(f"{b} frente a {a} con {alpha(lr)}" for lr, a, b in rows)
+        text = f"{start} resuelven XOR {counts} de la {random.long}"
+        if comparison.never_fewer:
+            text += ": nunca menos"
+        elif comparison.never_more:
+            text += ": nunca más"
+        return text + "."
+    parts = [
+        f"{word} con {len(keys)}"
+        for keys, word in ((comparison.more, "más"), (comparison.fewer, "menos"), (comparison.equal, "las mismas"))
+        if keys
+    ]
+    return f"{start}, frente a la aleatoria resuelve {join_es(parts)} de las {len(rows)} tasas (anexo)."
 
 
 def xavier_scale_sentence(runs, n_h):
@@ -339,8 +341,9 @@ def xavier_scale_sentence(runs, n_h):
         return ""
     return (
         f"La {vocab.init('xavier').long} usa las mismas extracciones que la aleatoria, divididas por la raíz del "
-        f"número de entradas de cada capa [@glorot2010]: $\\sqrt{{2}}$ en $W_1$ y $\\sqrt{{{n_h}}}$ en $W_2$, así "
-        "que parte con pesos más pequeños."
+        f"número de entradas de cada capa [@glorot2010]: "
+        + ("$\\sqrt{2}$ en las dos capas" if n_h == 2 else f"$\\sqrt{{2}}$ en $W_1$ y $\\sqrt{{{n_h}}}$ en $W_2$")
+        + ", así que parte con pesos más pequeños."
     )
 
 

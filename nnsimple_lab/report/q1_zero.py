@@ -241,6 +241,9 @@ def conclusion_q1(runs, loss, learning_rate, *, probes=(), symmetric=None):
     return " ".join(p for p in parts if p)
 
 
-def init_names(runs):
-    """``"ceros, aleatoria y Xavier"``: the grid's initialisations, short."""
-    return join_es(vocab.init(x).short for x in ordered_inits(runs))
+def init_columns_phrase(runs):
+    """``"una columna por inicialización (ceros y aleatoria)"``, or ``"con la inicialización aleatoria"`` for one."""
+    present = ordered_inits(runs)
+    if len(present) == 1:
+        return f"con la {vocab.init(present[0]).long}"
+    return "una columna por inicialización (" + join_es(vocab.init(x).short for x in present) + ")"

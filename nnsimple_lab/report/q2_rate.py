@@ -96,7 +96,10 @@ def _fastest(done, seed_text, within, table_ref):
     k = fmt_int(speed.best)
     scope = f"Entre las tasas de la rejilla, {within}{seed_text}"
     if speed.tie:
-        text = f"{scope}, {join_es(alpha(r) for r in speed.winners)} empatan como las primeras en alcanzar 100 % de exactitud (iteración {k})"
+        text = (
+            f"{scope}, {join_es(alpha(r) for r in speed.winners)} empatan como las primeras en alcanzar "
+            f"100 % de exactitud (iteración {k})"
+        )
     else:
         text = f"{scope}, {alpha(speed.winners[0])} es la primera en alcanzar 100 % de exactitud (iteración {k})"
     others = sorted((r for r in done if r.learning_rate not in speed.winners), key=_solve_order)
@@ -137,8 +140,9 @@ def best_rate_sentence(runs, *, init, loss, table_ref="la tabla de resultados"):
     if len(done) == 1:
         k = done[0].record.iterations_to_solve
         return (
-            f"Con {alpha(done[0].learning_rate)}{seed_text}, la red alcanza 100 % de exactitud en la iteración {fmt_int(k)}."
-            + tail
+            f"Con {alpha(done[0].learning_rate)}{seed_text.replace(' con ', ' y ')}, la red alcanza 100 % "
+            "de exactitud en la "
+            f"iteración {fmt_int(k)}." + tail
         )
     return _fastest(done, seed_text, _within(done), table_ref) + tail
 
@@ -154,7 +158,10 @@ def _trend_text(points, *, what, up, down, within):
     if not found.holds:
         return ""
     low, high = fmt_rate(found.first[0]), fmt_rate(found.last[0])
-    return f" Entre las tasas de la rejilla (de {low} a {high}), cuanto mayor la tasa, {up if found.direction == 'up' else down} {what} {within}."
+    return (
+        f" Entre las tasas de la rejilla (de {low} a {high}), cuanto mayor la tasa, "
+        f"{up if found.direction == 'up' else down} {what} {within}."
+    )
 
 
 def cost_by_rate_sentence(runs, *, init, loss, table_ref="la tabla de resultados"):
@@ -225,7 +232,8 @@ def parameter_motion_sentence(runs, *, init, loss):
     text = f"En las últimas {fmt_int(window)} iteraciones, el mayor cambio de un parámetro es {pieces}"
     if not all(m > 1e-3 for _, m in moves):
         return text + "."
-    text += f": con ninguna tasa de la rejilla se quedan quietos en {fmt_int(done[0].record.iterations)} iteraciones."
+    which = "con ninguna tasa de la rejilla" if len(done) > 1 else f"con {alpha(done[0].learning_rate)} no"
+    text += f": {which} se quedan quietos en {fmt_int(done[0].record.iterations)} iteraciones."
     growing = [run for run in done if _still_growing(run.record, window)]
     if growing and loss == UNBOUNDED_LOSS:
         which = join_es(alpha(r.learning_rate) for r in growing) if len(growing) <= MANY else f"{len(growing)} tasas"
@@ -253,7 +261,8 @@ def seeds_sentence(runs, *, init, loss, table_ref="la tabla de resultados"):
         text = cap(f"{of}resuelven XOR {_within(done)}: {counts}.")
     else:
         text = cap(
-            f"{of}resuelven XOR {_within(done)} entre {min(k for _, k in solved)} y {max(k for _, k in solved)}, según la tasa ({table_ref})."
+            f"{of}resuelven XOR {_within(done)} entre {min(k for _, k in solved)} y "
+            f"{max(k for _, k in solved)}, según la tasa ({table_ref})."
         )
     ranking = best(solved)
     if ranking.holds and ranking.best > 0 and not ranking.all_tied:

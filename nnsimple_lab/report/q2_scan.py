@@ -21,8 +21,9 @@ from nnsimple_lab.report.es import (
     fmt_ratio,
     fmt_sci,
     fmt_value,
+    join_es,
+    plural,
 )
-from nnsimple_lab.report.es import join_es, plural
 from nnsimple_lab.report.findings import paired_ratio, trend
 from nnsimple_lab.report.outcomes import common_plateaus
 from nnsimple_lab.report.q2_rate import best_rate, done_runs
@@ -46,7 +47,8 @@ def scan_intro_sentence(scan, loss, *, matches_grid=False):
     """
     rates = [p.learning_rate for p in scan.curve(loss)]
     return (
-        f"Unas pocas tasas no bastan para ver dónde empieza y dónde termina una buena tasa. El informe entrena aquí mismo "
+        "Unas pocas tasas no bastan para ver dónde empieza y dónde termina una buena tasa. El informe "
+        "entrena aquí mismo "
         f"{len(rates)} tasas, espaciadas por un factor $\\sqrt{{2}}$ de {alpha(rates[0])} a {alpha(rates[-1])} "
         f"(más las de la rejilla), con las semillas e iteraciones de la rejilla ({scope_phrase(scan, loss)})."
         + (
@@ -110,7 +112,10 @@ def _above_text(w):
     text = "Por encima de la ventana, " + join_es(parts) + "." if parts else ""
     for r in w.erratic[:2]:
         p = w.point(r)
-        text += f" Con {alpha(r)} resuelven {p.n_solved}, más que en la ventana, pero oscilando ({p.n_oscillating} de {n} semillas)"
+        text += (
+            f" Con {alpha(r)} resuelven {p.n_solved}, más que en la ventana, pero oscilando "
+            f"({p.n_oscillating} de {n} semillas)"
+        )
         later = [q for q in w.points if q.learning_rate > r]
         if later and later[0].n_solved < p.n_solved:
             text += (
@@ -136,7 +141,8 @@ def best_question_sentence(w, runs, *, init, loss):
     ours = w.point(grid_best)
     ratio = paired_ratio(ours.iterations_to_solve, quick.iterations_to_solve)
     text = (
-        f"¿Es {name} la mejor? Está dentro de la ventana, pero no es la más rápida del barrido: {alpha(quick.learning_rate)} "
+        f"¿Es {name} la mejor? Está dentro de la ventana, pero no es la más rápida del barrido: "
+        f"{alpha(quick.learning_rate)} "
         f"resuelve en mediana en {fmt_median(quick.median_iterations)} iteraciones, frente a "
         f"{fmt_median(ours.median_iterations)} con {name}"
     )
@@ -218,12 +224,8 @@ def failing_rate(runs, w, *, init, loss):
     return None
 
 
-def _plateau_text(outcomes):
-    """The plateaus the stuck seeds sit on: the most common one named, with an example."""
-    groups = common_plateaus(outcomes)
-    if not groups:
-        return ""
-    cost, seeds = groups[0]
+def _plateau_text(outcomes, cost, seeds):
+    """The most common plateau of the stuck seeds, named, with an example and how its cost evolves."""
     seed = seeds[0]
     plateau = outcomes.plateaus[seed]
     outs = ", ".join(fmt_value(a) for a in outcomes.outputs[seed])
@@ -234,27 +236,41 @@ def _plateau_text(outcomes):
         f" {cap(plural(len(seeds), 'semilla'))} {'queda' if len(seeds) == 1 else 'quedan'} en el mismo ajuste parcial: "
         f"la red acierta con seguridad unas entradas y a {len(mixed)} entradas de etiquetas distintas les responde "
         f"{fmt_value(share)}, la proporción de unos entre ellas (semilla {seed} tras {fmt_int(outcomes.extension)} "
-        f"iteraciones: $A_2$ = {outs}). Es el mejor ajuste "
-        f"de una red que no distingue esas entradas, y su costo es {named}"
+        f"iteraciones: $A_2$ = {outs}). Es el mejor ajuste de una red que no distingue esas entradas, y su costo es "
+        f"{named}."
     )
-    rest = groups[1:]
-    if rest:
-        text += "; " + join_es(f"{plural(len(s), 'semilla')} en otro de costo {fmt_cost(c)}" for c, s in rest[:2])
-    return text + "."
+    before = [outcomes.final_cost[s] for s in seeds if s in outcomes.final_cost]
+    after = [outcomes.extended_cost[s] for s in seeds if s in outcomes.extended_cost]
+    if before and after and all(x >= cost for x in after):
+        text += (
+            f" Su costo se acerca a ese valor sin bajar de él: mediana {fmt_cost(_median(before))} en "
+            f"{fmt_int(outcomes.iterations)} iteraciones y {fmt_cost(_median(after))} en {fmt_int(outcomes.extension)}."
+        )
+    return text
+
+
+def _other_plateaus_text(outcomes, groups):
+    pieces = []
+    for cost, seeds in groups:
+        other = outcomes.plateaus[seeds[0]]
+        group = other.mixed[0]
+        pieces.append(
+            f"{plural(len(seeds), 'semilla')} en otro, de costo {fmt_cost(cost)}, que a {len(group)} entradas les "
+            f"responde {fmt_value(other.shares[other.groups.index(group)])}"
+        )
+    return f" {cap(join_es(pieces))}." if pieces else ""
 
 
 def failing_sentence(outcomes, *, learning_rate, loss):
     """Why the seeds that fail at ``learning_rate`` fail: more iterations or not, and where they are stuck."""
-    if outcomes is None or not outcomes.unsolved:
+    if outcomes is None or not outcomes.unsolved or outcomes.extension <= outcomes.iterations:
         return ""
-    n_bad = len(outcomes.unsolved)
     where = f"con {alpha(learning_rate)} y {vocab.loss(loss).short}"
     text = (
-        f"¿Por qué fallan {n_bad} semillas {where}? Las entrenamos de nuevo con {fmt_int(outcomes.extension)} "
-        f"iteraciones, {fmt_int(outcomes.extension // max(outcomes.iterations, 1))} veces más"
+        f"¿Por qué fallan {len(outcomes.unsolved)} semillas {where}? Las entrenamos de nuevo con "
+        f"{fmt_int(outcomes.extension)} iteraciones, {fmt_int(outcomes.extension // max(outcomes.iterations, 1))} "
+        "veces más"
     )
-    if outcomes.extension <= outcomes.iterations:
-        return ""
     if outcomes.late:
         text += f": {len(outcomes.late)} de ellas resuelven (les faltaban iteraciones, no capacidad)"
         stuck_n = len(outcomes.stuck) + len(outcomes.other)
@@ -263,18 +279,10 @@ def failing_sentence(outcomes, *, learning_rate, loss):
         text += ", y ninguna resuelve: no les faltan iteraciones."
     if outcomes.diverged:
         text += f" Otras {len(outcomes.diverged)} divergieron."
-    if outcomes.stuck:
-        seeds = [s for c, ss in common_plateaus(outcomes) for s in ss]
-        before = [outcomes.final_cost[s] for s in seeds if s in outcomes.final_cost]
-        after = [outcomes.extended_cost[s] for s in seeds if s in outcomes.extended_cost]
-        text += _plateau_text(outcomes)
-        if before and after:
-            text += (
-                f" Su costo se acerca a ese valor sin bajar de él: mediana {fmt_cost(_median(before))} en "
-                f"{fmt_int(outcomes.iterations)} iteraciones y {fmt_cost(_median(after))} en "
-                f"{fmt_int(outcomes.extension)}."
-            )
-        norms = [outcomes.gradient_norm[s] for s in seeds if s in outcomes.gradient_norm]
+    groups = common_plateaus(outcomes)
+    if groups:
+        text += _plateau_text(outcomes, *groups[0]) + _other_plateaus_text(outcomes, groups[1:3])
+        norms = [outcomes.gradient_norm[s] for _, seeds in groups for s in seeds if s in outcomes.gradient_norm]
         if norms and all(finite(x) for x in norms):
             text += (
                 f" Ahí el gradiente casi se anula (norma mediana {fmt_sci(_median(norms))} al final) y la red no sale: "
@@ -287,6 +295,24 @@ def _median(values):
     values = sorted(values)
     mid = len(values) // 2
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def budget_sentence(by_rate):
+    """The other grid rates' failing seeds: how many solve with more iterations (the budget was their limit)."""
+    rows = [(lr, o) for lr, o in by_rate if o.unsolved and o.extension > o.iterations]
+    if not rows:
+        return ""
+    factor = rows[0][1].extension // max(rows[0][1].iterations, 1)
+    shown = sorted(rows, key=lambda row: -len(row[1].late))[:4]
+    pieces = join_es(
+        f"{len(o.late)} de las {len(o.unsolved)} que fallan con {alpha(lr)}"
+        for lr, o in sorted(shown, key=lambda r: r[0])
+    )
+    text = f"Con las otras tasas de la rejilla, {fmt_int(factor)} veces más iteraciones rescatan {pieces}"
+    rescued = [lr for lr, o in rows if o.late]
+    if rescued:
+        text += f": con {join_es(alpha(lr) for lr in rescued[:4])}, parte de lo que falla es el número de iteraciones"
+    return text + "."
 
 
 def ablation_sentence(ablation, table_ref):
@@ -392,15 +418,24 @@ def _grid_conclusion(runs, *, init, loss):
     if not solvers:
         text = f"{scope}, ninguna alcanza 100 % de exactitud en {fmt_int(iters)} iteraciones con la semilla principal."
     elif len(done) == 1:
-        text = f"Con {alpha(rates[0])}, la única tasa de la rejilla, la red alcanza 100 % en la iteración {fmt_int(solvers[0].record.iterations_to_solve)}."
+        text = (
+            f"Con {alpha(rates[0])}, la única tasa de la rejilla, la red alcanza 100 % en la iteración "
+            f"{fmt_int(solvers[0].record.iterations_to_solve)}."
+        )
     else:
         k = solvers[0].record.iterations_to_solve
         first = [r for r in solvers if r.record.iterations_to_solve == k]
         verb = "alcanzan" if len(first) > 1 else "alcanza"
-        text = f"{scope}, {join_es(alpha(r.learning_rate) for r in first)} {verb} 100 % primero con la semilla principal (iteración {fmt_int(k)})"
+        text = (
+            f"{scope}, {join_es(alpha(r.learning_rate) for r in first)} {verb} 100 % primero con la "
+            f"semilla principal (iteración {fmt_int(k)})"
+        )
         never = [r for r in done if r.record.iterations_to_solve is None]
         if never and len(never) <= 3:
-            text += f"; {join_es(alpha(r.learning_rate) for r in never)} no lo {'alcanzan' if len(never) > 1 else 'alcanza'} en {fmt_int(iters)} iteraciones"
+            text += (
+                f"; {join_es(alpha(r.learning_rate) for r in never)} no lo "
+                f"{'alcanzan' if len(never) > 1 else 'alcanza'} en {fmt_int(iters)} iteraciones"
+            )
         text += "."
     n = done[0].record.seeds.n_seeds
     counts = [(r.learning_rate, r.record.seeds.n_solved) for r in done]
@@ -408,7 +443,10 @@ def _grid_conclusion(runs, *, init, loss):
     winners = [lr for lr, c in counts if c == top]
     if len(done) > 1 and top > 0:
         who = join_es(alpha(r) for r in winners) if len(winners) <= 4 else f"{len(winners)} tasas"
-        text += f" Con {n} semillas, el máximo de semillas resueltas ({top}) lo {'comparten' if len(winners) > 1 else 'logra'} {who}."
+        text += (
+            f" Con {n} semillas, el máximo de semillas resueltas ({top}) lo "
+            f"{'comparten' if len(winners) > 1 else 'logra'} {who}."
+        )
     return text
 
 
@@ -416,23 +454,28 @@ def _scan_conclusion(w, runs, *, init, loss, iterations):
     if not w.holds:
         return ""
     lo, hi = w.window[0], w.window[-1]
-    text = f"En el barrido, las tasas buenas van de {fmt_rate(lo)} a {fmt_rate(hi)} ({w.best_solved} de {w.n_seeds} semillas)"
+    text = (
+        f"En el barrido, las tasas buenas van de {fmt_rate(lo)} a {fmt_rate(hi)} ({w.best_solved} de "
+        f"{w.n_seeds} semillas)"
+    )
     grid_best = best_rate(runs, init=init, loss=loss)
     if grid_best is not None and w.contains(grid_best) and w.fastest.holds and grid_best not in w.fastest.winners:
         text += f"; {alpha(grid_best)} está dentro, pero {alpha(w.fastest.winners[-1])} resuelve más rápido"
-    pieces = []
+    text += "."
+    below = ""
     if w.none_below:
-        pieces.append(
+        below = (
             f"por debajo, con $\\alpha \\leq {fmt_rate(w.none_below[-1])}$, ninguna semilla resuelve en "
             f"{fmt_int(iterations)} iteraciones"
         )
+    above = []
     if w.first_oscillating is not None:
-        pieces.append(f"por encima, desde {alpha(w.first_oscillating)} el costo oscila")
+        above.append(f"desde {alpha(w.first_oscillating)} el costo oscila")
     if w.first_diverging is not None:
-        pieces.append(f"desde {alpha(w.first_diverging)} diverge")
-    text += "."
+        above.append(f"desde {alpha(w.first_diverging)} diverge")
+    pieces = [p for p in (below, "por encima, " + join_es(above) if above else "") if p]
     if pieces:
-        text += " " + cap(join_es(pieces)) + "."
+        text += " " + cap("; ".join(pieces)) + "."
     return text
 
 

@@ -218,7 +218,10 @@ def _counts_text(comparison, loss):
         counts = "; ".join(f"{a} y {b} con {alpha(lr)}" for lr, a, b in rows)
         text = f"Semillas que resuelven XOR con {ref} y con {name}, respectivamente: {counts}."
     else:
-        text = f"En {len(rows)} tasas de la rejilla, {name} resuelve más semillas que {ref} en {len(comparison.more)}, menos en {len(comparison.fewer)} y las mismas en {len(comparison.equal)}."
+        text = (
+            f"En {len(rows)} tasas de la rejilla, {name} resuelve más semillas que {ref} en "
+            f"{len(comparison.more)}, menos en {len(comparison.fewer)} y las mismas en {len(comparison.equal)}."
+        )
     scope = "entre las tasas de la rejilla"
     if comparison.never_more:
         text += f" {cap(scope)}, {name} nunca resuelve más semillas que {ref}."
@@ -241,7 +244,8 @@ def _speed_text(pairs, loss):
     shown = ratios if len(ratios) <= MANY else [ratios[0], ratios[-1]]
     first, rest = shown[0], shown[1:]
     pieces = [
-        f"{fmt_ratio(first[1].median_ratio)} veces las iteraciones de {ref} con {alpha(first[0])} ({first[1].n_both} semillas)"
+        f"{fmt_ratio(first[1].median_ratio)} veces las iteraciones de {ref} con {alpha(first[0])} "
+        f"({first[1].n_both} semillas)"
     ]
     pieces += [f"{fmt_ratio(r.median_ratio)} veces con {alpha(lr)} ({r.n_both} semillas)" for lr, r in rest]
     text = f" Sobre las semillas que ambos resuelven, a la misma tasa, {name} necesita en mediana {join_es(pieces)}"
@@ -330,7 +334,8 @@ def confidence_sentence(runs, *, init, loss, learning_rate):
     less = m.distance > b.distance
     text = (
         f"Con {alpha(learning_rate)} y la semilla {seed}, las dos redes clasifican bien XOR, pero la entrenada con "
-        f"{name} termina {'menos' if less else 'más'} segura: sus salidas quedan en promedio a {fmt_value(m.distance)} de las "
+        f"{name} termina {'menos' if less else 'más'} segura: sus salidas quedan en promedio a "
+        f"{fmt_value(m.distance)} de las "
         f"etiquetas, frente a {fmt_value(b.distance)} con {ref}, y su mayor peso es {fmt_value(m.largest_weight)} "
         f"frente a {fmt_value(b.largest_weight)}."
     )
@@ -355,7 +360,8 @@ def confidence_conclusion(runs, *, init, loss, learning_rate):
     less, smaller = m.distance > b.distance, m.largest_weight < b.largest_weight
     name = vocab.loss(loss).short
     return (
-        f"Con {alpha(learning_rate)}, la red entrenada con {name} termina {'menos' if less else 'más'} segura (salidas a "
+        f"Con {alpha(learning_rate)}, la red entrenada con {name} termina {'menos' if less else 'más'} "
+        "segura (salidas a "
         f"{fmt_value(m.distance)} de las etiquetas frente a {fmt_value(b.distance)}) y con pesos "
         f"{'más pequeños' if smaller else 'más grandes'} ({fmt_value(m.largest_weight)} frente a "
         f"{fmt_value(b.largest_weight)})."

@@ -59,7 +59,8 @@ def matched_sentence(matches, table_ref):
         f"veces lo que la {ref} a la misma tasa y {fmt_ratio(first.doubled_ratio.median_ratio)} veces con el doble"
     ]
     pieces += [
-        f"con {alpha(m.learning_rate)}, {fmt_ratio(m.same_ratio.median_ratio)} y {fmt_ratio(m.doubled_ratio.median_ratio)}"
+        f"con {alpha(m.learning_rate)}, {fmt_ratio(m.same_ratio.median_ratio)} y "
+        f"{fmt_ratio(m.doubled_ratio.median_ratio)}"
         for m in rest
     ]
     text = f"La {table_ref} da el resultado, sobre las semillas que ambos resuelven: {'; '.join(pieces)}."
@@ -67,7 +68,8 @@ def matched_sentence(matches, table_ref):
     matched = all(_same(m.doubled_ratio) for m in usable)
     if slower_same and matched:
         text += (
-            f" Con el paso igualado la diferencia casi desaparece: la lentitud del {name} a la misma tasa es, sobre todo, "
+            f" Con el paso igualado la diferencia casi desaparece: la lentitud del {name} a la misma tasa "
+            "es, sobre todo, "
             "un efecto del tamaño del paso, no de la forma del costo."
         )
     elif matched:
@@ -76,6 +78,8 @@ def matched_sentence(matches, table_ref):
         text += f" Aun con el paso igualado, {name} tarda más: el tamaño del paso no lo explica todo."
     else:
         text += " Con el paso igualado, el resultado depende de la tasa."
+    if all(m.doubled.n_solved == m.reference.n_solved for m in usable):
+        return text + f" Con el doble de la tasa, el {name} resuelve tantas semillas como la {ref} con cada tasa."
     solved = join_es(
         f"{m.doubled.n_solved} semillas frente a {m.reference.n_solved} con {alpha(m.learning_rate)}" for m in shown
     )
@@ -118,12 +122,18 @@ def windows_sentence(scan):
     if not (ref.holds and other.holds):
         return ""
     shift = other.window[-1] / ref.window[-1]
+    why = (
+        f": como a la misma tasa el paso del {vocab.loss(QUESTION_LOSS).short} es a lo sumo la mitad, necesita tasas "
+        "al menos dobles"
+        if shift >= MATCH_FACTOR
+        else ""
+    )
     return (
-        f"En el barrido, la ventana de tasas buenas de la {vocab.loss(REFERENCE).short} va de {fmt_rate(ref.window[0])} "
+        f"En el barrido, la ventana de tasas buenas de la {vocab.loss(REFERENCE).short} va de "
+        f"{fmt_rate(ref.window[0])} "
         f"a {fmt_rate(ref.window[-1])} ({ref.best_solved} de {ref.n_seeds} semillas) y la del "
         f"{vocab.loss(QUESTION_LOSS).short} de {fmt_rate(other.window[0])} a {fmt_rate(other.window[-1])} "
-        f"({other.best_solved} de {other.n_seeds}): su borde superior está {fmt_ratio(shift)} veces más arriba, del "
-        f"orden del factor {MATCH_FACTOR} del paso."
+        f"({other.best_solved} de {other.n_seeds}): su borde superior está {fmt_ratio(shift)} veces más arriba{why}."
     )
 
 
@@ -211,7 +221,8 @@ def naive_sentence(evidence, gradient_rows):
         return ""
     ref = vocab.loss(REFERENCE).short
     text = (
-        f"Un error común al cambiar el costo es cambiar solo la función que se imprime y dejar el gradiente de la {ref}, "
+        "Un error común al cambiar el costo es cambiar solo la función que se imprime y dejar el gradiente "
+        f"de la {ref}, "
         f"$dZ_2 = {vocab.loss(NAIVE_GRADIENT).dz2_tex}$. La verificación lo detecta (error relativo "
         f"{fmt_sci(naive.error)}), y el entrenamiento lo confirma: desde los pesos de la semilla {evidence.seed}, con "
         f"{alpha(evidence.learning_rate)} y {fmt_int(evidence.iterations)} iteraciones, esa red pasa por "

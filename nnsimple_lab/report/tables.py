@@ -10,7 +10,6 @@ from nnsimple_lab import vocab
 from nnsimple_lab.report.es import finite, fmt_cost, fmt_int, fmt_lr, fmt_median, fmt_pct, fmt_value, join_es
 from nnsimple_lab.report.runs import NOT_IN_GRID, common, inits, learning_rates, losses, unique
 
-
 NOT_SOLVED = "no alcanza 100 %"  # a table cell of iterations to 100 % when accuracy never stays there
 
 
