@@ -13,6 +13,7 @@ from __future__ import annotations
 import textwrap
 
 import numpy as np
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 import nnsimple as nn
 from nnsimple_lab import plotting, vocab
@@ -222,10 +223,17 @@ def alt_parameters(columns):
 # ---------------------------------------------------------------- question 2: cost per rate
 
 
+def plain_log_y(ax):
+    """A log y axis labelled 0.01, 0.1, 1 (no minor labels, no "6 x 10^-1")."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def _log_cost_axes(ax, loss, title):
     """The y axis of a cost over the iterations, log scale once anything is drawn."""
     if any(len(line.get_xdata()) for line in ax.lines):
-        ax.set_yscale("log")
+        plain_log_y(ax)
     ax.set_xlabel(ITERATION_LABEL, fontsize=9)
     ax.set_ylabel(vocab.loss(loss).cost_label + ", escala log", fontsize=9)
     ax.set_title(title, fontsize=10)

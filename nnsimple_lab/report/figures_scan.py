@@ -10,11 +10,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from nnsimple_lab import plotting, vocab
 from nnsimple_lab.report.es import fmt_rate, plain_cost
-from nnsimple_lab.report.figures import ITERATION_LABEL, PAGE_WIDTH, rate_color
+from nnsimple_lab.report.figures import ITERATION_LABEL, PAGE_WIDTH, plain_log_y, rate_color
 from nnsimple_lab.report.scan import MATCH_FACTOR
 
 WINDOW_COLOR = "#2ca02c"
@@ -31,13 +30,6 @@ def _rate_axis(ax, *, label=True):
     ax.grid(alpha=0.3, which="major")
     if label:
         ax.set_xlabel("Tasa de aprendizaje α (escala log)", fontsize=9)
-
-
-def _plain_log_y(ax):
-    """A log y axis labelled 1, 10, 100 (no minor labels, no "6 x 10^2")."""
-    ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def _shade(ax, window):
@@ -69,12 +61,12 @@ def fig_scan_window(scan, window, *, grid_rates):
     medians = [(p.learning_rate, p.median_iterations) for p in points if p.median_iterations is not None]
     if medians:
         middle.plot(*zip(*medians, strict=True), color="#1b9e77", marker="o", ms=3.5, lw=1.6)
-        _plain_log_y(middle)
+        plain_log_y(middle)
     middle.set_ylabel("Mediana de iteraciones\nhasta 100 %", fontsize=9)
     weights = [(p.learning_rate, p.median_max_weight) for p in points if np.isfinite(p.median_max_weight)]
     if weights:
         bottom.plot(*zip(*weights, strict=True), color="#7570b3", marker="o", ms=3.5, lw=1.6)
-        _plain_log_y(bottom)
+        plain_log_y(bottom)
     bottom.set_ylabel("Mayor |peso| final\n(mediana)", fontsize=9)
     for ax in (top, middle, bottom):
         _shade(ax, window)
@@ -120,7 +112,7 @@ def fig_scan_curves(scan, loss, rates):
         if point is None or point.main_costs is None:
             continue
         ax.plot(point.main_costs, color=rate_color(rates, lr), lw=1.4, label=f"α = {fmt_rate(lr)}")
-    ax.set_yscale("log")
+    plain_log_y(ax)
     ax.set_xlabel(ITERATION_LABEL, fontsize=9)
     ax.set_ylabel(vocab.loss(loss).cost_label + ", escala log", fontsize=9)
     ax.set_title(

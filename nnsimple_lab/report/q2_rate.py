@@ -173,7 +173,7 @@ def cost_by_rate_sentence(runs, *, init, loss, table_ref="la tabla de resultados
     within = _within(done)
     start = (
         f"Todas parten del mismo costo, {fmt_cost(first)}, porque parten de los mismos pesos. "
-        if first is not None
+        if first is not None and len(done) > 1
         else ""
     )
     finals = [(r.learning_rate, r.record.final_cost) for r in done]

@@ -14,7 +14,18 @@ import numpy as np
 
 import nnsimple as nn
 from nnsimple_lab import vocab
-from nnsimple_lab.report.es import alpha, cap, fmt_cost, fmt_median, fmt_rate, fmt_ratio, fmt_sci, fmt_value, join_es
+from nnsimple_lab.report.es import (
+    alpha,
+    cap,
+    fmt_cost,
+    fmt_median,
+    fmt_rate,
+    fmt_ratio,
+    fmt_sci,
+    fmt_value,
+    join_es,
+    plural,
+)
 from nnsimple_lab.report.findings import compare_counts, paired_ratio
 from nnsimple_lab.report.q1_init import ZEROS, still_facts
 from nnsimple_lab.report.runs import common, find, learning_rates, losses, select, unique
@@ -245,9 +256,9 @@ def _speed_text(pairs, loss):
     first, rest = shown[0], shown[1:]
     pieces = [
         f"{fmt_ratio(first[1].median_ratio)} veces las iteraciones de {ref} con {alpha(first[0])} "
-        f"({first[1].n_both} semillas)"
+        f"({plural(first[1].n_both, 'semilla')})"
     ]
-    pieces += [f"{fmt_ratio(r.median_ratio)} veces con {alpha(lr)} ({r.n_both} semillas)" for lr, r in rest]
+    pieces += [f"{fmt_ratio(r.median_ratio)} veces con {alpha(lr)} ({plural(r.n_both, 'semilla')})" for lr, r in rest]
     text = f" Sobre las semillas que ambos resuelven, a la misma tasa, {name} necesita en mediana {join_es(pieces)}"
     if all(r.always_slower for _, r in ratios):
         text += "; tarda más en cada una de esas semillas"
