@@ -13,6 +13,7 @@ import numpy as np
 
 import nnsimple as nn
 from nnsimple_lab import results
+from nnsimple_lab.report import ablation, outcomes, scan
 from nnsimple_lab.report.runs import Run
 
 X, Y = nn.load_dataset("xor")
@@ -126,3 +127,55 @@ def failed(learning_rate, init="random", loss="bce"):
     return Run(
         id=rid, learning_rate=float(learning_rate), init=init, loss=loss, status="failed", error="RuntimeError: x"
     )
+
+
+# ---------------------------------------------------------------- hand-made findings of the report's experiments
+
+
+def seed_outcomes(*, stuck=(), late=(), iterations=1000, extension=10_000):
+    """Hand-made ``outcomes.SeedOutcomes``: which seeds solved later (``late``) and which stayed ``stuck``."""
+    return outcomes.SeedOutcomes(
+        iterations=iterations,
+        extension=extension,
+        solved=(),
+        diverged=(),
+        late=tuple(late),
+        stuck=tuple(stuck),
+        other=(),
+        plateaus={},
+        final_cost={},
+        extended_cost={},
+        outputs={},
+        gradient_norm={},
+    )
+
+
+def ablation_of(counts, found):
+    """A hand-made ``ablation.Ablation``: ``counts`` are ``[(n_h, seeds solved of 20)]``."""
+    points = tuple(ablation.SizePoint(n_h=n, n_solved=k, n_seeds=20, median_iterations=100) for n, k in counts)
+    return ablation.Ablation(
+        learning_rate=0.5, loss="bce", init="random", iterations=1000, grid_n_h=2, points=points, outcomes=found
+    )
+
+
+def rate_point(lr, solved, *, n=10, loss="bce", its=None, osc=0, div=0, plateau=0, weight=3.0):
+    """A hand-made RatePoint: ``solved`` seeds of ``n`` solve, in ``its`` iterations each (default 100 / lr)."""
+    k = int(its if its is not None else max(1, 100 / lr))
+    return scan.RatePoint(
+        learning_rate=lr,
+        loss=loss,
+        seeds=tuple(range(n)),
+        iterations_to_solve=tuple([k] * solved + [None] * (n - solved)),
+        n_solved=solved,
+        n_diverged=div,
+        n_oscillating=osc,
+        n_plateau=plateau,
+        median_final_cost=0.1,
+        median_max_weight=weight,
+        main_costs=None,
+    )
+
+
+def scan_of(points):
+    """A hand-made ``scan.Scan`` of ``rate_point``s (10 seeds, 1000 iterations)."""
+    return scan.Scan(points=tuple(points), init="random", n_h=2, iterations=1000, seeds=tuple(range(10)), main_seed=2)

@@ -443,9 +443,7 @@ def test_every_run_matches_the_reference_and_nothing_reads_wrong(issue_reports, 
 def test_one_rate_reads_as_what_was_run(issue_reports):
     _, text = issue_reports["one-rate"]
     row = reference.run_row(0.5, "random", "bce", iterations=300, seeds=6)
-    assert (
-        f"Con α = 0.5 y la semilla 2, la red alcanza 100 % de exactitud en la iteración {row['solved_at']}." in text
-    )
+    assert f"Con α = 0.5 y la semilla 2, la red alcanza 100 % de exactitud en la iteración {row['solved_at']}." in text
     assert "la única de la rejilla" in text
     assert "empatan" not in text and "Entre las tasas de la rejilla (de" not in text  # nothing to compare with
 

@@ -3,44 +3,21 @@ iterations do not), on hand-made outcomes, and a real ablation."""
 
 import nnsimple as nn
 from nnsimple_lab.report import ablation, outcomes
+from tests.handmade import ablation_of, seed_outcomes
 
 X, Y = nn.load_dataset("xor")
 
 
-def _outcomes(*, stuck=(), late=(), iterations=1000, extension=10_000):
-    return outcomes.SeedOutcomes(
-        iterations=iterations,
-        extension=extension,
-        solved=(),
-        diverged=(),
-        late=tuple(late),
-        stuck=tuple(stuck),
-        other=(),
-        plateaus={},
-        final_cost={},
-        extended_cost={},
-        outputs={},
-        gradient_norm={},
-    )
-
-
-def _ablation(counts, found):
-    points = tuple(ablation.SizePoint(n_h=n, n_solved=k, n_seeds=20, median_iterations=100) for n, k in counts)
-    return ablation.Ablation(
-        learning_rate=0.5, loss="bce", init="random", iterations=1000, grid_n_h=2, points=points, outcomes=found
-    )
-
-
 def test_architecture_limits_needs_both_tests():
-    assert _ablation([(2, 10), (3, 17), (4, 20)], _outcomes(stuck=range(10))).architecture_limits
+    assert ablation_of([(2, 10), (3, 17), (4, 20)], seed_outcomes(stuck=range(10))).architecture_limits
     # budget-limited: the failing seeds solve with more iterations, so the architecture is not to blame
-    late = _ablation([(2, 10), (3, 17), (4, 20)], _outcomes(late=range(10)))
+    late = ablation_of([(2, 10), (3, 17), (4, 20)], seed_outcomes(late=range(10)))
     assert late.larger_solve_more and not late.budget_does_not_rescue and not late.architecture_limits
     # more hidden units do not help
-    flat = _ablation([(2, 10), (3, 10), (4, 9)], _outcomes(stuck=range(10)))
+    flat = ablation_of([(2, 10), (3, 10), (4, 9)], seed_outcomes(stuck=range(10)))
     assert not flat.larger_solve_more and not flat.architecture_limits
     # no longer run (the budget already at the cap): nothing tested about the budget
-    capped = _ablation([(2, 10), (4, 20)], _outcomes(stuck=range(10), iterations=10**6, extension=10**6))
+    capped = ablation_of([(2, 10), (4, 20)], seed_outcomes(stuck=range(10), iterations=10**6, extension=10**6))
     assert not capped.architecture_limits
 
 

@@ -7,7 +7,8 @@ import pytest
 
 import nnsimple as nn
 from nnsimple_lab.report import figures_scan, scan, symmetry
-from tests.test_report_figures import _figure_text, printed_sizes
+from tests.figurekit import figure_text as _figure_text
+from tests.figurekit import printed_sizes
 
 X, Y = nn.load_dataset("xor")
 

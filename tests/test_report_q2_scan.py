@@ -4,10 +4,11 @@ import math
 
 import pytest
 
-from nnsimple_lab.report import outcomes, q2_scan, scan
+from nnsimple_lab.report import q2_scan, q2_seeds, scan
 from tests import handmade
-from tests.test_report_ablation import _ablation, _outcomes
-from tests.test_report_scan import made, point
+from tests.handmade import ablation_of, seed_outcomes
+from tests.handmade import rate_point as point
+from tests.handmade import scan_of as made
 
 COURSE = {"init": "random", "loss": "bce"}
 
@@ -62,40 +63,14 @@ def test_nothing_stable_solves():
     assert q2_scan.best_question_sentence(w, [handmade.run(0.1)], **COURSE) == ""
 
 
-def test_stuck_seeds_are_named_and_budget_limited_ones_are_not_blamed():
-    stuck = outcomes.seed_outcomes(
-        handmade.X, handmade.Y, learning_rate=0.5, init="random", loss="bce", n_h=2, iterations=300, seeds=range(6)
-    )
-    text = q2_scan.failing_sentence(stuck, learning_rate=0.5, loss="bce")
-    assert "y ninguna resuelve: no les faltan iteraciones" in text and "$\\ln 2 / 2 = 0.3466$" in text
-    assert "tras 3000 iteraciones" in text and "mínimo local" in text
-    late = outcomes.seed_outcomes(
-        handmade.X, handmade.Y, learning_rate=0.1, init="random", loss="bce", n_h=2, iterations=100, seeds=range(6)
-    )
-    assert late.late  # at alpha = 0.1, 100 iterations are too few for some seeds
-    text = q2_scan.failing_sentence(late, learning_rate=0.1, loss="bce")
-    assert "les faltaban iteraciones, no capacidad" in text and "no les faltan iteraciones" not in text
-
-
-def test_the_architecture_is_blamed_only_when_tested():
-    tested = _ablation([(2, 10), (3, 17), (4, 20)], _outcomes(stuck=range(10)))
-    text = q2_scan.ablation_sentence(tested, "Tabla 8")
-    assert "10 con $n_h = 2$, 17 con $n_h = 3$ y 20 con $n_h = 4$ (Tabla 8)" in text and "arquitectura, no de" in text
-    late = _ablation([(2, 10), (3, 17), (4, 20)], _outcomes(late=range(10)))
-    text = q2_scan.ablation_sentence(late, "Tabla 8")
-    assert "arquitectura" not in text.split("?", 1)[1] and "resuelven más semillas en las mismas iteraciones" in text
-    table = q2_scan.ablation_table(tested)
-    assert "| 4 | 20/20 | 100 |" in table
-
-
 def test_conclusion_with_and_without_the_tests(window):
     runs = [handmade.run(0.1, main=246, solved=(5, None)), handmade.run(0.4, main=51, solved=(5, None))]
     blamed = q2_scan.conclusion_q2(
         runs,
         **COURSE,
         window=window,
-        outcomes=_outcomes(stuck=range(10)),
-        ablation=_ablation([(2, 10), (4, 20)], _outcomes(stuck=range(10))),
+        outcomes=seed_outcomes(stuck=range(10)),
+        ablation=ablation_of([(2, 10), (4, 20)], seed_outcomes(stuck=range(10))),
         iterations=1000,
     )
     assert "Entre las tasas de la rejilla (0.1 y 0.4), $\\alpha = 0.4$ alcanza 100 % primero" in blamed
@@ -103,16 +78,16 @@ def test_conclusion_with_and_without_the_tests(window):
     assert "el límite es la arquitectura" in blamed
     assert "Por debajo, con $\\alpha \\leq 0.01$, ninguna semilla resuelve en 1000 iteraciones" in blamed
     late = q2_scan.conclusion_q2(
-        runs, **COURSE, window=window, outcomes=_outcomes(late=range(10)), ablation=None, iterations=1000
+        runs, **COURSE, window=window, outcomes=seed_outcomes(late=range(10)), ablation=None, iterations=1000
     )
     assert "solo necesitan más iteraciones" in late and "arquitectura" not in late
 
 
 def test_curve_rates_pick_one_per_zone(window):
     assert q2_scan.curve_rates(window) == [0.01, 0.8, 1.6, 3.2, 6.4]
-    assert math.isclose(q2_scan.failing_rate([], window, **COURSE), 0.8)
+    assert math.isclose(q2_seeds.failing_rate([], window, **COURSE), 0.8)
     assert (
-        q2_scan.failing_rate([handmade.run(0.4, solved=(1, 2)), handmade.run(0.1, solved=(1, None))], window, **COURSE)
+        q2_seeds.failing_rate([handmade.run(0.4, solved=(1, 2)), handmade.run(0.1, solved=(1, None))], window, **COURSE)
         == 0.4
     )
 

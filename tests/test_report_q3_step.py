@@ -3,7 +3,8 @@ comes out; where MSE does better; the common mistake shown by its evidence; ques
 
 import nnsimple as nn
 from nnsimple_lab.report import q3_loss, q3_step, scan
-from tests.test_report_scan import made, point
+from tests.handmade import rate_point as point
+from tests.handmade import scan_of as made
 
 X, Y = nn.load_dataset("xor")
 

@@ -8,30 +8,10 @@ import pytest
 
 import nnsimple as nn
 from nnsimple_lab.report import scan
+from tests.handmade import rate_point as point
+from tests.handmade import scan_of as made
 
 X, Y = nn.load_dataset("xor")
-
-
-def point(lr, solved, *, n=10, loss="bce", its=None, osc=0, div=0, plateau=0, weight=3.0):
-    """A hand-made RatePoint: ``solved`` seeds of ``n`` solve, in ``its`` iterations each (default 100 / lr)."""
-    k = int(its if its is not None else max(1, 100 / lr))
-    return scan.RatePoint(
-        learning_rate=lr,
-        loss=loss,
-        seeds=tuple(range(n)),
-        iterations_to_solve=tuple([k] * solved + [None] * (n - solved)),
-        n_solved=solved,
-        n_diverged=div,
-        n_oscillating=osc,
-        n_plateau=plateau,
-        median_final_cost=0.1,
-        median_max_weight=weight,
-        main_costs=None,
-    )
-
-
-def made(points):
-    return scan.Scan(points=tuple(points), init="random", n_h=2, iterations=1000, seeds=tuple(range(10)), main_seed=2)
 
 
 def test_rates_are_the_lattice_and_the_grid():
