@@ -89,3 +89,14 @@ def test_matched_scan_and_where_the_other_loss_does_better():
 def test_the_initial_step_factor_is_at_most_a_half():
     factor = scan.initial_step_factor(X, Y, init="random", n_h=2, seeds=range(5), reference="bce", other="mse")
     assert 0 < factor.low <= factor.median <= factor.high == pytest.approx(0.5)
+
+
+def test_zones_are_said_from_a_rate_on_only_when_they_last():
+    points = [point(0.01, 0), point(0.02, 1), point(0.04, 0), point(0.1, 5), point(0.2, 5), point(0.4, 5),
+              point(1.0, 0, osc=10), point(2.0, 0, div=10), point(4.0, 0, osc=2, div=4)]  # fmt: skip
+    w = scan.window(made(points), "bce")
+    assert w.none_below == (0.01,)  # 0.04 solves none too, but 0.02 solves one: "alpha <= 0.04" would be false
+    assert w.first_oscillating == 1.0 and w.oscillating_onward is False  # at 4.0 fewer than half do either
+    assert w.first_diverging == 2.0 and not w.diverging_onward
+    lasting = scan.window(made(points[:-1]), "bce")
+    assert lasting.oscillating_onward and lasting.diverging_onward

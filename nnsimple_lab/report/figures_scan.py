@@ -91,9 +91,14 @@ def alt_scan_window(scan, window):
     if window.none_below:
         text += f"Hasta {fmt_rate(window.none_below[-1])} ninguna semilla resuelve. "
     if window.first_oscillating is not None:
-        text += f"Desde {fmt_rate(window.first_oscillating)} el costo oscila en la mayoría de las semillas. "
+        text += (
+            f"{'Desde' if window.oscillating_onward else 'Con'} {fmt_rate(window.first_oscillating)} el "
+            "costo oscila en la mayoría de las semillas. "
+        )
     if window.first_diverging is not None:
-        text += f"Desde {fmt_rate(window.first_diverging)} la mayoría diverge. "
+        text += (
+            f"{'Desde' if window.diverging_onward else 'Con'} {fmt_rate(window.first_diverging)} la mayoría diverge. "
+        )
     last = window.points[-1]
     text += (
         f"El mayor peso final pasa de {window.points[0].median_max_weight:.2f} con la menor tasa a "

@@ -86,6 +86,11 @@ def window_sentences(w, *, iterations):
     return text + " " + _above_text(w)
 
 
+def _from(onward):
+    """``"desde"`` when what happens at a rate goes on at every larger rate of the scan, else ``"con"``."""
+    return "desde" if onward else "con"
+
+
 def _above_text(w):
     """What goes wrong above the window: fewer seeds, erratic luck, oscillation, divergence."""
     if not w.above:
@@ -98,13 +103,14 @@ def _above_text(w):
     if w.first_oscillating is not None:
         p = w.point(w.first_oscillating)
         parts.append(
-            f"desde {alpha(p.learning_rate)} el costo oscila (sube en más del 1 % de las iteraciones) en "
-            f"{p.n_oscillating} de {n} semillas"
+            f"{_from(w.oscillating_onward)} {alpha(p.learning_rate)} el costo oscila (sube en más del 1 % de las "
+            f"iteraciones) en {p.n_oscillating} de {n} semillas"
         )
     if w.first_diverging is not None:
         p = w.point(w.first_diverging)
         parts.append(
-            f"desde {alpha(p.learning_rate)} diverge (termina por encima de donde empezó) en {p.n_diverged} de {n}"
+            f"{_from(w.diverging_onward)} {alpha(p.learning_rate)} diverge (termina por encima de donde empezó) en "
+            f"{p.n_diverged} de {n}"
         )
     text = "Por encima de la ventana, " + join_es(parts) + "." if parts else ""
     for r in w.erratic[:2]:
@@ -178,7 +184,7 @@ def parameters_sentence(w):
         last = w.points[-1]
         if finite(last.median_max_weight):
             text += (
-                f" Con las tasas que divergen los pesos no se asientan y terminan mucho más grandes (mediana "
+                f" Con las tasas que divergen, los pesos terminan mucho más grandes (mediana "
                 f"{fmt_value(last.median_max_weight)} con {alpha(last.learning_rate)})."
             )
     return text.strip()
@@ -256,54 +262,54 @@ def grid_matches_scan(scan, runs, *, init, loss):
 # ---------------------------------------------------------------- conclusion
 
 
+def _first_to_solve(done, scope):
+    """The main seed's part of the conclusion: which grid rates reach 100 % first (ties as ties), which never."""
+    iters = done[0].record.iterations
+    solvers = sorted((r for r in done if r.record.solved), key=lambda r: r.record.iterations_to_solve)
+    if not solvers:
+        return f"{scope}, ninguna alcanza 100 % de exactitud en {fmt_int(iters)} iteraciones con la semilla principal."
+    k = solvers[0].record.iterations_to_solve
+    if len(done) == 1:
+        return (
+            f"Con {alpha(done[0].learning_rate)}, la única tasa de la rejilla, la red alcanza 100 % en "
+            f"la iteración {fmt_int(k)}."
+        )
+    first = [r for r in solvers if r.record.iterations_to_solve == k]
+    verb = "alcanzan" if len(first) > 1 else "alcanza"
+    text = (
+        f"{scope}, {join_es(alpha(r.learning_rate) for r in first)} {verb} 100 % primero con la semilla principal "
+        f"(iteración {fmt_int(k)})"
+    )
+    never = [r for r in done if not r.record.solved]
+    if never and len(never) <= 3:
+        verb = "alcanzan" if len(never) > 1 else "alcanza"
+        text += f"; {join_es(alpha(r.learning_rate) for r in never)} no lo {verb} en {fmt_int(iters)} iteraciones"
+    return text + "."
+
+
+def _most_seeds(done):
+    """The seeds' part: the most seeds solved by a grid rate, and every rate that reaches it."""
+    counts = [(r.learning_rate, r.record.seeds.n_solved) for r in done]
+    top = max(c for _, c in counts)
+    if len(done) < 2 or top == 0:
+        return ""
+    winners = [lr for lr, c in counts if c == top]
+    who = join_es(alpha(r) for r in winners) if len(winners) <= 4 else f"{len(winners)} tasas"
+    verb = "comparten" if len(winners) > 1 else "logra"
+    return f" Con {done[0].record.seeds.n_seeds} semillas, el máximo de semillas resueltas ({top}) lo {verb} {who}."
+
+
 def _grid_conclusion(runs, *, init, loss):
     """The grid's part: which rate reaches 100 % first on the main seed, and the seeds solved (ties as ties)."""
     done = done_runs(runs, init=init, loss=loss)
     if not done:
         return f"La rejilla no tiene ejecuciones terminadas con {vocab.init(init).long} y {vocab.loss(loss).short}."
     rates = [r.learning_rate for r in done]
-    scope = (
-        f"Entre las tasas de la rejilla ({join_es(fmt_rate(r) for r in rates)})"
-        if len(rates) <= 4
-        else (f"Entre las {len(rates)} tasas de la rejilla")
-    )
-    iters = done[0].record.iterations
-    solvers = sorted(
-        (r for r in done if r.record.iterations_to_solve is not None), key=lambda r: r.record.iterations_to_solve
-    )
-    if not solvers:
-        text = f"{scope}, ninguna alcanza 100 % de exactitud en {fmt_int(iters)} iteraciones con la semilla principal."
-    elif len(done) == 1:
-        text = (
-            f"Con {alpha(rates[0])}, la única tasa de la rejilla, la red alcanza 100 % en la iteración "
-            f"{fmt_int(solvers[0].record.iterations_to_solve)}."
-        )
+    if len(rates) <= 4:
+        scope = f"Entre las tasas de la rejilla ({join_es(fmt_rate(r) for r in rates)})"
     else:
-        k = solvers[0].record.iterations_to_solve
-        first = [r for r in solvers if r.record.iterations_to_solve == k]
-        verb = "alcanzan" if len(first) > 1 else "alcanza"
-        text = (
-            f"{scope}, {join_es(alpha(r.learning_rate) for r in first)} {verb} 100 % primero con la "
-            f"semilla principal (iteración {fmt_int(k)})"
-        )
-        never = [r for r in done if r.record.iterations_to_solve is None]
-        if never and len(never) <= 3:
-            text += (
-                f"; {join_es(alpha(r.learning_rate) for r in never)} no lo "
-                f"{'alcanzan' if len(never) > 1 else 'alcanza'} en {fmt_int(iters)} iteraciones"
-            )
-        text += "."
-    n = done[0].record.seeds.n_seeds
-    counts = [(r.learning_rate, r.record.seeds.n_solved) for r in done]
-    top = max(c for _, c in counts)
-    winners = [lr for lr, c in counts if c == top]
-    if len(done) > 1 and top > 0:
-        who = join_es(alpha(r) for r in winners) if len(winners) <= 4 else f"{len(winners)} tasas"
-        text += (
-            f" Con {n} semillas, el máximo de semillas resueltas ({top}) lo "
-            f"{'comparten' if len(winners) > 1 else 'logra'} {who}."
-        )
-    return text
+        scope = f"Entre las {len(rates)} tasas de la rejilla"
+    return _first_to_solve(done, scope) + _most_seeds(done)
 
 
 def _scan_conclusion(w, runs, *, init, loss, iterations):
@@ -326,9 +332,9 @@ def _scan_conclusion(w, runs, *, init, loss, iterations):
         )
     above = []
     if w.first_oscillating is not None:
-        above.append(f"desde {alpha(w.first_oscillating)} el costo oscila")
+        above.append(f"{_from(w.oscillating_onward)} {alpha(w.first_oscillating)} el costo oscila")
     if w.first_diverging is not None:
-        above.append(f"desde {alpha(w.first_diverging)} diverge")
+        above.append(f"{_from(w.diverging_onward)} {alpha(w.first_diverging)} diverge")
     pieces = [p for p in (below, "por encima, " + join_es(above) if above else "") if p]
     if pieces:
         text += " " + cap("; ".join(pieces)) + "."

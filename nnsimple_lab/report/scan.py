@@ -183,8 +183,27 @@ class Window:
 
     @property
     def none_below(self):
-        """The rates below the window where no seed solves: too slow for the budget."""
-        return tuple(r for r in self.below if self.point(r).n_solved == 0)
+        """The smallest rates, up to the first where some seed solves: no seed solves at any of them."""
+        out = []
+        for r in self.below:
+            if self.point(r).n_solved:
+                break
+            out.append(r)
+        return tuple(out)
+
+    def onward(self, rate, count):
+        """True when at ``rate`` and every larger scan rate at least half the seeds satisfy ``count``."""
+        return rate is not None and all(2 * count(p) >= p.n_seeds for p in self.points if p.learning_rate >= rate)
+
+    @property
+    def oscillating_onward(self):
+        """From ``first_oscillating`` on, every rate oscillates or diverges in at least half its seeds."""
+        return self.onward(self.first_oscillating, lambda p: max(p.n_oscillating, p.n_diverged))
+
+    @property
+    def diverging_onward(self):
+        """From ``first_diverging`` on, every rate diverges in at least half its seeds."""
+        return self.onward(self.first_diverging, lambda p: p.n_diverged)
 
     def contains(self, learning_rate):
         return bool(self.window) and self.window[0] <= learning_rate <= self.window[-1]
