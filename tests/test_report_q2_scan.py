@@ -109,3 +109,12 @@ def test_the_scan_matches_the_grid_it_reproduces():
     assert q2_scan.grid_matches_scan(real, same, **COURSE)
     other = [handmade.run(0.5, iterations=100, solved=(1, 1))]
     assert not q2_scan.grid_matches_scan(real, other, **COURSE)
+
+
+def test_the_scan_says_which_seeds_it_trained():
+    sweep = made([point(0.1, 5), point(0.2, 5), point(0.4, 5)])
+    assert "con las semillas e iteraciones de la rejilla (BCE, inicialización aleatoria, 10 semillas" in (
+        q2_scan.scan_intro_sentence(sweep, "bce", grid_seeds=10)
+    )
+    capped = q2_scan.scan_intro_sentence(sweep, "bce", grid_seeds=50, matches_grid=True)
+    assert "con las primeras 10 semillas e iteraciones de la rejilla" in capped and "exactamente las mismas" in capped

@@ -37,23 +37,24 @@ def scope_phrase(scan, loss):
     )
 
 
-def scan_intro_sentence(scan, loss, *, matches_grid=False):
+def scan_intro_sentence(scan, loss, *, grid_seeds, matches_grid=False):
     """What the scan is: how many rates, from where to where, with which seeds and iterations.
 
+    ``grid_seeds``: how many seeds the grid has (the scan trains at most ``scan.MAX_SEEDS`` of them);
     ``matches_grid``: ``grid_matches_scan`` held, so the sentence may say the scan reproduces the grid.
     """
     rates = [p.learning_rate for p in scan.curve(loss)]
-    return (
-        "Unas pocas tasas no bastan para ver dónde empieza y dónde termina una buena tasa. El informe "
-        "entrena aquí mismo "
-        f"{len(rates)} tasas, espaciadas por un factor $\\sqrt{{2}}$ de {alpha(rates[0])} a {alpha(rates[-1])} "
-        f"(más las de la rejilla), con las semillas e iteraciones de la rejilla ({scope_phrase(scan, loss)})."
-        + (
-            " En las tasas de la rejilla el barrido resuelve exactamente las mismas semillas en las mismas iteraciones."
-            if matches_grid
-            else ""
-        )
+    seeds = "las semillas" if scan.n_seeds >= grid_seeds else f"las primeras {scan.n_seeds} semillas"
+    text = (
+        "Unas pocas tasas no bastan para ver dónde empieza y dónde termina una buena tasa. El informe entrena aquí "
+        f"mismo {len(rates)} tasas, espaciadas por un factor $\\sqrt{{2}}$ de {alpha(rates[0])} a {alpha(rates[-1])} "
+        f"(más las de la rejilla), con {seeds} e iteraciones de la rejilla ({scope_phrase(scan, loss)})."
     )
+    if matches_grid:
+        text += (
+            " En las tasas de la rejilla el barrido resuelve exactamente las mismas semillas en las mismas iteraciones."
+        )
+    return text
 
 
 def window_sentences(w, *, iterations):
