@@ -72,15 +72,17 @@ def _plateau_text(outcomes, cost, seeds):
 
 
 def _other_plateaus_text(outcomes, groups):
-    pieces = []
+    """The less common plateaus, one sentence each: how many seeds, its cost, what it answers."""
+    text = ""
     for cost, seeds in groups:
         other = outcomes.plateaus[seeds[0]]
         group = other.mixed[0]
-        pieces.append(
-            f"{plural(len(seeds), 'semilla')} en otro, de costo {fmt_cost(cost)}, que a {len(group)} entradas les "
-            f"responde {fmt_value(other.shares[other.groups.index(group)])}"
+        verb = "queda" if len(seeds) == 1 else "quedan"
+        text += (
+            f" {cap(plural(len(seeds), 'semilla'))} {verb} en otro ajuste parcial, de costo {fmt_cost(cost)}: a "
+            f"{len(group)} entradas les responde {fmt_value(other.shares[other.groups.index(group)])}."
         )
-    return f" {cap(join_es(pieces))}." if pieces else ""
+    return text
 
 
 def failing_sentence(outcomes, *, learning_rate, loss):
@@ -103,13 +105,14 @@ def failing_sentence(outcomes, *, learning_rate, loss):
         text += f" Otras {len(outcomes.diverged)} divergieron."
     groups = common_plateaus(outcomes)
     if groups:
-        text += _plateau_text(outcomes, *groups[0]) + _other_plateaus_text(outcomes, groups[1:3])
-        norms = [outcomes.gradient_norm[s] for _, seeds in groups for s in seeds if s in outcomes.gradient_norm]
+        text += _plateau_text(outcomes, *groups[0])
+        norms = [outcomes.gradient_norm[s] for s in groups[0][1] if s in outcomes.gradient_norm]
         if norms and all(finite(x) for x in norms):
             text += (
                 f" Ahí el gradiente casi se anula (norma mediana {fmt_sci(_median(norms))} al final) y la red no sale: "
                 "en la práctica, un mínimo local [@goodfellow2016]."
             )
+        text += _other_plateaus_text(outcomes, groups[1:3])
     return text
 
 
