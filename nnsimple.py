@@ -363,6 +363,8 @@ class SeedsResult:
     iterations_to_solve: np.ndarray  # (S,) -1 where never solved
     nonfinite_at: np.ndarray  # (S,) -1 where finite to the end
     config: dict = field(default_factory=dict)
+    A2: np.ndarray | None = None  # (S, 1, m) final output of each network
+    parameters: dict | None = None  # final W1 (S, n_h, n_x), b1 (S, n_h, 1), W2 (S, 1, n_h), b2 (S, 1, 1)
 
     @property
     def final_cost(self):
@@ -394,7 +396,7 @@ def train_seeds(X, Y, *, seeds, n_h=2, learning_rate=0.3, iterations=1000, init=
         raise ValueError("Se necesita al menos una semilla.")
     starts = [initialize_parameters(X.shape[0], n_h, 1, init=init, seed=int(s)) for s in seeds]
     stacked = {k: np.stack([p[k] for p in starts]) for k in PARAMETER_NAMES}
-    A2s, _, _ = _descend(
+    A2s, _, final = _descend(
         X, Y, stacked, learning_rate=learning_rate, iterations=iterations, loss=loss, keep_history=False
     )
     with np.errstate(all="ignore"):
@@ -408,6 +410,8 @@ def train_seeds(X, Y, *, seeds, n_h=2, learning_rate=0.3, iterations=1000, init=
         iterations_to_solve=_first_solved(accuracy),
         nonfinite_at=_first_non_finite(costs),
         config=config,
+        A2=A2s[-1],
+        parameters=final,
     )
 
 

@@ -8,18 +8,21 @@ single run) run in parallel to keep the suite fast. A last test adds a loss to a
 project and builds its PDF.
 """
 
+import concurrent.futures
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pypdf
 import pytest
 
 from nnsimple_lab import results
+from tests import reference
 from tests.runsfolder import write_runs_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,10 +32,23 @@ EXPERIMENT = ROOT / "notebooks" / "experimento.ipynb"
 
 def _start(runs_dir, output):
     command = [
-        sys.executable, "-m", "papermill", str(NOTEBOOK), str(output),
-        "-p", "runs_dir", str(runs_dir), "-p", "lab_toml", str(ROOT / "lab.toml"),
-        "--cwd", str(ROOT), "--log-level", "ERROR", "--no-progress-bar",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "papermill",
+        str(NOTEBOOK),
+        str(output),
+        "-p",
+        "runs_dir",
+        str(runs_dir),
+        "-p",
+        "lab_toml",
+        str(ROOT / "lab.toml"),
+        "--cwd",
+        str(ROOT),
+        "--log-level",
+        "ERROR",
+        "--no-progress-bar",
+    ]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -138,12 +154,11 @@ def test_report_answers_from_the_data(reports):
     for heading in ("# Pregunta 1", "# Pregunta 2", "# Pregunta 3", "# Conclusiones", "# Anexo"):
         assert heading in report.markdown
     assert "$\\ln 2 = 0.6931$" in report.text
-    assert "es el mismo en las 201 evaluaciones" in report.text
+    assert "es el mismo en todas las iteraciones, de la 0 a la 200" in report.text
     best, seeds_sentence = _expected(records, grid["iterations"], grid["seeds"])
     assert best is not None
     lr, k = best["parameters"]["learning_rate"], best["summary"]["iterations_to_solve"]
-    assert f"La tasa $\\alpha = {lr}$ es la primera en alcanzar 100 % de exactitud con la semilla 2: " \
-           f"en la iteración {k}" in report.text  # fmt: skip
+    assert f"$\\alpha = {lr}$ es la primera en alcanzar 100 % de exactitud (iteración {k})" in report.text
     assert seeds_sentence in report.text
     assert not re.search(r"\bnan\b", report.text, re.IGNORECASE)
     captions = [s for s in report.text.split("\n") if s.startswith("Figura ")]
@@ -159,11 +174,11 @@ def test_sentences_change_with_the_data(reports):
     before, _, _ = reports["a"]
     report, records, grid = reports["b"]
     assert not report.errors
-    assert "es el mismo en las 401 evaluaciones" in report.text and "en las 201 evaluaciones" not in report.text
+    assert "de la 0 a la 400" in report.text and "de la 0 a la 200" not in report.text
     best, seeds_sentence = _expected(records, grid["iterations"], grid["seeds"])
     assert seeds_sentence in report.text and seeds_sentence not in before.text
     lr, k = best["parameters"]["learning_rate"], best["summary"]["iterations_to_solve"]
-    assert f"La tasa $\\alpha = {lr}$ es la primera" in report.text and f"en la iteración {k}" in report.text
+    assert f"$\\alpha = {lr}$ es la primera" in report.text and f"(iteración {k})" in report.text
 
 
 @pytest.mark.slow
@@ -192,7 +207,7 @@ def test_a_single_run_grid_builds(reports):
     assert not report.errors
     assert "La rejilla no incluye inicialización en ceros" in report.text
     assert "La rejilla no tiene ejecuciones con MSE" in report.text
-    assert "Usamos la inicialización aleatoria y el costo BCE con la tasa 0.5." in report.text
+    assert "De la rejilla usamos la inicialización aleatoria y el costo BCE con la tasa 0.5." in report.text
 
 
 # ---------------------------------------------------------------- a new loss, end to end
@@ -252,11 +267,40 @@ def _section(text, start, end):
 @pytest.mark.slow
 def test_a_new_loss_is_named_drawn_and_compared(tmp_path):
     project = _project_with_a_new_loss(tmp_path / "proyecto")
-    _in(project, "tests/runsfolder.py", "runs", "--lr", "0.1", "0.5", "--loss", "bce", "mse", "naive",
-        "--iterations", "200", "--seeds", "4")  # fmt: skip
-    _in(project, "-m", "papermill", "notebooks/informe.ipynb", "informe.ipynb",
-        "-p", "runs_dir", str(project / "runs"), "-p", "lab_toml", str(project / "lab.toml"),
-        "--cwd", str(project), "--log-level", "ERROR", "--no-progress-bar")  # fmt: skip
+    _in(
+        project,
+        "tests/runsfolder.py",
+        "runs",
+        "--lr",
+        "0.1",
+        "0.5",
+        "--loss",
+        "bce",
+        "mse",
+        "naive",
+        "--iterations",
+        "200",
+        "--seeds",
+        "4",
+    )
+    _in(
+        project,
+        "-m",
+        "papermill",
+        "notebooks/informe.ipynb",
+        "informe.ipynb",
+        "-p",
+        "runs_dir",
+        str(project / "runs"),
+        "-p",
+        "lab_toml",
+        str(project / "lab.toml"),
+        "--cwd",
+        str(project),
+        "--log-level",
+        "ERROR",
+        "--no-progress-bar",
+    )
     executed = Executed(project / "informe.ipynb")
     assert not executed.errors
     _in(project, "-m", "nnsimple_lab.render", "informe.ipynb", "--pdf", "informe.pdf")
@@ -266,9 +310,9 @@ def test_a_new_loss_is_named_drawn_and_compared(tmp_path):
     assert "Funciones de costo BCE, MSE y MSE ingenuo" in text  # the setup table
     q3 = _section(text, "Pregunta 3: MSE como función de costo", "Conclusiones")
     assert "MSE ingenuo" in q3
-    assert "con BCE y con MSE respectivamente" in q3  # every loss of the grid against BCE
-    assert "con BCE y con MSE ingenuo respectivamente" in q3
-    assert "BCE, MSE y MSE ingenuo comparados en terreno común" in q3
+    assert "con BCE y con MSE, respectivamente" in q3  # every loss of the grid against BCE
+    assert "con BCE y con MSE ingenuo, respectivamente" in q3
+    assert "BCE, MSE y MSE ingenuo comparados a la misma tasa" in q3
     assert "MSE ingenuo (punteada)" in q3  # the curves' caption names its own line style
     svgs = [
         "".join(out["data"]["image/svg+xml"])
@@ -278,3 +322,225 @@ def test_a_new_loss_is_named_drawn_and_compared(tmp_path):
     ]
     drawn = [svg for svg in svgs if NAIVE_COLOR in svg]
     assert len(drawn) >= 2  # its bars (seeds solved) and its dZ2 curve, in its own colour
+
+
+# ---------------------------------------------------------------- the issue's grids, against tests/reference.py
+# Each grid is trained (tests/runsfolder.py), its report executed by papermill and rendered to PDF by
+# nnsimple_lab.render; every number asserted below is computed by tests/reference.py, an independent
+# implementation that does not import nnsimple, and looked for in the PDF's text.
+
+ISSUE_GRIDS = {
+    "one-rate": dict(learning_rates=(0.5,), iterations=300, seeds=6),
+    "one-init": dict(learning_rates=(0.1, 0.5), inits=("random",), iterations=300, seeds=6),
+    "only-mse": dict(learning_rates=(0.1, 0.5, 1.0), losses=("mse",), iterations=300, seeds=6),
+    "short": dict(learning_rates=(0.01, 0.1, 0.5), iterations=200, seeds=10),
+    "to-five": dict(learning_rates=(0.01, 0.1, 0.5, 1.0, 3.0, 5.0), iterations=400, seeds=8),
+    "nine": dict(
+        learning_rates=(0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0),
+        inits=("zeros", "random", "xavier"),
+        iterations=150,
+        seeds=4,
+    ),
+}
+INIT_NAMES = {"zeros": "ceros", "random": "aleatoria", "xavier": "Xavier"}
+
+
+def _pdf_text(path):
+    """The PDF's text as a reader searches it: hyphenation joined, math letters plain (NFKC), one space."""
+    pages = pypdf.PdfReader(path).pages
+    text = "\n".join(page.extract_text() for page in pages).replace("-\n", "")
+    return unicodedata.normalize("NFKC", " ".join(text.split()))
+
+
+def _build_one(base, name, grid):
+    folder = base / name
+    write_runs_folder(folder / "runs", **grid)
+    notebook = folder / "informe.ipynb"
+    process = _start(folder / "runs", notebook)
+    log, _ = process.communicate(timeout=300)
+    assert process.returncode == 0, log
+    done = subprocess.run(
+        [sys.executable, "-m", "nnsimple_lab.render", str(notebook), "--pdf", str(folder / "informe.pdf")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return Executed(notebook), _pdf_text(folder / "informe.pdf")
+
+
+@pytest.fixture(scope="module")
+def issue_reports(tmp_path_factory):
+    base = tmp_path_factory.mktemp("issue")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+        futures = {name: pool.submit(_build_one, base, name, grid) for name, grid in ISSUE_GRIDS.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def _grid_defaults(grid):
+    return {"inits": ("zeros", "random"), "losses": ("bce", "mse"), **grid}
+
+
+def _reference_rows(grid):
+    """``{(lr, init, loss): reference.run_row(...)}`` for every run of the grid."""
+    g = _grid_defaults(grid)
+    return {
+        (lr, init, loss): reference.run_row(lr, init, loss, iterations=g["iterations"], seeds=g["seeds"])
+        for lr in g["learning_rates"]
+        for init in g["inits"]
+        for loss in g["losses"]
+    }
+
+
+def _annex_row(lr, init, loss, row, n):
+    """The annex's row of a run as its PDF text reads (costs below 0.001 are written in math: any text)."""
+    cost = f"{row['final_cost']:.4f}" if row["final_cost"] >= 1e-3 else r"\S+(?: \S+)?"
+    rid = f"lr{float(lr)!r}-{init}-{loss}"
+    return re.compile(
+        rf"{re.escape(rid)} {re.escape(repr(float(lr)))} {INIT_NAMES[init]} {loss.upper()} {cost}(?: \(divergió\))? "
+        rf"{row['accuracy']} {re.escape(row['iterations'])} {row['n_solved']}/{n}"
+    )
+
+
+def _sentences(report):
+    """The generated prose, sentence by sentence."""
+    prose = [
+        "".join(out["data"]["text/markdown"])
+        for cell in report.nb["cells"]
+        for out in cell.get("outputs", [])
+        if out.get("metadata", {}).get("nnsimple", {}).get("kind") == "prose"
+    ]
+    return [s for text in prose for s in re.split(r"(?<=[.?:;])\s+", text)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ISSUE_GRIDS)
+def test_every_run_matches_the_reference_and_nothing_reads_wrong(issue_reports, name):
+    report, text = issue_reports[name]
+    assert not report.errors
+    grid = _grid_defaults(ISSUE_GRIDS[name])
+    for (lr, init, loss), row in _reference_rows(grid).items():
+        assert _annex_row(lr, init, loss, row, grid["seeds"]).search(text), (lr, init, loss, row)
+    for bad in (
+        "Traceback",
+        "KeyError",
+        "ValueError",
+        "TypeError",
+        "ejecución fallida",
+        "no converge",
+        " nan ",
+        "MSE ingenuo",
+        "disfrazad",
+        "entregó",
+    ):
+        assert bad not in text, bad
+    for sentence in _sentences(report):  # no sentence lists more than four rates
+        assert len(set(re.findall(r"\\alpha = ([\d.]+)", sentence))) <= 4, sentence
+
+
+@pytest.mark.slow
+def test_one_rate_reads_as_what_was_run(issue_reports):
+    _, text = issue_reports["one-rate"]
+    row = reference.run_row(0.5, "random", "bce", iterations=300, seeds=6)
+    assert f"Con α = 0.5 y la semilla 2, la red alcanza 100 % de exactitud en la iteración {row['solved_at']}." in text
+    assert "la única de la rejilla" in text
+    assert "empatan" not in text and "Entre las tasas de la rejilla (de" not in text  # nothing to compare with
+
+
+@pytest.mark.slow
+def test_one_init_says_what_the_grid_lacks_and_still_answers(issue_reports):
+    _, text = issue_reports["one-init"]
+    assert "La rejilla no incluye inicialización en ceros" in text
+    assert "La rejilla solo tiene la inicialización aleatoria" in text
+    assert "Con inicialización en ceros el costo no se mueve" not in text  # no figure titled for a missing curve
+    assert "el origen es un punto de silla" in text  # the report's own experiment answers the zeros part
+
+
+@pytest.mark.slow
+def test_only_mse_compares_through_the_scan(issue_reports):
+    _, text = issue_reports["only-mse"]
+    assert "De la rejilla usamos la inicialización aleatoria y el costo MSE con las tasas 0.1, 0.5 y 1.0." in text
+    assert "La rejilla no tiene ejecuciones con BCE: la comparación entre BCE y MSE sale del barrido" in text
+    for lr in (0.1, 0.5, 1.0):
+        bce = reference.train(lr, seeds=range(6), iterations=300, loss="bce")
+        same = reference.train(lr, seeds=range(6), iterations=300, loss="mse")
+        doubled = reference.train(2 * lr, seeds=range(6), iterations=300, loss="mse")
+        cells = [
+            repr(lr),
+            f"{(bce['solved_at'] >= 0).sum()}/6",
+            f"{(same['solved_at'] >= 0).sum()}/6",
+            reference.fmt_ratio(reference.paired_median_ratio(bce["solved_at"], same["solved_at"])),
+            repr(2 * lr),
+            f"{(doubled['solved_at'] >= 0).sum()}/6",
+            reference.fmt_ratio(reference.paired_median_ratio(bce["solved_at"], doubled["solved_at"])),
+        ]
+        assert " ".join(cells) in text, cells  # the matched-step table's row
+
+
+@pytest.mark.slow
+def test_a_short_budget_is_not_blamed_on_the_architecture(issue_reports):
+    _, text = issue_reports["short"]
+    rows = _reference_rows(ISSUE_GRIDS["short"])
+    lr = max(
+        (0.01, 0.1, 0.5),
+        key=lambda r: (rows[(r, "random", "bce")]["n_solved"], -(rows[(r, "random", "bce")]["solved_at"] % 10**6), r),
+    )
+    late, stuck = reference.stuck_on_half_ln2(lr, iterations=200, seeds=10)
+    counts = [(reference.train(lr, seeds=range(10), iterations=200, n_h=n)["solved_at"] >= 0).sum() for n in (2, 3, 4)]
+    assert f"de 10 semillas resuelven {counts[0]} con nh = 2, {counts[1]} con nh = 3 y {counts[2]} con nh = 4" in text
+    if late:
+        assert f"{len(late)} de ellas resuelven (les faltaban iteraciones, no capacidad)" in text
+    blamed = "esas fallas son de la arquitectura" in text
+    assert blamed == (len(stuck) > 0 and counts[2] > counts[0])
+    if stuck:
+        assert "ln2/2 = 0.3466" in text
+    for other in (r for r in (0.01, 0.1, 0.5) if r != lr):  # the budget was the limit at the other rates
+        failing = [s for s in range(10) if rows[(other, "random", "bce")]["seed_solved_at"][s] < 0]
+        rescued = reference.train(other, seeds=failing, iterations=2000)["solved_at"] >= 0
+        assert f"{rescued.sum()} de las {len(failing)} que fallan con α = {other}" in text
+    assert "parte de lo que falla es el número de iteraciones" in text
+
+
+@pytest.mark.slow
+def test_rates_up_to_five_state_only_true_trends_and_the_window(issue_reports):
+    _, text = issue_reports["to-five"]
+    rates = ISSUE_GRIDS["to-five"]["learning_rates"]
+    rows = _reference_rows(ISSUE_GRIDS["to-five"])
+    finals = [rows[(lr, "random", "bce")]["final_cost"] for lr in rates]
+    monotone = all(b < a for a, b in zip(finals, finals[1:], strict=False))
+    assert ("cuanto mayor la tasa, más bajo el costo final" in text) == monotone
+    bce = [rows[(lr, "random", "bce")]["n_solved"] for lr in rates]
+    mse = [rows[(lr, "random", "mse")]["n_solved"] for lr in rates]
+    never_more = all(m <= b for b, m in zip(bce, mse, strict=True)) and any(
+        m < b for b, m in zip(bce, mse, strict=True)
+    )
+    assert ("MSE nunca resuelve más semillas que BCE" in text) == never_more
+    lo, hi, top = reference.scan_window(rates, iterations=400, seeds=8)
+    fmt = lambda r: repr(r) if len(repr(r)) <= 6 else f"{r:.3g}"  # noqa: E731 (the report's way to write a rate)
+    assert f"de α = {fmt(lo)} a α = {fmt(hi)} resuelven el máximo entre las tasas estables, {top} de 8 semillas" in text
+
+
+@pytest.mark.slow
+def test_nine_rates_three_inits_summarise_and_discuss_xavier(issue_reports):
+    _, text = issue_reports["nine"]
+    grid = ISSUE_GRIDS["nine"]
+    rows = _reference_rows(grid)
+    pairs = [
+        (rows[(lr, "random", "bce")]["n_solved"], rows[(lr, "xavier", "bce")]["n_solved"])
+        for lr in grid["learning_rates"]
+    ]
+    more, fewer, same = sum(x > r for r, x in pairs), sum(x < r for r, x in pairs), sum(x == r for r, x in pairs)
+    parts = [f"{w} con {k}" for k, w in ((more, "más"), (fewer, "menos"), (same, "las mismas")) if k]
+    listed = ", ".join(parts[:-1]) + " y " + parts[-1] if len(parts) > 1 else parts[0]
+    if more or fewer:
+        assert (
+            f"Con la inicialización de Xavier (4 semillas, BCE), frente a la aleatoria resuelve {listed} de las 9 tasas"
+            in text
+        )
+    else:
+        assert (
+            "Con la inicialización de Xavier (4 semillas, BCE) resuelven XOR las mismas semillas que con la "
+            "inicialización aleatoria, en las 9 tasas" in text
+        )
+    assert "de las 9 de la rejilla" in text  # the figures draw a few rates and say so

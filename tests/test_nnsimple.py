@@ -230,6 +230,9 @@ def test_vectorised_seeds_agree_with_single_runs(xor, loss):
         np.testing.assert_allclose(many.costs[i], one.costs, rtol=0, atol=1e-12)
         np.testing.assert_array_equal(many.accuracy[i], one.accuracy)
         assert many.iterations_to_solve[i] == one.iterations_to_solve
+        np.testing.assert_allclose(many.A2[i], one.A2, rtol=0, atol=1e-12)  # the final outputs and parameters
+        for name in nn.PARAMETER_NAMES:
+            np.testing.assert_allclose(many.parameters[name][i], one.parameters[name], rtol=0, atol=1e-9)
     assert many.solved.dtype == bool and 0 < many.solved.sum() <= 8
 
 

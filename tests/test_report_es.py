@@ -54,3 +54,17 @@ def test_words_plurals_and_capitals():
     assert es.cap("$\\alpha$ y BCE") == "$\\alpha$ y BCE"
     assert es.param_tex("W1") == "W_1" and es.param_tex("b2") == "b_2"
     assert es.finite(1.0) and es.finite(np.float64(2)) and not es.finite(math.nan) and not es.finite(None)
+
+
+def test_scan_rates_ratios_and_plain_numbers():
+    assert es.fmt_rate(0.5) == "0.5" and es.fmt_rate(1.0) == "1.0" and es.fmt_rate(0.1767766952966369) == "0.177"
+    assert es.fmt_rate(2**6.5) == "90.5" and es.alpha(2**-10) == "$\\alpha = 0.000977$"
+    assert es.fmt_ratio(0.9564) == "0.96" and es.fmt_ratio(1.8933) == "1.9" and es.fmt_ratio(math.nan) == "no finito"
+    assert es.fmt_median(128.0) == "128" and es.fmt_median(536.5) == "536.5" and es.fmt_median(None) == "—"
+    assert es.plain_cost(2.1e-6) == "2.1 × 10^-6" and es.plain_cost(0.69314) == "0.6931"
+    assert "\\" not in es.plain_cost(-4e-5)
+
+
+def test_rates_phrase_summarises_many():
+    assert es.rates_phrase([0.5, 0.01, 0.1]) == "0.01, 0.1 y 0.5"
+    assert es.rates_phrase([0.001, 0.01, 0.1, 0.5, 1.0, 5.0]) == "6 tasas, de 0.001 a 5.0"

@@ -1,6 +1,6 @@
 """Tests of report.q3_loss: the gradient check and every loss against the reference, on real runs.
 
-One grid registers an extra loss for real (the students' naive MSE: MSE's cost, BCE's dZ2) in
+One grid registers an extra loss for real (the common mistake: MSE's cost, BCE's dZ2) in
 ``nnsimple.LOSSES`` and ``vocab.LOSSES``, trains it and checks the question compares it too.
 """
 
@@ -10,6 +10,7 @@ import nnsimple as nn
 from nnsimple_lab import vocab
 from nnsimple_lab.report import q3_loss
 from nnsimple_lab.report import runs as run_view
+from tests import handmade
 from tests.runsfolder import write_runs_folder
 
 NAIVE = vocab.Loss(
@@ -54,15 +55,15 @@ def test_gradient_check_rows(runs, check):
     assert [(r.label, r.cost, r.gradient) for r in rows] == [
         ("BCE", "bce", "bce"),
         ("MSE correcto", "mse", "mse"),
-        ("MSE ingenuo", "mse", "bce"),
+        ("MSE con el $dZ_2$ de BCE", "mse", "bce"),
     ]
     assert [r.correct for r in rows] == [True, True, False] and rows[2].error > 1e-2
     table = q3_loss.gradient_check_table(rows)
     assert table.count("| correcto |") == 2 and table.count("| incorrecto |") == 1
-    assert "| MSE ingenuo | MSE | $(A_2 - Y)/m$ |" in table
+    assert "| MSE con el $dZ_2$ de BCE | MSE | $(A_2 - Y)/m$ |" in table
     sentence = q3_loss.gradient_check_sentence(rows)
     assert sentence.startswith("La retropropagación de la BCE (error relativo ")
-    assert "coinciden" in sentence and "La del MSE ingenuo" in sentence
+    assert "coinciden" in sentence and "La del MSE con el $dZ_2$ de BCE" in sentence
 
 
 def test_a_grid_without_mse_still_checks_it(check):
@@ -70,31 +71,57 @@ def test_a_grid_without_mse_still_checks_it(check):
     assert len(check(["bce", "mse"])) == 3
 
 
-def test_loss_comparison_uses_common_ground(runs):
+def test_loss_comparison_uses_the_same_seeds(runs):
     assert q3_loss.compared_losses(runs) == ["mse"] and q3_loss.has_comparison(runs, init="random")
     sentence = q3_loss.loss_comparison_sentence(runs, init="random")
-    assert "con BCE y con MSE respectivamente" in sentence
+    assert "Semillas que resuelven XOR con BCE y con MSE, respectivamente" in sentence
     for lr, b, m in q3_loss.loss_pairs(runs, init="random", loss="mse"):
         assert f"{b.record.seeds.n_solved} y {m.record.seeds.n_solved} con $\\alpha = {lr}$" in sentence
-    not_comparable = q3_loss.not_comparable_sentence(runs)
-    assert "la BCE vale 0.6931 y el MSE 0.2500." in not_comparable
+    assert "la BCE vale 0.6931 y el MSE 0.2500." in q3_loss.not_comparable_sentence(runs)
     table = q3_loss.loss_comparison_table(runs, init="random").splitlines()
-    assert [line.split(" | ")[:2] for line in table[2:]] == [
-        ["| 0.1", "BCE"],
-        ["| 0.1", "MSE"],
-        ["| 0.5", "BCE"],
-        ["| 0.5", "MSE"],
-    ]
+    assert table[0] == (
+        "| $\\alpha$ | Resueltas con BCE | Resueltas con MSE | Resueltas por ambos | Mediana BCE | Mediana MSE "
+        "| Razón MSE/BCE |"
+    )
+    assert [line.split(" | ")[0] for line in table[2:]] == ["| 0.1", "| 0.5"]
     assert q3_loss.styles_phrase(runs) == "BCE (continua) y MSE (discontinua)"
-    assert q3_loss.names_phrase(runs) == "BCE y MSE"
     assert q3_loss.dz2_functions(runs) == "`bce_dZ2` y `mse_dZ2`"
 
 
-def test_conclusion_follows_the_data(runs, check):
-    q3 = q3_loss.conclusion_q3(runs, check(q3_loss.checked_losses(runs)), init="random")
-    assert q3.startswith("Con MSE solo cambia $dZ_2$")
-    assert "el ingenuo $(A_2 - Y)/m$ no" in q3 and "porque es el de la BCE." in q3
-    assert "Entrenando, MSE " in q3
+def test_medians_in_the_table_are_over_the_seeds_both_solve():
+    # MSE solves a fast seed BCE does not: over each loss's own seeds its median would look faster
+    b = handmade.run(0.1, solved=(600, 700, None))
+    m = handmade.run(0.1, "random", "mse", solved=(900, 1000, 100))
+    table = q3_loss.loss_comparison_table([b, m], init="random")
+    assert "| 0.1 | 2/3 | 3/3 | 2 | 650 | 950 | 1.46 |" in table  # median of 900/600 and 1000/700
+
+
+def test_never_more_is_said_only_when_it_holds():
+    fewer = [
+        handmade.run(0.1, solved=(5, 6)),
+        handmade.run(0.1, "random", "mse", solved=(5, None)),
+        handmade.run(0.5, solved=(5, 6)),
+        handmade.run(0.5, "random", "mse", solved=(7, 8)),
+    ]
+    assert "nunca resuelve más" in q3_loss.loss_comparison_sentence(fewer, init="random")
+    more = fewer + [handmade.run(3.0, solved=(5, None)), handmade.run(3.0, "random", "mse", solved=(5, 6))]
+    sentence = q3_loss.loss_comparison_sentence(more, init="random")
+    assert "nunca" not in sentence  # MSE solves more at 3.0
+    assert "tarda más en cada una de esas semillas" not in sentence  # equal at 0.1
+
+
+def test_confidence_follows_the_outputs():
+    b = handmade.run(0.5, A2=[0.004, 0.996, 0.996, 0.004], largest_weight=5.6)
+    m = handmade.run(0.5, "random", "mse", A2=[0.04, 0.96, 0.96, 0.04], largest_weight=3.8)
+    sentence = q3_loss.confidence_sentence([b, m], init="random", loss="mse", learning_rate=0.5)
+    assert (
+        "la entrenada con MSE termina menos segura" in sentence
+        and "0.0400 de las etiquetas, frente a 0.0040" in sentence
+    )
+    assert "su mayor peso es 3.8000 frente a 5.6000" in sentence and "factor $a(1 - a)$" in sentence
+    assert "más pequeños" in q3_loss.confidence_conclusion([b, m], init="random", loss="mse", learning_rate=0.5)
+    unsolved = handmade.run(0.5, "random", "mse", main=None)
+    assert q3_loss.confidence_sentence([b, unsolved], init="random", loss="mse", learning_rate=0.5) == ""
 
 
 def test_without_a_second_loss_there_is_no_comparison(tmp_path):
@@ -103,28 +130,22 @@ def test_without_a_second_loss_there_is_no_comparison(tmp_path):
     )
     runs = run_view.load(tmp_path)
     assert not q3_loss.has_comparison(runs, init="random")
-    sentence = q3_loss.loss_comparison_sentence(runs, init="random")
-    assert (
-        sentence
-        == "La rejilla no tiene ejecuciones con MSE, así que no hay comparación entre BCE y MSE con estos datos."
+    assert q3_loss.loss_comparison_sentence(runs, init="random") == (
+        "La rejilla no tiene ejecuciones con MSE: la comparación entre BCE y MSE sale del barrido de abajo."
     )
     assert "nan" not in q3_loss.not_comparable_sentence(runs)
-    assert q3_loss.conclusion_q3(runs, [], init="random") == (
-        "No hay ejecuciones de ambos costos para comparar su entrenamiento."
-    )
 
 
 def test_every_loss_of_the_grid_is_compared_with_the_reference(naive):
     assert q3_loss.compared_losses(naive) == ["mse", "naive"]
     sentence = q3_loss.loss_comparison_sentence(naive, init="random")
-    assert "con BCE y con MSE respectivamente" in sentence
-    assert "con BCE y con MSE ingenuo respectivamente" in sentence
+    assert "con BCE y con MSE, respectivamente" in sentence and "con BCE y con MSE ingenuo, respectivamente" in sentence
     for lr, b, m in q3_loss.loss_pairs(naive, init="random", loss="naive"):
         # BCE's gradient: the naive MSE descends exactly like BCE, seed for seed.
         assert m.record.seeds.iterations_to_solve == b.record.seeds.iterations_to_solve
         assert f"{b.record.seeds.n_solved} y {m.record.seeds.n_solved} con $\\alpha = {lr}$" in sentence
     table = q3_loss.loss_comparison_table(naive, init="random")
-    assert table.count("| MSE ingenuo |") == 2 and table.count("| BCE |") == 2
+    assert table.count("| MSE ingenuo |") == 2 and "| Comparado |" in table
     assert q3_loss.styles_phrase(naive) == "BCE (continua), MSE (discontinua) y MSE ingenuo (punteada)"
     assert "la BCE vale 0.6931, el MSE 0.2500 y el MSE ingenuo 0.2500." in q3_loss.not_comparable_sentence(naive)
 
@@ -139,6 +160,3 @@ def test_the_naive_loss_of_the_grid_is_its_own_gradient_row(naive):
         ("MSE correcto", "mse", "mse", True),
         ("MSE ingenuo", "naive", "naive", False),  # no second, identical naive row
     ]
-    conclusion = q3_loss.conclusion_q3(naive, rows, init="random")
-    assert "el ingenuo $(A_2 - Y)/m$ no" in conclusion
-    assert "Entrenando, MSE ingenuo resuelve las mismas semillas que BCE." in conclusion

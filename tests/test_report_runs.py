@@ -7,6 +7,7 @@ import pytest
 
 from nnsimple_lab import results, vocab
 from nnsimple_lab.report import runs as run_view
+from tests import handmade
 from tests.runsfolder import write_runs_folder
 
 
@@ -96,3 +97,15 @@ def test_nothing_ran(tmp_path):
     runs = run_view.load(tmp_path)
     assert not any(r.ok for r in runs) and run_view.common(runs, lambda r: r.seed) is None
     assert "4 ejecuciones fallidas" in run_view.failures_sentence(runs)
+
+
+def test_representative_rates_keep_the_ends_and_the_best():
+    assert run_view.representative([0.5, 0.01, 0.1]) == [0.01, 0.1, 0.5]
+    picked = run_view.representative([0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 5.0], keep=[0.3])
+    assert len(picked) == 4 and picked[0] == 0.001 and picked[-1] == 5.0 and 0.3 in picked
+    assert run_view.representative([0.1, 0.2, 0.3, 0.4, 0.5], keep=[9.0]) == [0.1, 0.2, 0.3, 0.5]
+
+
+def test_steps_are_the_stored_iterations():
+    record = handmade.run(0.5, iterations=30).record
+    assert list(run_view.steps(record)) == list(range(31))

@@ -36,7 +36,7 @@ def test_summary_row_reads_the_main_run_and_the_seeds(folder):
     assert cells[0] == "[lr0.5-random-bce](runs/lr0.5-random-bce.html)"
     assert cells[1] == "0.5" and cells[2] == f"{record.final_cost:.4f}"
     solved = record.iterations_to_solve
-    assert cells[4] == (str(solved) if solved is not None else "no converge")
+    assert cells[4] == (str(solved) if solved is not None else "no alcanza 100 %")
     assert cells[5] == f"{record.seeds.n_solved}/3"
     failed = tables.summary_row(run_view.find(runs, 0.5, "zeros", "bce"))
     assert failed[2].startswith("ejecución fallida: RuntimeError") and failed[3:] == ["—"] * 4

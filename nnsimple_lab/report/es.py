@@ -12,9 +12,19 @@ import math
 import numpy as np
 
 MONTHS = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
-)  # fmt: skip
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
 NUMBER_WORDS = ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez")
 NOT_FINITE = "no finito"
 
@@ -97,6 +107,38 @@ def fmt_lr(learning_rate):
     return repr(float(learning_rate))
 
 
+def fmt_rate(learning_rate):
+    """A rate as the grid writes it when that is short (``0.5``, ``1.0``), else 3 significant digits.
+
+    The scan's rates (``0.1767766952966369``) read ``0.177``.
+    """
+    text = fmt_lr(learning_rate)
+    return text if len(text) <= 6 else f"{float(learning_rate):.3g}"
+
+
+def plain_cost(x):
+    """A cost for a text alternative: 4 decimals, or ``2.1 × 10^-6`` (no math markup)."""
+    if not finite(x):
+        return NOT_FINITE
+    if x != 0 and abs(x) < 1e-3:
+        return fmt_sci(x, digits=2, math_mode=False)
+    return f"{x:.4f}"
+
+
+def fmt_ratio(x):
+    """A ratio of two iteration counts: ``0.96``, ``1.9``."""
+    if not finite(x):
+        return NOT_FINITE
+    return f"{x:.2f}" if x < 1.5 else f"{x:.1f}"
+
+
+def fmt_median(x):
+    """A median of iteration counts: ``128``, or ``536.5`` when it falls between two."""
+    if not finite(x):
+        return "—"
+    return fmt_int(x) if float(x).is_integer() else f"{x:.1f}"
+
+
 def fmt_factor(x):
     """A ratio of two rates: ``5`` when whole, else one decimal (``2.5``)."""
     return fmt_int(x) if abs(x - round(x)) < 1e-9 else f"{x:.1f}"
@@ -104,8 +146,8 @@ def fmt_factor(x):
 
 def alpha(learning_rate):
     """The learning rate in math: ``$\\alpha = 0.5$``; ``$\\alpha = 1 \\times 10^{300}$`` when extreme."""
-    text = fmt_lr(learning_rate)
-    if "e" in text:  # repr's scientific form: 1e+300, 1e-05
+    text = fmt_rate(learning_rate)
+    if "e" in text:  # scientific form: 1e+300, 1e-05
         mantissa, exponent = text.split("e")
         mantissa = mantissa.removesuffix(".0")
         text = f"{mantissa} \\times 10^{{{int(exponent)}}}"
@@ -129,6 +171,14 @@ def join_es(items, conjunction="y"):
     if conjunction == "y" and last.lower().lstrip("$").startswith(("i", "hi")) and not last.lower().startswith("hie"):
         word = "e"
     return f"{', '.join(items[:-1])} {word} {last}"
+
+
+def rates_phrase(rates, *, limit=4):
+    """``"0.01, 0.1 y 0.5"``; more than ``limit`` rates: ``"9 tasas, de 0.001 a 5.0"`` (a table lists them)."""
+    rates = sorted(rates)
+    if len(rates) <= limit:
+        return join_es(fmt_rate(r) for r in rates)
+    return f"{len(rates)} tasas, de {fmt_rate(rates[0])} a {fmt_rate(rates[-1])}"
 
 
 def cap(text):

@@ -1,7 +1,11 @@
-"""The report's figures: each function returns a matplotlib ``Figure`` laid out by ``plotting.figure``.
+"""The report's figures of the grid's runs: each function returns a matplotlib ``Figure``; its ``alt_*``
+twin, right below it, the figure's text alternative built from the same data.
 
 Spanish titles, axis labels with units, legends; every init and loss is named, coloured and
-styled by ``vocab``; a failed run shows "ejecución fallida" (and why) in its place.
+styled by ``vocab``; a failed run shows "ejecución fallida" (and why) in its place. Every figure
+fits the page's text width (``PAGE_WIDTH``), so it is printed at its own size and no text is
+smaller than ``MIN_FONT`` points. Curves are drawn against the record's stored iterations
+(``runs.steps``). The scan's figures are ``figures_scan``.
 """
 
 from __future__ import annotations
@@ -9,40 +13,39 @@ from __future__ import annotations
 import textwrap
 
 import numpy as np
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
-import nnsimple as nn
 from nnsimple_lab import plotting, vocab
 from nnsimple_lab.figures import run_label
-from nnsimple_lab.report.es import fmt_lr, param_tex
-from nnsimple_lab.report.q1_init import RANDOM, ZEROS
-from nnsimple_lab.report.runs import FAILED, NOT_IN_GRID, common, find, inits, last_line, learning_rates, losses, select
+from nnsimple_lab.report.es import alpha, fmt_rate, param_tex, plain_cost, rates_phrase
+from nnsimple_lab.report.runs import FAILED, NOT_IN_GRID, find, inits, last_line, losses, steps
 
+PAGE_WIDTH = 6.3  # inches: the PDF's text width (A4 with 2.5 cm margins)
+MIN_FONT = 7.5  # points: the smallest text any report figure draws
 RATE_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
 PARAM_COLORS = {"W1": ("#08519c", "#3182bd", "#6baed6", "#9ecae1"), "W2": ("#a50f15", "#fb6a4a")}
 BIAS_COLORS = {"b1": ("#006d2c", "#74c476"), "b2": ("#54278f",)}
 ALERT_COLOR = "#b22222"  # failed runs, and the wrong-output zone of the dZ2 figure
-MARGINS = plotting.Margins(left=0.65, right=0.1, bottom=0.48, top=0.28)
-ITERATION_LABEL = "Iteración (n.º de actualizaciones del descenso de gradiente)"
+MARGINS = plotting.Margins(left=0.7, right=0.15, bottom=0.55, top=0.35)
+ITERATION_LABEL = "Iteración (actualizaciones del descenso de gradiente)"
+ORDER = ("zeros", "random")  # question 1's initialisations come first, then the grid's others
 
 
-def _rate_color(runs, lr):
-    rates = learning_rates(runs)
-    index = rates.index(lr) if lr in rates else 0
+def _ordered_inits(runs):
+    present = inits(runs)
+    return [x for x in ORDER if x in present] + [x for x in present if x not in ORDER]
+
+
+def rate_color(rates, lr):
+    """The colour of a rate among ``rates`` (the rates a figure draws)."""
+    index = list(rates).index(lr) if lr in rates else 0
     return RATE_COLORS[index % len(RATE_COLORS)]
 
 
 def _failure_panel(ax, run, title):
-    ax.set_title(title)
-    ax.text(
-        0.5,
-        0.5,
-        "\n".join([FAILED] + textwrap.wrap(last_line(run.error), 38)) if run is not None else NOT_IN_GRID,
-        ha="center",
-        va="center",
-        transform=ax.transAxes,
-        fontsize=9,
-        color=ALERT_COLOR,
-    )
+    ax.set_title(title, fontsize=9)
+    text = "\n".join([FAILED] + textwrap.wrap(last_line(run.error), 30)) if run is not None else NOT_IN_GRID
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=8, color=ALERT_COLOR)
     ax.set_xticks([])
     ax.set_yticks([])
 
@@ -51,18 +54,19 @@ def _failure_note(ax, failed):
     if not failed:
         return
     lines = [
-        f"{FAILED} ({run_label(r.learning_rate, r.init, r.loss)}): {textwrap.shorten(last_line(r.error), 60)}"
+        f"{FAILED} ({run_label(r.learning_rate, r.init, r.loss)}): {textwrap.shorten(last_line(r.error), 50)}"
         for r in failed
     ]
-    ax.text(
-        0.02, 0.02, "\n".join(lines), transform=ax.transAxes, fontsize=7.5, color=ALERT_COLOR, va="bottom", ha="left"
-    )
+    ax.text(0.02, 0.02, "\n".join(lines), transform=ax.transAxes, fontsize=7.5, color=ALERT_COLOR, va="bottom")
+
+
+# ---------------------------------------------------------------- question 1: cost per initialisation
 
 
 def _cost_panel(ax, runs, learning_rate, loss):
     """One loss's panel of ``fig_cost_by_init``: a curve per initialisation at this rate."""
     failed = []
-    for init in inits(runs):
+    for init in _ordered_inits(runs):
         run = find(runs, learning_rate, init, loss)
         if run is None:
             continue
@@ -71,80 +75,113 @@ def _cost_panel(ax, runs, learning_rate, loss):
             failed.append(run)
             ax.plot([], [], color=entry.color, label=f"{entry.short}: {FAILED}")
             continue
-        ax.plot(run.record.costs, color=entry.color, lw=2, ls=entry.style, label=entry.short)
+        ax.plot(steps(run.record), run.record.costs, color=entry.color, lw=2, ls=entry.style, label=entry.short)
     _failure_note(ax, failed)
-    ax.set_title(f"{vocab.loss(loss).short}, α = {fmt_lr(learning_rate)}")
-    ax.set_ylabel(vocab.loss(loss).cost_label)
+    ax.set_title(f"{vocab.loss(loss).short}, α = {fmt_rate(learning_rate)}", fontsize=10)
+    ax.set_ylabel(vocab.loss(loss).cost_label, fontsize=9)
     ax.set_ylim(bottom=0)
     ax.legend(title="Inicialización", fontsize=8, title_fontsize=8)
     ax.grid(alpha=0.3)
+
+
+def _zeros_still(runs, learning_rate):
+    """Every zero run at this rate kept its cost, and every random one moved: the title may say so."""
+    zeros = [find(runs, learning_rate, "zeros", x) for x in losses(runs)]
+    randoms = [find(runs, learning_rate, "random", x) for x in losses(runs)]
+    ok = [r for r in zeros if r is not None and r.ok], [r for r in randoms if r is not None and r.ok]
+    still = ok[0] and all(np.all(r.record.costs == r.record.costs[0]) for r in ok[0])
+    moved = ok[1] and all(r.record.costs[-1] < r.record.costs[0] for r in ok[1])
+    return bool(still and moved)
 
 
 def fig_cost_by_init(runs, learning_rate):
     """Question 1: cost per iteration, one curve per initialisation, one panel per loss, at one rate."""
     present = losses(runs)
     n = max(len(present), 1)
-    # a title over each panel and one over all, each panel its own y label; the x label below all
-    margins = plotting.Margins(left=0.56, right=MARGINS.right, bottom=0.5, top=0.58)
-    fig, axes = plotting.figure(4.1 * n, 3.5, margins, ncols=n, column_gap=0.72)
+    margins = plotting.Margins(left=0.62, right=0.1, bottom=0.5, top=0.6)
+    fig, axes = plotting.figure(PAGE_WIDTH if n > 1 else 4.6, 3.2, margins, ncols=n, column_gap=0.75)
     for ax, loss in zip(axes[0], present, strict=False):
         _cost_panel(ax, runs, learning_rate, loss)
-    fig.supxlabel(ITERATION_LABEL, fontsize=10)
-    fig.suptitle(f"El costo con {vocab.init(ZEROS).long} no se mueve; con {vocab.init(RANDOM).long} baja")
+    fig.supxlabel(ITERATION_LABEL, fontsize=9)
+    if _zeros_still(runs, learning_rate):
+        title = f"Con {vocab.init('zeros').long} el costo no se mueve; con la aleatoria baja"
+    else:
+        title = "Costo por iteración según la inicialización"
+    fig.suptitle(title, fontsize=11)
     return fig
 
 
-def _param_lines(ax, history, names, colors):
+def alt_cost_by_init(runs, learning_rate):
+    """The text alternative of ``fig_cost_by_init``: each curve's first and last cost."""
+    parts = []
+    for loss in losses(runs):
+        for init in _ordered_inits(runs):
+            run = find(runs, learning_rate, init, loss)
+            if run is None:
+                continue
+            name = f"{vocab.loss(loss).short} con {vocab.init(init).long}"
+            if not run.ok:
+                parts.append(f"{name}: {FAILED}")
+                continue
+            c = run.record.costs
+            verb = "se queda en" if np.all(c == c[0]) else f"pasa de {plain_cost(c[0])} a"
+            last = plain_cost(c[0]) if np.all(c == c[0]) else plain_cost(c[-1])
+            parts.append(f"{name}: el costo {verb} {last} en {run.record.iterations} iteraciones")
+    return f"Costo por iteración con tasa de aprendizaje {fmt_rate(learning_rate)}. " + "; ".join(parts) + "."
+
+
+# ---------------------------------------------------------------- parameters over the iterations
+
+
+def _param_lines(ax, record, names, colors):
+    x = steps(record)
     for name in names:
-        h = history[name]
+        h = record.history[name]
         for j, index in enumerate(np.ndindex(h.shape[1:])):
             series = h[(slice(None), *index)]
             label = f"${param_tex(name)}[{','.join(map(str, index))}]$"
-            ax.plot(series, color=colors[name][j % len(colors[name])], lw=1.5, label=label)
+            ax.plot(x, series, color=colors[name][j % len(colors[name])], lw=1.5, label=label)
 
 
-def _parameter_panels(top, bottom, history):
+def _parameter_panels(top, bottom, record):
     """A run's weights on ``top`` and biases on ``bottom``; a note where they are all 0."""
-    _param_lines(top, history, ("W1", "W2"), PARAM_COLORS)
-    _param_lines(bottom, history, ("b1", "b2"), BIAS_COLORS)
+    _param_lines(top, record, ("W1", "W2"), PARAM_COLORS)
+    _param_lines(bottom, record, ("b1", "b2"), BIAS_COLORS)
     for ax, names in ((top, ("W1", "W2")), (bottom, ("b1", "b2"))):
         ax.grid(alpha=0.3)
         ax.axhline(0, color="k", lw=0.6)
-        if all(np.all(history[k] == 0) for k in names):
+        if all(np.all(record.history[k] == 0) for k in names):
             ax.text(
                 0.5,
-                0.88,
-                "todos valen 0 en todas las iteraciones",
+                0.85,
+                "todos valen 0\nen todas las iteraciones",
                 transform=ax.transAxes,
                 ha="center",
                 va="center",
-                fontsize=8.5,
+                fontsize=8,
                 color="0.25",
             )
 
 
 def _row_legend(axes_row):
-    """One legend right of the row, from its last axes (or the first that drew anything)."""
-    handles, labels = axes_row[-1].get_legend_handles_labels()
-    if not handles:
-        for ax in axes_row:
-            handles, labels = ax.get_legend_handles_labels()
-            if handles:
-                break
-    if handles:
-        axes_row[-1].legend(handles, labels, loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
+    """One legend right of the row, from the first axes that drew anything."""
+    for ax in axes_row:
+        handles, labels = ax.get_legend_handles_labels()
+        if handles:
+            axes_row[-1].legend(handles, labels, loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
+            return
 
 
 def fig_parameters(columns, suptitle):
     """Weights (top row) and biases (bottom row) over the iterations, one column per run.
 
-    ``columns``: list of ``(title, Run or None)``; a failed or missing run shows why.
+    ``columns``: list of ``(title, Run or None)``, at most four; a failed or missing run shows why.
     """
     n = max(len(columns), 1)
-    # y labels on the left column only, the legends right of the last one; the x label below all
-    margins = plotting.Margins(left=0.55, right=1.0, bottom=0.5, top=0.58)
+    margins = plotting.Margins(left=0.62, right=0.95, bottom=0.5, top=0.55)
+    width = PAGE_WIDTH if n > 1 else 4.2
     fig, axes = plotting.figure(
-        3.3 * n + 1.4, 5.6, margins, ncols=n, nrows=2, column_gap=0.17, row_gap=0.16, sharey="row", sharex="col"
+        width, 4.8, margins, ncols=n, nrows=2, column_gap=0.15, row_gap=0.15, sharey="row", sharex="col"
     )
     for col, (title, run) in enumerate(columns):
         top, bottom = axes[0][col], axes[1][col]
@@ -152,172 +189,60 @@ def fig_parameters(columns, suptitle):
             _failure_panel(top, run, title)
             _failure_panel(bottom, run, "")
             continue
-        _parameter_panels(top, bottom, run.record.history)
-        top.set_title(title)
-    axes[0][0].set_ylabel("Valor del peso")
-    axes[1][0].set_ylabel("Valor del sesgo")
-    fig.supxlabel(ITERATION_LABEL, fontsize=10)
+        _parameter_panels(top, bottom, run.record)
+        top.set_title(title, fontsize=9)
+    for ax in axes.ravel():
+        ax.tick_params(labelsize=8)
+    axes[0][0].set_ylabel("Valor del peso", fontsize=9)
+    axes[1][0].set_ylabel("Valor del sesgo", fontsize=9)
+    fig.supxlabel(ITERATION_LABEL, fontsize=9)
     for row in (0, 1):
         _row_legend(axes[row])
-    fig.suptitle(suptitle)
+    fig.suptitle(suptitle, fontsize=10)
     return fig
 
 
-def _log_cost_axes(ax, loss, title):
+def alt_parameters(columns):
+    """The text alternative of ``fig_parameters``: per column, the largest weight at the start and the end."""
+    parts = []
+    for title, run in columns:
+        if run is None or not run.ok:
+            parts.append(f"{title}: {FAILED if run is not None else NOT_IN_GRID}")
+            continue
+        h = run.record.history
+        start = max(float(np.nanmax(np.abs(h[w][0]))) for w in ("W1", "W2"))
+        end = max(float(np.nanmax(np.abs(h[w][-1]))) for w in ("W1", "W2"))
+        if all(np.all(v == 0) for v in h.values()):
+            parts.append(f"{title}: todos los pesos y sesgos valen 0 en todas las iteraciones")
+        else:
+            parts.append(f"{title}: el mayor peso en valor absoluto pasa de {start:.2f} a {end:.2f}")
+    return "Pesos y sesgos por iteración. " + "; ".join(parts) + "."
+
+
+# ---------------------------------------------------------------- shared by the curves of every question
+
+
+def plain_log_y(ax):
+    """A log y axis labelled 0.01, 0.1, 1 (no minor labels, no "6 x 10^-1")."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def log_cost_axes(ax, loss, title):
     """The y axis of a cost over the iterations, log scale once anything is drawn."""
     if any(len(line.get_xdata()) for line in ax.lines):
-        ax.set_yscale("log")
-    ax.set_xlabel(ITERATION_LABEL)
-    ax.set_ylabel(vocab.loss(loss).cost_label + ", escala log")
-    ax.set_title(title)
+        plain_log_y(ax)
+    ax.set_xlabel(ITERATION_LABEL, fontsize=9)
+    ax.set_ylabel(vocab.loss(loss).cost_label + ", escala log", fontsize=9)
+    ax.set_title(title, fontsize=10)
 
 
-def fig_cost_by_rate(runs, *, init, loss):
-    """Question 2: cost per iteration of the main run, one curve per rate (log scale)."""
-    fig, axes = plotting.figure(7.5, 4.0, MARGINS)
-    ax = axes[0][0]
-    failed = []
-    for lr in learning_rates(select(runs, init=init, loss=loss)):
-        run = find(runs, lr, init, loss)
-        color = _rate_color(runs, lr)
-        if not run.ok:
-            failed.append(run)
-            ax.plot([], [], color=color, label=f"α = {fmt_lr(lr)}: {FAILED}")
-            continue
-        record = run.record
-        ax.plot(record.costs, color=color, lw=2, label=f"α = {fmt_lr(lr)}" + (" (divergió)" if record.diverged else ""))
-        if record.iterations_to_solve is not None:
-            k = record.iterations_to_solve
-            ax.plot([k], [record.costs[k]], "o", color=color, ms=6)
-    _failure_note(ax, failed)
-    title = f"Costo por iteración según la tasa de aprendizaje ({vocab.loss(loss).short}, semilla principal)"
-    _log_cost_axes(ax, loss, title)
-    ax.plot([], [], "o", color="0.3", label="100 % de exactitud desde aquí")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3, which="both")
-    return fig
-
-
-def fig_cost_band(runs, *, init, loss):
-    """Question 2: median cost over the seeds and the 10-90 % band, one colour per rate."""
-    fig, axes = plotting.figure(7.5, 4.0, MARGINS)
-    ax = axes[0][0]
-    failed = []
-    n_seeds = None
-    for lr in learning_rates(select(runs, init=init, loss=loss)):
-        run = find(runs, lr, init, loss)
-        color = _rate_color(runs, lr)
-        if not run.ok:
-            failed.append(run)
-            ax.plot([], [], color=color, label=f"α = {fmt_lr(lr)}: {FAILED}")
-            continue
-        q10, q50, q90 = run.record.seeds.cost_quantiles
-        x = np.arange(len(q50))
-        ax.fill_between(x, q10, q90, color=color, alpha=0.18, lw=0)
-        ax.plot(x, q50, color=color, lw=2, label=f"α = {fmt_lr(lr)}: mediana")
-        n_seeds = run.record.seeds.n_seeds
-    _failure_note(ax, failed)
-    ax.fill_between([], [], [], color="0.5", alpha=0.25, label="banda del 10 % al 90 % de las semillas")
-    seeds = f" sobre {n_seeds} semillas" if n_seeds else ""
-    _log_cost_axes(ax, loss, f"Costo {vocab.loss(loss).short}{seeds}: mediana y dispersión por tasa")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3, which="both")
-    return fig
-
-
-def solved_curve(record):
-    """Share of seeds already solved for good at each iteration, (iterations + 1,)."""
-    k = np.arange(record.iterations + 1)
-    its = np.array([np.inf if i is None else i for i in record.seeds.iterations_to_solve], dtype=float)
-    return (its[None, :] <= k[:, None]).mean(axis=1)
-
-
-def fig_solved_over_iterations(runs, *, init, loss_keys):
-    """Share of seeds solved by each iteration, one colour per rate, one line style per loss."""
-    fig, axes = plotting.figure(7.5, 4.0, MARGINS)
-    ax = axes[0][0]
-    failed = []
-    for loss in loss_keys:
-        style = vocab.loss(loss).style
-        for lr in learning_rates(select(runs, init=init, loss=loss)):
-            run = find(runs, lr, init, loss)
-            color = _rate_color(runs, lr)
-            name = f"α = {fmt_lr(lr)}" + (f", {vocab.loss(loss).short}" if len(loss_keys) > 1 else "")
-            if not run.ok:
-                failed.append(run)
-                ax.plot([], [], color=color, ls=style, label=f"{name}: {FAILED}")
-                continue
-            ax.plot(100 * solved_curve(run.record), color=color, ls=style, lw=2, label=name)
-    _failure_note(ax, failed)
-    ax.set_ylim(-3, 103)
-    ax.set_xlabel(ITERATION_LABEL)
-    ax.set_ylabel("Semillas que ya resolvieron XOR (%)")
-    ax.set_title("Proporción de semillas con 100 % de exactitud en cada iteración")
-    ax.legend(fontsize=8, loc="upper left")
-    ax.grid(alpha=0.3)
-    return fig
-
-
-def _seed_bar(ax, x, width, run, color, label):
-    """One configuration's bar: the share of seeds solved, n/N on top, or why it failed."""
-    if not run.ok:
-        ax.bar(x, 0, width, color=color, label=label)
-        ax.text(x, 3, FAILED, rotation=90, ha="center", va="bottom", fontsize=7.5, color=ALERT_COLOR)
-        return
-    seeds = run.record.seeds
-    share = 100 * seeds.n_solved / seeds.n_seeds
-    ax.bar(x, share, width, color=color, label=label)
-    ax.text(x, share + 1.5, f"{seeds.n_solved}/{seeds.n_seeds}", ha="center", va="bottom", fontsize=8)
-
-
-def fig_seeds_solved(runs, *, init):
-    """Share of seeds solved per configuration: bars per rate, one bar per loss, n/N on top."""
-    rates = learning_rates(select(runs, init=init))
-    present = losses(select(runs, init=init))
-    fig, axes = plotting.figure(7.0, 3.8, MARGINS)
-    ax = axes[0][0]
-    width = 0.8 / max(len(present), 1)
-    for j, loss in enumerate(present):
-        for i, lr in enumerate(rates):
-            run = find(runs, lr, init, loss)
-            if run is not None:
-                x = i + (j - (len(present) - 1) / 2) * width
-                _seed_bar(ax, x, width, run, vocab.loss(loss).color, vocab.loss(loss).short if i == 0 else None)
-    ax.set_xticks(range(len(rates)), [f"α = {fmt_lr(lr)}" for lr in rates])
-    ax.set_xlabel("Tasa de aprendizaje")
-    ax.set_ylabel("Semillas que resuelven XOR (%)")
-    ax.set_ylim(0, 112)
-    iters = common(select(runs, init=init), lambda r: r.iterations)
-    within = f" en {iters} iteraciones" if iters is not None else ""
-    ax.set_title(f"Semillas que resuelven XOR{within}, por función de costo")
-    ax.legend(title="Función de costo", fontsize=8, title_fontsize=8, loc="upper left")
-    ax.grid(alpha=0.3, axis="y")
-    return fig
-
-
-def fig_dz2_vs_output(loss_keys, *, about):
-    """Question 3: |dZ2| per example against the output A2 for a label y = 1, one curve per loss.
-
-    Computed with each loss's own ``nnsimple`` dZ2 function (times m, so per example); the
-    title says what the curve of ``about`` shows.
-    """
-    a = np.linspace(0.0, 1.0, 401)[None, :]
-    y = np.ones_like(a)
-    m = a.shape[-1]
-    fig, axes = plotting.figure(7.0, 3.8, MARGINS)
-    ax = axes[0][0]
-    for loss in loss_keys:
-        entry = vocab.loss(loss)
-        dz2 = np.abs(nn.LOSSES[loss].dZ2(a, y) * m).ravel()
-        label = f"{entry.short}: $|{entry.dz2_example_tex}|$"
-        ax.plot(a.ravel(), dz2, lw=2, ls=entry.style, color=entry.color, label=label)
-    ax.axvspan(0, 0.1, color=ALERT_COLOR, alpha=0.08, lw=0)
-    ax.text(0.012, 0.55, "salida muy\nequivocada", fontsize=8, color=ALERT_COLOR)
-    ax.set_xlabel("Salida de la red $a = A_2$ para un ejemplo con etiqueta $y = 1$")
-    ax.set_ylabel("$|\\partial \\ell / \\partial z_2|$ por ejemplo")
-    ax.set_title(f"Con {vocab.loss(about).short} el gradiente se apaga cuando la salida está muy equivocada")
-    ax.legend(fontsize=9)
-    ax.grid(alpha=0.3)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1.05)
-    return fig
+def rates_caption(rates, all_rates):
+    """How a caption names the rates a figure draws: ``"con cada tasa de aprendizaje"``; ``"con $\\alpha = 0.5$"``
+    for one; ``"con las tasas 0.01, 0.5 y 5.0 (3 de las 9 de la rejilla)"`` when it draws only some."""
+    if len(all_rates) == 1:
+        return f"con {alpha(all_rates[0])}"
+    if len(rates) == len(all_rates):
+        return "con cada tasa de aprendizaje"
+    return f"con las tasas {rates_phrase(rates)} ({len(rates)} de las {len(all_rates)} de la rejilla)"

@@ -1,8 +1,9 @@
-"""Question 1: do weights and biases converge differently from zeros and from random values?
+"""Question 1 from the grid's runs: do weights and biases converge differently from zeros and at random?
 
-Its sentences, its AND demo (trained here, in milliseconds), its table and its conclusion.
-Every claim is read from the runs' histories: a zero-initialised run is said to stand still
-only when its cost and every parameter are bit for bit the same at every iteration.
+The rate it looks at, what the zero-initialised runs did (read bit for bit from their
+histories), the main random run's descent, every other initialisation of the grid (Xavier)
+against the random one, and the conclusion. Why zeros stand still (the saddle point, the
+symmetry, the AND demo) is ``q1_zero``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import nnsimple as nn
 from nnsimple_lab import vocab
 from nnsimple_lab.report.es import (
     alpha,
@@ -20,28 +20,37 @@ from nnsimple_lab.report.es import (
     finite,
     fmt_cost,
     fmt_int,
-    fmt_lr,
     fmt_pct,
     fmt_value,
     join_es,
     number_word,
     param_tex,
-    plural,
+    rates_phrase,
 )
-from nnsimple_lab.report.runs import find, learning_rates, losses, select
-from nnsimple_lab.report.tables import markdown_table
+from nnsimple_lab.report.findings import best, compare_counts
+from nnsimple_lab.report.runs import common, find, inits, learning_rates, losses, select
 
 ZEROS = "zeros"  # the question compares zero initialisation ...
 RANDOM = vocab.REFERENCE_INIT  # ... with the course's random one
-AND = "and"  # the demo's data set: unbalanced labels, where the last gradient does not vanish
 LN2 = math.log(2)
 
 
-def reference_rate(runs, loss):
-    """The learning rate for question 1's close-up: the one that solves XOR best.
+def ordered_inits(runs):
+    """The grid's initialisations: zeros, random, then the others in grid order."""
+    present = inits(runs)
+    return [x for x in (ZEROS, RANDOM) if x in present] + [x for x in present if x not in (ZEROS, RANDOM)]
 
-    Most seeds solved with random initialisation, then fastest main run, then the larger
-    rate. Falls back to the largest rate the grid has; None when there are no runs.
+
+def _solved_by_rate(runs, loss):
+    """``[(rate, seeds solved)]`` of the random runs that finished."""
+    return [(r.learning_rate, r.record.seeds.n_solved) for r in select(runs, init=RANDOM, loss=loss, ok=True)]
+
+
+def reference_rate(runs, loss):
+    """The learning rate of question 1's close-up: the one that solves XOR best with random weights.
+
+    Most seeds solved, then the main run reaching 100 % first, then the larger rate. Falls back
+    to the largest rate of the grid; None when the grid has no runs.
     """
     candidates = select(runs, init=RANDOM, loss=loss, ok=True)
     if candidates:
@@ -55,43 +64,80 @@ def reference_rate(runs, loss):
     return rates[-1] if rates else None
 
 
+def _why_this_rate(runs, loss, learning_rate):
+    """Why ``reference_rate`` chose this rate, with its tie if it has one."""
+    ranking = best(_solved_by_rate(runs, loss))
+    run = find(runs, learning_rate, RANDOM, loss)
+    if not ranking.holds or ranking.best == 0 or run is None or not run.ok:
+        return ""
+    n = run.record.seeds.n_seeds
+    tied = [r for r in ranking.winners if r != learning_rate]
+    if ranking.all_tied and len(ranking.values) > 1:
+        why = f"todas las tasas de la rejilla resuelven {ranking.best} de {n} semillas y esta es la que"
+        return f": {why} antes llega a 100 % de exactitud con la semilla principal"
+    if tied:
+        others = join_es(alpha(r) for r in tied)
+        return (
+            f": entre las tasas de la rejilla, resuelve más semillas ({ranking.best} de {n}, igual que {others}) y, "
+            "de ellas, es la que antes llega a 100 % de exactitud con la semilla principal"
+        )
+    return f": entre las tasas de la rejilla, la que resuelve más semillas ({ranking.best} de {n})"
+
+
 def reference_rate_sentence(runs, loss, learning_rate):
-    """Why question 1 looks at this rate (as chosen by ``reference_rate``)."""
+    """Which rate and loss question 1 looks at, and why (as chosen by ``reference_rate``)."""
     if learning_rate is None:
         return "La rejilla no tiene ejecuciones."
-    text = f"Comparamos las dos inicializaciones con la misma tasa, {alpha(learning_rate)}"
-    if select(runs, init=RANDOM, loss=loss, ok=True):
-        text += ", la que mejor resuelve XOR en la Pregunta 2 (más semillas resueltas y, a igualdad, la más rápida)"
-    text += (
-        f", y el costo {vocab.loss(loss).short}; la {vocab.init(RANDOM).long} usa la semilla principal. Cada "
-        "ejecución de la rejilla, con cualquier tasa, tiene su propio cuaderno en el anexo."
+    present = ordered_inits(runs)
+    names = join_es(vocab.init(x).short for x in present)
+    if len(present) == 1:
+        text = f"La rejilla solo tiene la {vocab.init(present[0]).long}; la usamos con {alpha(learning_rate)}"
+    else:
+        text = (
+            f"Comparamos las {number_word(len(present))} inicializaciones ({names}) con la misma tasa, "
+            f"{alpha(learning_rate)}"
+        )
+    if len(learning_rates(runs)) == 1:
+        text += ", la única de la rejilla"
+    else:
+        text += _why_this_rate(runs, loss, learning_rate)
+    return text + (
+        f". Usamos el costo {vocab.loss(loss).short}, y cada inicialización al azar usa la semilla principal. Cada "
+        "ejecución de la rejilla tiene su propio cuaderno en el anexo."
     )
-    return text
 
 
 def columns(runs, learning_rate, loss):
-    """``[(title, Run or None)]``: the zero and the random run at this rate, for figures and tables."""
-    return [(cap(vocab.init(init).long), find(runs, learning_rate, init, loss)) for init in (ZEROS, RANDOM)]
+    """``[(title, Run or None)]``: one column per initialisation of the grid at this rate."""
+    return [(cap(vocab.init(x).long), find(runs, learning_rate, x, loss)) for x in ordered_inits(runs)]
 
 
-def styles_phrase():
+def styles_phrase(runs):
     """``"inicialización en ceros (punteada) y aleatoria (continua)"``: how the cost figure draws them."""
-    zeros, random = vocab.init(ZEROS), vocab.init(RANDOM)
-    return f"{zeros.long} ({vocab.style_name(zeros.style)}) y {random.short} ({vocab.style_name(random.style)})"
+    entries = [vocab.init(x) for x in ordered_inits(runs)]
+    if len(entries) == 1:
+        return f"{entries[0].long} ({vocab.style_name(entries[0].style)})"
+    first, rest = entries[0], entries[1:]
+    return join_es(
+        [f"{first.long} ({vocab.style_name(first.style)})"] + [f"{e.short} ({vocab.style_name(e.style)})" for e in rest]
+    )
+
+
+# ---------------------------------------------------------------- zero initialisation in the grid
 
 
 @dataclass(frozen=True)
 class StillFacts:
     """What a run's history says about standing still (for a zero-initialised run)."""
 
-    cost_constant: bool  # the cost is bit for bit the same at every iteration
+    cost_constant: bool  # the cost is bit for bit the same at every stored state
     first_cost: float
     last_cost: float
-    moved: tuple  # names of the parameters that changed at some iteration
-    all_zero: bool  # every parameter is exactly 0 at every iteration
+    moved: tuple  # names of the parameters that changed at some state
+    all_zero: bool  # every parameter is exactly 0 at every stored state
     outputs: tuple  # final A2 per example
     final_accuracy: float
-    states: int  # number of evaluated states (iterations + 1)
+    iterations: int  # updates made (from the run's summary, not from its curves)
 
 
 def still_facts(run):
@@ -106,21 +152,25 @@ def still_facts(run):
         all_zero=all(np.all(h == 0) for h in record.history.values()),
         outputs=tuple(float(a) for a in record.A2.ravel()),
         final_accuracy=record.final_accuracy,
-        states=len(costs),
+        iterations=record.iterations,
     )
 
 
-def _cost_name(value):
+def cost_name(value):
     """``0.6931`` written as ``ln 2 = 0.6931`` when it is ln 2 (BCE's cost at A2 = 0.5), else plainly."""
     if finite(value) and abs(value - LN2) <= 1e-12:
         return f"$\\ln 2 = {fmt_cost(value)}$"
     return fmt_cost(value)
 
 
-def _rates_phrase(rates):
+def with_rates(rates):
+    """``"con α = 0.5"``, ``"con las tasas 0.01, 0.1 y 0.5"``, ``"con las 9 tasas de la rejilla (de 0.001 a 5.0)"``."""
     if len(rates) == 1:
         return f"con {alpha(rates[0])}"
-    return "con las tasas " + join_es(fmt_lr(r) for r in rates)
+    if len(rates) <= 4:
+        return "con las tasas " + rates_phrase(rates)
+    low, high = rates_phrase([min(rates)]), rates_phrase([max(rates)])
+    return f"con las {len(rates)} tasas de la rejilla (de {low} a {high})"
 
 
 def _still_group(loss, done):
@@ -133,8 +183,8 @@ def _still_group(loss, done):
     return {
         "loss": loss,
         "cost": facts[0].first_cost,
-        "rates": tuple(r.learning_rate for r in done),
-        "states": facts[0].states if len({f.states for f in facts}) == 1 else None,
+        "rates": tuple(sorted(r.learning_rate for r in done)),
+        "iterations": facts[0].iterations if len({f.iterations for f in facts}) == 1 else None,
         "output": outs.pop() if len(outs) == 1 else None,
         "accuracy": accs.pop() if len(accs) == 1 else None,
         "m": len(facts[0].outputs),
@@ -145,16 +195,16 @@ def _still_text(groups):
     """One sentence for zero-initialised groups that share iterations, rates and outputs."""
     g = groups[0]
     when = (
-        f"es el mismo en las {g['states']} evaluaciones (de la iteración 0 a la {g['states'] - 1})"
-        if g["states"] is not None
+        f"es el mismo en todas las iteraciones, de la 0 a la {fmt_int(g['iterations'])}"
+        if g["iterations"] is not None
         else "es el mismo en todas las iteraciones"
     )
     values = join_es(
-        _cost_name(x["cost"]) + (f" con {vocab.loss(x['loss']).short}" if len(groups) > 1 else "") for x in groups
+        cost_name(x["cost"]) + (f" con {vocab.loss(x['loss']).short}" if len(groups) > 1 else "") for x in groups
     )
     which = f" {vocab.loss(g['loss']).short}" if len(groups) == 1 else ""
     text = (
-        f"Con {vocab.init(ZEROS).long}, el costo{which} {when}, {_rates_phrase(list(g['rates']))}: "
+        f"Con {vocab.init(ZEROS).long}, el costo{which} {when}, {with_rates(list(g['rates']))}: "
         f"exactamente {values}. Los pesos y sesgos siguen exactamente en 0"
     )
     if g["output"] is not None:
@@ -169,11 +219,11 @@ def _moved_text(run, loss):
     short = vocab.loss(loss).short
     moved = join_es(f"${param_tex(m)}$" for m in f.moved) if f.moved else "ningún parámetro"
     if f.cost_constant:
-        change = f"el costo {short} se queda en {_cost_name(f.first_cost)}"
+        change = f"el costo {short} se queda en {cost_name(f.first_cost)}"
     elif not finite(f.last_cost):
         change = f"el costo {short} diverge (deja de ser finito)"
     else:
-        change = f"el costo {short} pasa de {_cost_name(f.first_cost)} a {fmt_cost(f.last_cost)}"
+        change = f"el costo {short} pasa de {cost_name(f.first_cost)} a {fmt_cost(f.last_cost)}"
     return (
         f"Con {vocab.init(ZEROS).long} y {alpha(run.learning_rate)}, {change}; "
         f"cambian: {moved} (exactitud final {fmt_pct(f.final_accuracy)})."
@@ -184,23 +234,26 @@ def zero_init_sentence(runs):
     """What zero initialisation did, per loss, over every rate (only what the data show)."""
     zeros = select(runs, init=ZEROS)
     if not zeros:
-        return f"La rejilla no incluye {vocab.init(ZEROS).long}, así que esta pregunta no se puede responder con datos."
+        return (
+            f"La rejilla no incluye {vocab.init(ZEROS).long}: lo que le pasa se ve abajo, en los experimentos "
+            "que el informe ejecuta aquí mismo."
+        )
     parts, still = [], []
     for loss in losses(zeros):
         done, failed = select(zeros, loss=loss, ok=True), select(zeros, loss=loss, ok=False)
         if failed:
             parts.append(
                 f"Con {vocab.init(ZEROS).long} y {vocab.loss(loss).short} no hay resultado para "
-                + join_es(f"{alpha(r.learning_rate)} ({r.failure})" for r in failed)
+                + join_es(f"{alpha(r.learning_rate)} ({r.failure})" for r in failed[:4])
                 + "."
             )
         group = _still_group(loss, done) if done else None
         if group is not None:
             still.append(group)
         else:
-            parts += [_moved_text(run, loss) for run in done]
+            parts += [_moved_text(run, loss) for run in done[:4]]
     # Groups that share rates, iterations and outputs read as one sentence; otherwise one each.
-    keys = {(g["rates"], g["states"], g["output"], g["accuracy"]) for g in still}
+    keys = {(g["rates"], g["iterations"], g["output"], g["accuracy"]) for g in still}
     if len(keys) == 1:
         parts.insert(0, _still_text(still))
     else:
@@ -214,6 +267,9 @@ def zero_init_stays(runs, loss=None):
     return bool(done) and all(f.cost_constant and f.all_zero for f in map(still_facts, done))
 
 
+# ---------------------------------------------------------------- random (and other) initialisations
+
+
 def descent_sentence(run):
     """One run's cost from start to end and when (if ever) it reached 100 % accuracy."""
     if run is None:
@@ -224,44 +280,70 @@ def descent_sentence(run):
     r = run.record
     n = fmt_int(r.iterations)
     if r.diverged and not finite(r.final_cost):
-        return (
-            f"{cap(where)} (semilla {r.seed}), el entrenamiento divergió: el costo deja de ser finito "
-            "y la red no converge."
-        )
+        return f"{cap(where)} (semilla {r.seed}), el entrenamiento divergió: el costo deja de ser finito."
     if r.diverged:
         return (
             f"{cap(where)} (semilla {r.seed}), el entrenamiento divergió: el costo sube de "
             f"{fmt_cost(r.costs[0])} a {fmt_cost(r.final_cost)} en {n} iteraciones."
         )
     text = (
-        f"{cap(where)} (semilla {r.seed}), el costo baja de {fmt_cost(r.costs[0])} "
-        f"a {fmt_cost(r.final_cost)} en {n} iteraciones"
+        f"{cap(where)} (semilla {r.seed}), el costo baja de {fmt_cost(r.costs[0])} a "
+        f"{fmt_cost(r.final_cost)} en {n} iteraciones"
     )
     if r.iterations_to_solve is not None:
         return (
             text + f" y la red clasifica bien las cuatro entradas desde la iteración {fmt_int(r.iterations_to_solve)}."
         )
+    return text + f", pero no alcanza 100 % de exactitud (exactitud final {fmt_pct(r.final_accuracy)})."
+
+
+def init_comparison(runs, other, *, loss):
+    """``CountComparison`` of seeds solved per rate: the random initialisation against ``other``."""
+    rows = []
+    for lr in learning_rates(runs):
+        a, b = find(runs, lr, RANDOM, loss), find(runs, lr, other, loss)
+        if a is not None and b is not None and a.ok and b.ok:
+            rows.append((lr, a.record.seeds.n_solved, b.record.seeds.n_solved))
+    return compare_counts(rows)
+
+
+def other_init_sentence(runs, other, *, loss):
+    """An initialisation besides zeros and random: the seeds it solves against the random one, rate by rate."""
+    entry, random = vocab.init(other), vocab.init(RANDOM)
+    comparison = init_comparison(runs, other, loss=loss)
+    if not comparison.holds:
+        return f"No hay ejecuciones terminadas con {entry.long} y {random.long} a la misma tasa."
+    n = common(select(runs, init=other, loss=loss, ok=True), lambda r: r.seeds.n_seeds)
+    start = f"Con la {entry.long} ({n} semillas, {vocab.loss(loss).short})" if n else f"Con la {entry.long}"
+    rows = comparison.rows
+    if comparison.same:
+        where = with_rates([lr for lr, _, _ in rows]) if len(rows) <= 4 else f"en las {len(rows)} tasas (anexo)"
+        return f"{start} resuelven XOR las mismas semillas que con la {random.long}, {where}."
+    if len(rows) <= 4:
+        counts = join_es(f"{b} frente a {a} con {alpha(lr)}" for lr, a, b in rows)
+        text = f"{start} resuelven XOR {counts} de la {random.long}"
+        if comparison.never_fewer:
+            text += ": nunca menos"
+        elif comparison.never_more:
+            text += ": nunca más"
+        return text + "."
+    parts = [
+        f"{word} con {len(keys)}"
+        for keys, word in ((comparison.more, "más"), (comparison.fewer, "menos"), (comparison.equal, "las mismas"))
+        if keys
+    ]
+    return f"{start}, frente a la aleatoria resuelve {join_es(parts)} de las {len(rows)} tasas (anexo)."
+
+
+def xavier_scale_sentence(runs, n_h):
+    """What the Xavier scheme does to the course's draws, when the grid has it."""
+    if "xavier" not in inits(runs):
+        return ""
     return (
-        text
-        + f", pero no converge a 100 % de exactitud en {n} iteraciones (exactitud final {fmt_pct(r.final_accuracy)})."
-    )
-
-
-def symmetry_sentence(Y):
-    """Why db2 is zero at zero init for these labels: sum(A2 - Y) with A2 = 0.5 everywhere."""
-    Y = np.asarray(Y).ravel()
-    ones, m = int(Y.sum()), Y.size
-    db2 = float(np.sum(0.5 - Y) / m)
-    labels = f"Las etiquetas tienen {plural(ones, 'uno')} y {plural(m - ones, 'cero')}, así que "
-    if db2 == 0:
-        return labels + (
-            "$\\partial J/\\partial b_2 = \\frac{1}{m}\\sum_i (0.5 - y_i) = 0$ también: "
-            "ningún gradiente es distinto de cero y el descenso no se mueve. El punto de partida es un "
-            "punto estacionario del costo."
-        )
-    return labels + (
-        f"$\\partial J/\\partial b_2 = \\frac{{1}}{{m}}\\sum_i (0.5 - y_i) = {fmt_value(db2)} \\neq 0$: "
-        "solo $b_2$ recibe gradiente."
+        f"La {vocab.init('xavier').long} usa las mismas extracciones que la aleatoria, divididas por la raíz del "
+        f"número de entradas de cada capa [@glorot2010]: "
+        + ("$\\sqrt{2}$ en las dos capas" if n_h == 2 else f"$\\sqrt{{2}}$ en $W_1$ y $\\sqrt{{{n_h}}}$ en $W_2$")
+        + ", así que parte con pesos más pequeños."
     )
 
 
@@ -272,103 +354,12 @@ def q1_lead(runs, loss, learning_rate, cost_ref, params_ref):
     both = random_run is not None and zero_run is not None and random_run.ok and zero_run.ok
     if both and zero_init_stays([zero_run]) and not still_facts(random_run).cost_constant:
         return f"La {cost_ref} y la {params_ref} muestran dos comportamientos opuestos."
-    shown = [init for init, run in ((ZEROS, zero_run), (RANDOM, random_run)) if run is not None]
-    if len(shown) == 2:
-        return f"La {cost_ref} y la {params_ref} muestran el costo y los parámetros de las dos inicializaciones."
+    shown = [x for x in ordered_inits(runs) if find(runs, learning_rate, x, loss) is not None]
+    if len(shown) > 1:
+        return (
+            f"La {cost_ref} y la {params_ref} muestran el costo y los parámetros de las "
+            f"{number_word(len(shown))} inicializaciones."
+        )
     if shown:
         return f"La {cost_ref} y la {params_ref} muestran el costo y los parámetros con {vocab.init(shown[0]).long}."
     return ""
-
-
-def and_demo(learning_rate, iterations, *, loss):
-    """Train on AND from zeros (milliseconds): the unbalanced-labels case of question 1."""
-    X, Y = nn.load_dataset(AND)
-    return nn.train(X, Y, learning_rate=learning_rate, iterations=iterations, init=ZEROS, loss=loss)
-
-
-def parameter_change_table(result):
-    """Per parameter entry of a ``nnsimple.TrainResult``: initial, final, largest |change|."""
-    rows = []
-    for name in nn.PARAMETER_NAMES:
-        h = result.history[name]
-        for index in np.ndindex(h.shape[1:]):
-            series = h[(slice(None), *index)]
-            change = float(np.max(np.abs(series - series[0])))
-            entry = f"${param_tex(name)}[{','.join(map(str, index))}]$"
-            rows.append([entry, fmt_value(series[0]), fmt_value(series[-1]), fmt_value(change)])
-    return markdown_table(["Parámetro", "Inicial", "Final", "Mayor cambio $\\lvert\\Delta\\rvert$"], rows)
-
-
-def _and_outputs_text(result, Y):
-    """When only b2 moved: one output for every input, and the cost it reached."""
-    outs = np.unique(np.round(result.A2.ravel(), 12))
-    if len(outs) != 1:
-        return ""
-    return (
-        f" La salida es la misma para las {number_word(Y.size)} entradas "
-        f"($A_2 = {fmt_value(outs[0])}$; la proporción de unos "
-        f"en las etiquetas es {fmt_value(float(Y.mean()))}) y el costo baja de {_cost_name(result.costs[0])} a "
-        f"{fmt_cost(result.costs[-1])}: sin pesos que distingan las entradas, la red solo aprende "
-        "cuántos unos hay. "
-        f"Su exactitud queda en {fmt_pct(result.accuracy[-1])}."
-    )
-
-
-def and_sentence(result):
-    """What moved when training AND from zeros, read from the history."""
-    moved = [k for k in nn.PARAMETER_NAMES if not np.all(result.history[k] == result.history[k][0])]
-    still = [k for k in nn.PARAMETER_NAMES if k not in moved]
-    Y = nn.load_dataset(AND)[1].ravel()
-    labels = ", ".join(str(int(y)) for y in Y)
-    start = f"En AND (etiquetas {labels}) con {vocab.init(ZEROS).long} y {alpha(result.learning_rate)}, "
-    if not moved:
-        return start + "ningún parámetro se mueve."
-    moved_tex = join_es(f"${param_tex(k)}$" for k in moved)
-    text = start + f"solo se mueve {moved_tex}" if len(moved) == 1 else start + f"se mueven {moved_tex}"
-    if moved == ["b2"]:
-        b2 = result.history["b2"].ravel()
-        text += f": pasa de {fmt_value(b2[0])} a {fmt_value(b2[-1])} en {fmt_int(result.iterations)} iteraciones"
-    if still:
-        text += ", mientras " + join_es(f"${param_tex(k)}$" for k in still) + " siguen exactamente en 0"
-    return text + "." + (_and_outputs_text(result, Y) if moved == ["b2"] else "")
-
-
-def _zeros_conclusion(runs):
-    """Question 1's conclusion about the zero-initialised runs."""
-    zeros = select(runs, init=ZEROS, ok=True)
-    if zeros and zero_init_stays(runs):
-        values = join_es(
-            f"{_cost_name(still_facts(select(zeros, loss=x)[0]).first_cost)} con {vocab.loss(x).short}"
-            for x in losses(zeros)
-        )
-        return (
-            "Sí convergen distinto: inicializados en ceros, los pesos y sesgos no se mueven nunca, porque todos "
-            f"los gradientes son exactamente cero; el costo se queda en {values}, con cualquier tasa."
-        )
-    if zeros:
-        return (
-            "Inicializados en ceros, los parámetros no se quedan quietos en todas las ejecuciones: "
-            + zero_init_sentence(runs)
-        )
-    if select(runs, init=ZEROS):
-        return f"Ninguna ejecución con {vocab.init(ZEROS).long} terminó, así que no hay datos para esa parte."
-    return f"La rejilla no tiene ejecuciones con {vocab.init(ZEROS).long}."
-
-
-def conclusion_q1(runs, loss, learning_rate):
-    """One sentence answering question 1 from the results."""
-    parts = [_zeros_conclusion(runs)]
-    random_run = find(runs, learning_rate, RANDOM, loss) if learning_rate is not None else None
-    if random_run is not None and random_run.ok and not random_run.record.diverged:
-        r = random_run.record
-        reached = (
-            f"clasifica XOR sin errores desde la iteración {fmt_int(r.iterations_to_solve)}"
-            if r.iterations_to_solve is not None
-            else f"no llega a 100 % de exactitud en {fmt_int(r.iterations)} iteraciones"
-        )
-        parts.append(
-            f"Inicializados al azar, rompen la simetría: con {alpha(learning_rate)} el costo "
-            f"{vocab.loss(loss).short} baja de {fmt_cost(r.costs[0])} a {fmt_cost(r.final_cost)} "
-            f"y la red {reached}."
-        )
-    return " ".join(parts)

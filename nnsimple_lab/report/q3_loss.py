@@ -1,28 +1,42 @@
-"""Question 3: what changes when MSE is the cost and is backpropagated?
+"""Question 3 from the grid's runs: what changes when MSE is the cost and is backpropagated?
 
-The gradient check (every loss of the grid, MSE, and the students' naive MSE), then every loss
-of the grid against the reference loss (BCE) on common ground: seeds solved and, on the seeds
-both solve, iterations. Raw cost values of two losses are never compared.
+The gradient check (every loss of the grid, MSE, and the common mistake: MSE's cost with BCE's
+dZ2), then every loss of the grid against the reference loss (BCE) on common ground: seeds
+solved and, over the seeds both solve, iterations; and how confident the outputs end. Raw cost
+values of two losses are never compared. The matched-step comparison and the scan are ``q3_step``.
 """
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
+
+import numpy as np
 
 import nnsimple as nn
 from nnsimple_lab import vocab
-from nnsimple_lab.report.document import prose
-from nnsimple_lab.report.es import alpha, cap, fmt_cost, fmt_lr, fmt_sci, fmt_value, join_es, plural
+from nnsimple_lab.report.es import (
+    alpha,
+    cap,
+    fmt_cost,
+    fmt_median,
+    fmt_rate,
+    fmt_ratio,
+    fmt_sci,
+    fmt_value,
+    join_es,
+    plural,
+)
+from nnsimple_lab.report.findings import compare_counts, paired_ratio
 from nnsimple_lab.report.q1_init import ZEROS, still_facts
 from nnsimple_lab.report.runs import common, find, learning_rates, losses, select, unique
-from nnsimple_lab.report.tables import SUMMARY_HEADER, markdown_table, summary_row
+from nnsimple_lab.report.tables import markdown_table
 
 QUESTION_LOSS = "mse"  # the question asks what changes with MSE
 REFERENCE = vocab.REFERENCE_LOSS  # every other loss is compared against it
-# The students' mistake: MSE's cost, backpropagated with BCE's dZ2 = (A2 - Y) / m.
+# The common mistake: MSE's cost, backpropagated with BCE's dZ2 = (A2 - Y) / m.
 NAIVE_COST, NAIVE_GRADIENT = QUESTION_LOSS, REFERENCE
 GRADIENT_TOLERANCE = 1e-7  # relative error below which a backward pass is right
+MANY = 4  # more rates than this: sentences summarise and tables list
 
 
 def compared_losses(runs):
@@ -63,7 +77,7 @@ def names_phrase(runs):
 class GradientCheck:
     """One backward pass checked against central differences of a cost."""
 
-    label: str  # "BCE", "MSE correcto", "MSE ingenuo"
+    label: str  # "BCE", "MSE correcto", "MSE con el dZ2 de la BCE"
     cost: str  # the loss whose cost is differentiated numerically
     gradient: str  # the loss whose dZ2 the backward pass uses
     error: float  # relative error
@@ -81,8 +95,8 @@ def is_naive(cost, gradient):
 
 def _label(cost, gradient):
     short = vocab.loss(cost).short
-    if cost != gradient:  # the naive row: MSE's cost with BCE's gradient
-        return f"{short} ingenuo"
+    if cost != gradient:  # the mistaken row: MSE's cost with BCE's gradient
+        return f"{short} con el $dZ_2$ de {vocab.loss(gradient).short}"
     return f"{short} correcto" if cost == NAIVE_COST else short
 
 
@@ -145,122 +159,123 @@ def gradient_check_sentence(rows):
 
 
 def loss_pairs(runs, *, init, loss):
-    """``[(lr, reference_run, run)]`` for every rate where the grid has both the reference and ``loss``."""
+    """``[(lr, reference_run, run)]`` for every rate where the grid has both the reference and ``loss``, both done."""
     out = []
     for lr in learning_rates(runs):
         b, m = find(runs, lr, init, REFERENCE), find(runs, lr, init, loss)
-        if b is not None and m is not None:
+        if b is not None and m is not None and b.ok and m.ok:
             out.append((lr, b, m))
     return out
 
 
 def has_comparison(runs, *, init):
-    """True when some rate has the reference loss and another loss: the comparison can be shown."""
+    """True when some rate has finished runs of the reference loss and of another loss."""
     return any(loss_pairs(runs, init=init, loss=x) for x in compared_losses(runs))
 
 
-def loss_comparison_table(runs, *, init):
-    """Every loss against the reference on common ground: accuracy, iterations to solve, seeds solved."""
-    rows = []
-    for lr in learning_rates(runs):
-        reference = find(runs, lr, init, REFERENCE)
-        others = [run for x in compared_losses(runs) if (run := find(runs, lr, init, x)) is not None]
-        if reference is None or not others:
-            continue
-        for run in (reference, *others):
-            cells = [run.failure, "—", "—", "—"] if not run.ok else summary_row(run)[3:7]
-            rows.append([fmt_lr(lr), vocab.loss(run.loss).short, *cells])
-    return markdown_table(["$\\alpha$", "Costo", *SUMMARY_HEADER], rows)
-
-
-def paired_speed(reference_run, run):
-    """Over the seeds both losses solve: ``(n_both, n_slower, n_faster, median ratio)`` of ``run``."""
-    pairs = [
-        (b, m)
-        for b, m in zip(
-            reference_run.record.seeds.iterations_to_solve, run.record.seeds.iterations_to_solve, strict=True
-        )
-        if b is not None and m is not None
+def _pair_cells(b, m):
+    """Seeds solved by each and by both; medians over the seeds both solve; the median ratio."""
+    ratio = paired_ratio(b.record.seeds.iterations_to_solve, m.record.seeds.iterations_to_solve)
+    n = b.record.seeds.n_seeds
+    return [
+        f"{b.record.seeds.n_solved}/{n}",
+        f"{m.record.seeds.n_solved}/{n}",
+        str(ratio.n_both),
+        fmt_median(ratio.median_a),
+        fmt_median(ratio.median_b),
+        fmt_ratio(ratio.median_ratio) if ratio.holds else "—",
     ]
-    if not pairs:
-        return 0, 0, 0, None
-    slower = sum(m > b for b, m in pairs)
-    faster = sum(m < b for b, m in pairs)
-    ratios = [m / b for b, m in pairs if b > 0]
-    return len(pairs), slower, faster, (statistics.median(ratios) if ratios else None)
 
 
-def _finished_pairs(runs, init, loss):
-    return [(lr, b, m) for lr, b, m in loss_pairs(runs, init=init, loss=loss) if b.ok and m.ok]
+def loss_comparison_table(runs, *, init):
+    """Every loss against the reference, per rate, over the same seeds: solved, medians and their ratio."""
+    others = compared_losses(runs)
+    ref = vocab.loss(REFERENCE).short
+    rows = []
+    for x in others:
+        for lr, b, m in loss_pairs(runs, init=init, loss=x):
+            rows.append([fmt_rate(lr), *([vocab.loss(x).short] if len(others) > 1 else []), *_pair_cells(b, m)])
+    name = vocab.loss(others[0]).short if len(others) == 1 else "el otro"
+    header = ["$\\alpha$", *(["Comparado"] if len(others) > 1 else [])]
+    header += [f"Resueltas con {ref}", f"Resueltas con {name}", "Resueltas por ambos"]
+    header += [f"Mediana {ref}", f"Mediana {name}", f"Razón {name}/{ref}"]
+    return markdown_table(header, rows)
+
+
+def seed_count_comparison(runs, *, init, loss):
+    """``CountComparison`` of seeds solved per rate: the reference against ``loss``."""
+    rows = [
+        (lr, b.record.seeds.n_solved, m.record.seeds.n_solved) for lr, b, m in loss_pairs(runs, init=init, loss=loss)
+    ]
+    return compare_counts(rows)
 
 
 def _no_comparison(runs, loss):
-    """Why ``loss`` cannot be compared with the reference: a loss missing, or no rate where both finished."""
+    """Why ``loss`` cannot be compared with the reference on the grid."""
     present = losses(runs)
     missing = [vocab.loss(x).short for x in (REFERENCE, loss) if x not in present]
     if missing:
         return (
-            f"La rejilla no tiene ejecuciones con {join_es(missing)}, así que no hay comparación "
-            f"entre {vocab.loss(REFERENCE).short} y {vocab.loss(loss).short} con estos datos."
+            f"La rejilla no tiene ejecuciones con {join_es(missing)}: la comparación entre "
+            f"{vocab.loss(REFERENCE).short} y {vocab.loss(loss).short} sale del barrido de abajo."
         )
-    return "No hay ninguna tasa con ejecuciones terminadas de ambos costos, así que no hay comparación."
+    return "No hay ninguna tasa de la rejilla con ejecuciones terminadas de ambos costos."
 
 
-def _seed_counts(pairs, loss):
-    """Seeds solved per rate by the reference and by ``loss``, and which never solves more."""
+def _counts_text(comparison, loss):
     ref, name = vocab.loss(REFERENCE).short, vocab.loss(loss).short
-    solved = [(lr, b.record.seeds.n_solved, m.record.seeds.n_solved) for lr, b, m in pairs]
-    counts = "; ".join(f"{nb} y {nm} con {alpha(lr)}" for lr, nb, nm in solved)
-    n = common([b for _, b, _ in pairs] + [m for _, _, m in pairs], lambda r: r.seeds.n_seeds)
-    of = f" (de {n})" if n is not None else ""
-    text = f"Semillas que resuelven XOR{of}, con {ref} y con {name} respectivamente: {counts}."
-    more_ref = sum(nb > nm for _, nb, nm in solved)
-    more_loss = sum(nm > nb for _, nb, nm in solved)
-    if more_ref and not more_loss:
-        text += f" {name} nunca resuelve más semillas que {ref}"
-        text += "." if more_ref < len(pairs) else " y resuelve menos en todas las tasas."
-    elif more_loss and not more_ref:
-        text += f" {name} nunca resuelve menos semillas que {ref}."
-    return text
-
-
-def _speed_piece(lr, loss, both, slower, ratio):
-    name = vocab.loss(loss).short
-    if slower == both == 1:
-        piece = f"con {alpha(lr)}, {name} tarda más en la única semilla"
-    elif slower == both:
-        piece = f"con {alpha(lr)}, {name} tarda más en las {plural(both, 'semilla')}"
+    rows = comparison.rows
+    if len(rows) <= MANY:
+        counts = "; ".join(f"{a} y {b} con {alpha(lr)}" for lr, a, b in rows)
+        text = f"Semillas que resuelven XOR con {ref} y con {name}, respectivamente: {counts}."
     else:
-        piece = f"con {alpha(lr)}, {name} tarda más en {slower} de {plural(both, 'semilla')}"
-    piece += " que ambos costos resuelven"
-    if ratio is not None:
-        which = "en mediana, " if both > 1 else ""
-        piece += f" ({which}{ratio:.1f} veces las iteraciones de {vocab.loss(REFERENCE).short})"
-    return piece
-
-
-def _speed(pairs, loss):
-    """On the seeds both losses solve, at each rate: how often ``loss`` takes longer."""
-    speed, all_slower = [], True
-    for lr, b, m in pairs:
-        both, slower, _, ratio = paired_speed(b, m)
-        if both:
-            all_slower &= slower == both
-            speed.append(_speed_piece(lr, loss, both, slower, ratio))
-    if not speed:
-        return ""
-    text = " Sobre las mismas semillas, " + join_es(speed) + "."
-    if all_slower:
-        text += f" {vocab.loss(loss).short} aprende más lento en todos los casos comparables."
+        text = (
+            f"En {len(rows)} tasas de la rejilla, {name} resuelve más semillas que {ref} en "
+            f"{len(comparison.more)}, menos en {len(comparison.fewer)} y las mismas en {len(comparison.equal)}."
+        )
+    scope = "entre las tasas de la rejilla"
+    if comparison.never_more:
+        text += f" {cap(scope)}, {name} nunca resuelve más semillas que {ref}."
+    elif comparison.never_fewer:
+        text += f" {cap(scope)}, {name} nunca resuelve menos semillas que {ref}."
+    elif comparison.same and len(rows) > 1:
+        text += f" {cap(scope)}, ambos resuelven las mismas cantidades."
     return text
+
+
+def _speed_text(pairs, loss):
+    """At equal rate, over the seeds both solve: how much longer ``loss`` takes (median ratio)."""
+    ratios = [
+        (lr, paired_ratio(b.record.seeds.iterations_to_solve, m.record.seeds.iterations_to_solve)) for lr, b, m in pairs
+    ]
+    ratios = [(lr, r) for lr, r in ratios if r.holds]
+    if not ratios:
+        return ""
+    name, ref = vocab.loss(loss).short, vocab.loss(REFERENCE).short
+    shown = ratios if len(ratios) <= MANY else [ratios[0], ratios[-1]]
+    first, rest = shown[0], shown[1:]
+    pieces = [
+        f"{fmt_ratio(first[1].median_ratio)} veces las iteraciones de {ref} con {alpha(first[0])} "
+        f"({plural(first[1].n_both, 'semilla')})"
+    ]
+    pieces += [f"{fmt_ratio(r.median_ratio)} veces con {alpha(lr)} ({plural(r.n_both, 'semilla')})" for lr, r in rest]
+    text = f" Sobre las semillas que ambos resuelven, a la misma tasa, {name} necesita en mediana {join_es(pieces)}"
+    if all(r.always_slower for _, r in ratios):
+        text += "; tarda más en cada una de esas semillas"
+    elif all(r.always_faster for _, r in ratios):
+        text += "; tarda menos en cada una de esas semillas"
+    return text + "."
 
 
 def loss_comparison_sentence(runs, *, init):
-    """Each loss against the reference: seeds solved per rate and, on the seeds both solve, which is faster."""
+    """Each loss against the reference on the grid: seeds solved per rate and, on shared seeds, the speed."""
     parts = []
     for loss in compared_losses(runs) or [QUESTION_LOSS]:
-        pairs = _finished_pairs(runs, init, loss)
-        parts.append(_seed_counts(pairs, loss) + _speed(pairs, loss) if pairs else _no_comparison(runs, loss))
+        pairs = loss_pairs(runs, init=init, loss=loss)
+        if not pairs:
+            parts.append(_no_comparison(runs, loss))
+            continue
+        parts.append(_counts_text(seed_count_comparison(runs, init=init, loss=loss), loss) + _speed_text(pairs, loss))
     return " ".join(parts)
 
 
@@ -282,49 +297,98 @@ def not_comparable_sentence(runs):
                 f" Con la misma salida ($A_2 = {fmt_value(outputs[0])}$ en todas las entradas, "
                 f"{vocab.init(ZEROS).long}) {join_es(values)}."
             )
-    return text + " Por eso comparamos exactitud, iteraciones hasta resolver y semillas resueltas."
+    return text + " Por eso comparamos semillas resueltas e iteraciones hasta 100 %, sobre las mismas semillas."
 
 
-# ---------------------------------------------------------------- conclusion
+# ---------------------------------------------------------------- confidence and weights
 
 
-def _gradient_conclusion(rows):
-    """What the check says about MSE: its correct gradient passes, the naive one does not."""
-    correct = [r for r in rows if r.cost == r.gradient == QUESTION_LOSS]
-    naive = [r for r in rows if is_naive(r.cost, r.gradient)]
-    if not correct or not naive:
-        return ""
-    return (
-        f"Con {vocab.loss(QUESTION_LOSS).short} solo cambia $dZ_2$, que gana el factor $A_2(1 - A_2)$ de la "
-        f"sigmoide: el gradiente correcto pasa la verificación (error relativo {fmt_sci(correct[0].error)}) y el "
-        f"ingenuo ${vocab.loss(NAIVE_GRADIENT).dz2_tex}$ no ({fmt_sci(naive[0].error)}), porque es el "
-        f"{vocab.with_article(NAIVE_GRADIENT, 'de')}."
+@dataclass(frozen=True)
+class Confidence:
+    """How sure a run's final outputs are, and how large its weights end."""
+
+    learning_rate: float
+    loss: str
+    distance: float  # mean |A2 - Y| over the examples
+    largest_weight: float  # max |W| of W1, W2 at the end
+
+
+def confidence(run):
+    """``Confidence`` of a finished run (its main seed)."""
+    record = run.record
+    return Confidence(
+        learning_rate=run.learning_rate,
+        loss=run.loss,
+        distance=float(np.mean(np.abs(record.A2 - record.Y))),
+        largest_weight=max(float(np.nanmax(np.abs(record.final_parameters[w]))) for w in ("W1", "W2")),
     )
 
 
-def _training_conclusion(pairs, loss):
-    """Seeds solved by ``loss`` against the reference, and whether it is slower on every shared seed."""
-    counts = [(lr, b.record.seeds.n_solved, m.record.seeds.n_solved) for lr, b, m in pairs]
-    fewer = [(lr, nb, nm) for lr, nb, nm in counts if nm < nb]
-    more = [(lr, nb, nm) for lr, nb, nm in counts if nm > nb]
-    if fewer and not more:
-        piece = "resuelve menos semillas con " + join_es(f"{alpha(lr)} ({nm} frente a {nb})" for lr, nb, nm in fewer)
-    elif more and not fewer:
-        piece = "resuelve más semillas con " + join_es(f"{alpha(lr)} ({nm} frente a {nb})" for lr, nb, nm in more)
-    elif fewer and more:
-        piece = "resuelve más semillas con unas tasas y menos con otras"
-    else:
-        piece = f"resuelve las mismas semillas que {vocab.loss(REFERENCE).short}"
-    pieces = [piece]
-    speeds = [paired_speed(b, m) for _, b, m in pairs]
-    shared = [(both, slower) for both, slower, _, _ in speeds if both]
-    if shared and all(slower == both for both, slower in shared):
-        pieces.append("tarda más en cada semilla que ambos resuelven")
-    return f"Entrenando, {vocab.loss(loss).short} {join_es(pieces)}."
+def confidence_pairs(runs, *, init, loss):
+    """``[(reference Confidence, loss Confidence)]`` at every rate where both main runs solved XOR."""
+    return [
+        (confidence(b), confidence(m))
+        for _, b, m in loss_pairs(runs, init=init, loss=loss)
+        if b.record.solved and m.record.solved
+    ]
 
 
-def conclusion_q3(runs, gradient_rows, *, init):
-    """One sentence answering question 3 from the results."""
-    text = _gradient_conclusion(gradient_rows)
-    training = [_training_conclusion(p, x) for x in compared_losses(runs) if (p := _finished_pairs(runs, init, x))]
-    return prose(text, *(training or ["No hay ejecuciones de ambos costos para comparar su entrenamiento."]))
+def confidence_sentence(runs, *, init, loss, learning_rate):
+    """At ``learning_rate``: the loss's outputs against the reference's (distance to the labels, weights)."""
+    pairs = confidence_pairs(runs, init=init, loss=loss)
+    here = [(b, m) for b, m in pairs if b.learning_rate == learning_rate]
+    if not here:
+        return ""
+    b, m = here[0]
+    name, ref = vocab.loss(loss).short, vocab.loss(REFERENCE).short
+    seed = find(runs, learning_rate, init, loss).record.seed
+    less = m.distance > b.distance
+    text = (
+        f"Con {alpha(learning_rate)} y la semilla {seed}, las dos redes clasifican bien XOR, pero la entrenada con "
+        f"{name} termina {'menos' if less else 'más'} segura: sus salidas quedan en promedio a "
+        f"{fmt_value(m.distance)} de las "
+        f"etiquetas, frente a {fmt_value(b.distance)} con {ref}, y su mayor peso es {fmt_value(m.largest_weight)} "
+        f"frente a {fmt_value(b.largest_weight)}."
+    )
+    same_way = [(x, y) for x, y in pairs if (y.distance > x.distance) == less]
+    if len(pairs) > 1 and len(same_way) == len(pairs):
+        rates = join_es(fmt_rate(x.learning_rate) for x, _ in pairs) if len(pairs) <= MANY else f"{len(pairs)} tasas"
+        text += f" Lo mismo pasa con cada tasa de la rejilla en que ambas resuelven ({rates})."
+    if less:
+        text += (
+            f" Es lo que predice el factor $a(1 - a)$: cerca de la etiqueta el gradiente de {name} se apaga y la red "
+            "deja de empujar sus salidas hacia 0 y 1."
+        )
+    return text
+
+
+def confidence_conclusion(runs, *, init, loss, learning_rate):
+    """The confidence finding in one clause for the conclusion; "" when it does not hold."""
+    here = [(b, m) for b, m in confidence_pairs(runs, init=init, loss=loss) if b.learning_rate == learning_rate]
+    if not here:
+        return ""
+    b, m = here[0]
+    less, smaller = m.distance > b.distance, m.largest_weight < b.largest_weight
+    name = vocab.loss(loss).short
+    return (
+        f"Con {alpha(learning_rate)}, la red entrenada con {name} termina {'menos' if less else 'más'} "
+        "segura (salidas a "
+        f"{fmt_value(m.distance)} de las etiquetas frente a {fmt_value(b.distance)}) y con pesos "
+        f"{'más pequeños' if smaller else 'más grandes'} ({fmt_value(m.largest_weight)} frente a "
+        f"{fmt_value(b.largest_weight)})."
+    )
+
+
+def confidence_columns(runs, *, init, learning_rate):
+    """``[(title, Run)]``: the reference and every compared loss at one rate, for the figure and table."""
+    out = []
+    for x in comparison_losses(runs):
+        run = find(runs, learning_rate, init, x)
+        if run is not None:
+            out.append((f"{vocab.loss(x).short}, α = {fmt_rate(learning_rate)}", run))
+    return out
+
+
+def common_seeds(runs, *, init):
+    """The number of seeds every finished run of this initialisation used, or None."""
+    return common(select(runs, init=init, ok=True), lambda r: r.seeds.n_seeds)

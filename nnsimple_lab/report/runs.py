@@ -7,6 +7,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 import nnsimple as nn
 from nnsimple_lab import results, vocab
 from nnsimple_lab.report.es import cap, join_es, plural
@@ -146,3 +148,31 @@ def failures_sentence(runs):
         + join_es(f"`{r.id}` ({last_line(r.error)})" for r in failed)
         + ". El informe sigue con las que sí terminaron; en cada tabla y figura su lugar dice «ejecución fallida»."
     )
+
+
+def representative(rates, *, keep=(), limit=4):
+    """At most ``limit`` of ``rates`` (ascending) for figures: the smallest, the largest, ``keep``, then the
+    rate closest (in log scale) to the middle of the widest gap left. All of them when they are few."""
+    rates = sorted(unique(rates))
+    if len(rates) <= limit:
+        return rates
+    chosen = unique([rates[0], rates[-1], *(r for r in keep if r in rates)])[:limit]
+    while len(chosen) < limit:
+        ordered = sorted(chosen)
+        gaps = [(math.log(b) - math.log(a), a, b) for a, b in zip(ordered, ordered[1:], strict=False)]
+        _, a, b = max(gaps)
+        middle = math.sqrt(a * b)
+        candidates = [r for r in rates if a < r < b]
+        if not candidates:
+            break
+        chosen.append(min(candidates, key=lambda r: abs(math.log(r) - math.log(middle))))
+    return sorted(chosen)
+
+
+def steps(record):
+    """The iteration index of each stored state of a record's curves (``record.steps`` when the record
+    stores a bounded history; else 0, 1, ..., as many as its costs)."""
+    stored = getattr(record, "steps", None)
+    if stored is not None:
+        return np.asarray(stored)
+    return np.arange(len(record.costs))

@@ -7,8 +7,10 @@ from pathlib import Path
 import numpy as np
 
 from nnsimple_lab import vocab
-from nnsimple_lab.report.es import finite, fmt_cost, fmt_int, fmt_lr, fmt_pct, fmt_value, join_es
+from nnsimple_lab.report.es import finite, fmt_cost, fmt_int, fmt_lr, fmt_median, fmt_pct, fmt_value, join_es
 from nnsimple_lab.report.runs import NOT_IN_GRID, common, inits, learning_rates, losses, unique
+
+NOT_SOLVED = "no alcanza 100 %"  # a table cell of iterations to 100 % when accuracy never stays there
 
 
 def _cell(text):
@@ -26,8 +28,8 @@ def markdown_table(header, rows):
 def summary_row(run, link_base=None):
     """``[id, α, cost, accuracy, iterations to solve, seeds n/N, median]`` cells of a run.
 
-    "no converge" where the main run never reaches 100 % accuracy (the table's title says
-    within how many iterations).
+    "no alcanza 100 %" where the main run never reaches 100 % accuracy for good (the table's title
+    says within how many iterations): it may have converged somewhere else, or still be descending.
     """
     name = run.id
     if link_base is not None and run.notebook:
@@ -39,7 +41,7 @@ def summary_row(run, link_base=None):
         cost = "divergió" if not finite(record.final_cost) else f"{fmt_cost(record.final_cost)} (divergió)"
     else:
         cost = fmt_cost(record.final_cost)
-    iters = fmt_int(record.iterations_to_solve) if record.iterations_to_solve is not None else "no converge"
+    iters = fmt_int(record.iterations_to_solve) if record.iterations_to_solve is not None else NOT_SOLVED
     median = record.seeds.median_iterations_to_solve
     return [
         name,
@@ -48,11 +50,16 @@ def summary_row(run, link_base=None):
         fmt_pct(record.final_accuracy),
         iters,
         f"{record.seeds.n_solved}/{record.seeds.n_seeds}",
-        fmt_int(round(median)) if median is not None else "—",
+        fmt_median(median),
     ]
 
 
-SUMMARY_HEADER = ["Exactitud final", "Iteraciones hasta 100 %", "Semillas resueltas", "Mediana de iteraciones"]
+SUMMARY_HEADER = [
+    "Exactitud final",
+    "Iteraciones hasta 100 %",
+    "Semillas resueltas",
+    "Mediana de iteraciones hasta 100 %",
+]
 
 
 def outputs_table(columns, X, Y):

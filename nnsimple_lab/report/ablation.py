@@ -1,0 +1,92 @@
+"""The hidden-layer ablation: the same rate, seeds and iterations with 2, 3 and 4 hidden units.
+
+Before the report blames the architecture for the seeds that fail, it tests it: if more hidden
+units solve more of the same seeds in the same iterations, and the failing seeds with the
+grid's units do not solve with ``outcomes.EXTENSION_FACTOR`` times the iterations either, the
+limit is the architecture, not the budget. ``Ablation.architecture_limits`` is that condition.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+import nnsimple as nn
+from nnsimple_lab.report.outcomes import SeedOutcomes
+
+SIZES = (2, 3, 4)  # hidden units tried (plus the grid's own)
+
+
+@dataclass(frozen=True)
+class SizePoint:
+    """One hidden-layer size: seeds solved in the budget and their median iterations to solve."""
+
+    n_h: int
+    n_solved: int
+    n_seeds: int
+    median_iterations: float | None
+
+
+@dataclass(frozen=True)
+class Ablation:
+    """Seeds solved per hidden-layer size, at one rate, loss and init, in one budget."""
+
+    learning_rate: float
+    loss: str
+    init: str
+    iterations: int
+    grid_n_h: int
+    points: tuple  # SizePoint, ascending n_h
+    outcomes: SeedOutcomes | None  # the grid's n_h: its failing seeds, and whether more iterations rescue them
+
+    def point(self, n_h):
+        return next((p for p in self.points if p.n_h == n_h), None)
+
+    @property
+    def larger_solve_more(self):
+        """Some size above the grid's solves more seeds than the grid's."""
+        grid = self.point(self.grid_n_h)
+        return grid is not None and any(p.n_h > self.grid_n_h and p.n_solved > grid.n_solved for p in self.points)
+
+    @property
+    def budget_does_not_rescue(self):
+        """The grid's n_h has failing seeds and some still fail with the extended budget."""
+        o = self.outcomes
+        return o is not None and o.extension > o.iterations and bool(o.stuck or o.other)
+
+    @property
+    def architecture_limits(self):
+        """The claim "with n_h hidden units some seeds cannot be solved, with more they can" may be made."""
+        return self.larger_solve_more and self.budget_does_not_rescue
+
+
+def sizes_for(n_h):
+    """The sizes to try: ``SIZES`` and the grid's own, ascending."""
+    return tuple(sorted({*SIZES, int(n_h)}))
+
+
+def run_ablation(X, Y, *, learning_rate, loss, init, iterations, seeds, grid_n_h, outcomes):
+    """Train every size of ``sizes_for(grid_n_h)`` for every seed; ``outcomes`` are the grid n_h's ``SeedOutcomes``."""
+    points = []
+    for n_h in sizes_for(grid_n_h):
+        result = nn.train_seeds(
+            X, Y, seeds=seeds, n_h=n_h, learning_rate=learning_rate, iterations=iterations, init=init, loss=loss
+        )
+        solved = [int(k) for k in result.iterations_to_solve if k >= 0]
+        points.append(
+            SizePoint(
+                n_h=n_h,
+                n_solved=len(solved),
+                n_seeds=len(result.seeds),
+                median_iterations=statistics.median(solved) if solved else None,
+            )
+        )
+    return Ablation(
+        learning_rate=float(learning_rate),
+        loss=loss,
+        init=init,
+        iterations=int(iterations),
+        grid_n_h=int(grid_n_h),
+        points=tuple(points),
+        outcomes=outcomes,
+    )

@@ -1,0 +1,249 @@
+"""Question 1, why zeros stand still: the labels' gradient, the saddle point, the symmetry, AND; the conclusion.
+
+Sentences of the findings of ``symmetry`` (computed in the report) and of the grid's runs
+(``q1_init``). Each says only what its finding holds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import nnsimple as nn
+from nnsimple_lab import vocab
+from nnsimple_lab.report.es import (
+    alpha,
+    fmt_cost,
+    fmt_int,
+    fmt_pct,
+    fmt_sci,
+    fmt_value,
+    join_es,
+    number_word,
+    param_tex,
+    plural,
+)
+from nnsimple_lab.report.q1_init import (
+    RANDOM,
+    ZEROS,
+    cost_name,
+    find,
+    init_comparison,
+    losses,
+    ordered_inits,
+    select,
+    still_facts,
+    with_rates,
+    zero_init_sentence,
+    zero_init_stays,
+)
+from nnsimple_lab.report.tables import markdown_table
+
+AND = "and"  # the demo's data set: unbalanced labels, where the last gradient does not vanish
+
+
+def symmetry_sentence(Y):
+    """Why db2 is zero at zero init for these labels: sum(A2 - Y) with A2 = 0.5 everywhere."""
+    Y = np.asarray(Y).ravel()
+    ones, m = int(Y.sum()), Y.size
+    db2 = float(np.sum(0.5 - Y) / m)
+    labels = f"Las etiquetas tienen {plural(ones, 'uno')} y {plural(m - ones, 'cero')}, así que "
+    if db2 == 0:
+        return labels + (
+            "$\\partial J/\\partial b_2 = \\frac{1}{m}\\sum_i (0.5 - y_i) = 0$ también: "
+            "ningún gradiente es distinto de cero y el descenso no se mueve. El punto de partida es un "
+            "punto estacionario del costo."
+        )
+    return labels + (
+        f"$\\partial J/\\partial b_2 = \\frac{{1}}{{m}}\\sum_i (0.5 - y_i) = {fmt_value(db2)} \\neq 0$: "
+        "solo $b_2$ recibe gradiente."
+    )
+
+
+def saddle_sentence(probes, figure_ref):
+    """The saddle finding of ``symmetry.probe_saddle``, one probe per loss; empty when nothing holds."""
+    saddles = [p for p in probes if p.saddle]
+    if not saddles:
+        return ""
+    first = saddles[0]
+    text = (
+        f"Pero un punto estacionario no es necesariamente un mínimo. Evaluamos el costo "
+        f"{vocab.loss(first.loss).short} en {fmt_int(first.directions)} puntos al azar a distancia "
+        f"{fmt_value(first.radius).rstrip('0')} del origen: en {fmt_int(first.n_lower)} es menor que en el origen "
+        f"(hasta {fmt_sci(-first.lowest)} menos) y en los otros {fmt_int(first.n_higher)} es mayor (hasta "
+        f"{fmt_sci(first.highest)} más)."
+    )
+    for p in saddles[1:]:
+        text += (
+            f" Con {vocab.loss(p.loss).short}, {fmt_int(p.n_lower)} de {fmt_int(p.directions)} son más bajos "
+            f"(hasta {fmt_sci(-p.lowest)} menos)."
+        )
+    return text + (
+        f" La {figure_ref} muestra el costo a lo largo de la dirección que más baja y de la que más sube. Con "
+        "puntos más bajos y más altos alrededor, el origen es un punto de silla: el descenso de gradiente se queda "
+        "en él solo porque parte exactamente de él, donde el gradiente vale cero."
+    )
+
+
+def symmetric_sentence(start):
+    """The identical-units finding of ``symmetry.symmetric_start``; empty when the units did not stay equal."""
+    if start is None or not start.identical:
+        return ""
+    n = len(start.seeds)
+    text = (
+        f"Tampoco basta con pesos distintos de cero si las neuronas ocultas son iguales. Partimos de los pesos "
+        f"aleatorios de cada una de {plural(n, 'semilla')}, pero con la segunda neurona oculta copia de la primera, "
+        f"y entrenamos con {alpha(start.learning_rate)} y {vocab.loss(start.loss).short}: en las "
+        f"{fmt_int(start.iterations)} iteraciones las neuronas siguen idénticas bit a bit en todas las redes, "
+        "porque reciben el mismo gradiente"
+    )
+    if start.best_accuracy < 1:
+        text += f", y ninguna red pasa de {fmt_pct(start.best_accuracy)} de exactitud en ninguna iteración"
+        if start.n_solved_random is not None:
+            text += (
+                f" (desde los mismos pesos sin copiar, resuelven XOR {start.n_solved_random} de {n}). Dos neuronas "
+                "iguales valen por una: la salida depende de la entrada solo a través de $w \\cdot x + b$, la "
+                "frontera de decisión es una recta, y ninguna recta separa XOR"
+            )
+    return text + "."
+
+
+def and_demo(learning_rate, iterations, *, loss):
+    """Train on AND from zeros (milliseconds): the unbalanced-labels case of question 1."""
+    X, Y = nn.load_dataset(AND)
+    return nn.train(X, Y, learning_rate=learning_rate, iterations=iterations, init=ZEROS, loss=loss)
+
+
+def parameter_change_table(result):
+    """Per parameter entry of a ``nnsimple.TrainResult``: initial, final, largest |change|."""
+    rows = []
+    for name in nn.PARAMETER_NAMES:
+        h = result.history[name]
+        for index in np.ndindex(h.shape[1:]):
+            series = h[(slice(None), *index)]
+            change = float(np.max(np.abs(series - series[0])))
+            entry = f"${param_tex(name)}[{','.join(map(str, index))}]$"
+            rows.append([entry, fmt_value(series[0]), fmt_value(series[-1]), fmt_value(change)])
+    return markdown_table(["Parámetro", "Inicial", "Final", "Mayor cambio $\\lvert\\Delta\\rvert$"], rows)
+
+
+def _and_outputs_text(result, Y):
+    """When only b2 moved: one output for every input, and the cost it reached."""
+    outs = np.unique(np.round(result.A2.ravel(), 12))
+    if len(outs) != 1:
+        return ""
+    return (
+        f" La salida es la misma para las {number_word(Y.size)} entradas "
+        f"($A_2 = {fmt_value(outs[0])}$; la proporción de unos en las etiquetas es {fmt_value(float(Y.mean()))}) "
+        f"y el costo baja de {cost_name(result.costs[0])} a {fmt_cost(result.costs[-1])}: sin pesos que distingan "
+        f"las entradas, la red solo aprende cuántos unos hay. Su exactitud queda en {fmt_pct(result.accuracy[-1])}."
+    )
+
+
+def and_sentence(result):
+    """What moved when training AND from zeros, read from the history."""
+    moved = [k for k in nn.PARAMETER_NAMES if not np.all(result.history[k] == result.history[k][0])]
+    still = [k for k in nn.PARAMETER_NAMES if k not in moved]
+    Y = nn.load_dataset(AND)[1].ravel()
+    labels = ", ".join(str(int(y)) for y in Y)
+    start = f"En AND (etiquetas {labels}) con {vocab.init(ZEROS).long} y {alpha(result.learning_rate)}, "
+    if not moved:
+        return start + "ningún parámetro se mueve."
+    moved_tex = join_es(f"${param_tex(k)}$" for k in moved)
+    text = start + (f"solo se mueve {moved_tex}" if len(moved) == 1 else f"se mueven {moved_tex}")
+    if moved == ["b2"]:
+        b2 = result.history["b2"].ravel()
+        text += f": pasa de {fmt_value(b2[0])} a {fmt_value(b2[-1])} en {fmt_int(result.iterations)} iteraciones"
+    if still:
+        text += ", mientras " + join_es(f"${param_tex(k)}$" for k in still) + " siguen exactamente en 0"
+    return text + "." + (_and_outputs_text(result, Y) if moved == ["b2"] else "")
+
+
+# ---------------------------------------------------------------- conclusion
+
+
+def _zeros_conclusion(runs, probes):
+    """Question 1's conclusion about zero initialisation: the grid's runs, then the saddle if it holds."""
+    zeros = select(runs, init=ZEROS, ok=True)
+    saddle = any(p.saddle for p in probes)
+    tail = " El origen es un punto de silla del costo, no un mínimo." if saddle else ""
+    if zeros and zero_init_stays(runs):
+        rates = sorted({r.learning_rate for r in zeros})
+        iterations = sorted({r.record.iterations for r in zeros})
+        budget = f"en {fmt_int(iterations[0])} iteraciones" if len(iterations) == 1 else "en cada ejecución"
+        values = join_es(
+            f"{cost_name(still_facts(select(zeros, loss=x)[0]).first_cost)} con {vocab.loss(x).short}"
+            for x in losses(zeros)
+        )
+        return (
+            f"Sí convergen distinto. Inicializados en ceros, {budget} y {with_rates(rates)}, los pesos y sesgos no "
+            f"se mueven nunca, porque todos los gradientes son exactamente cero; el costo se queda en {values}." + tail
+        )
+    if zeros:
+        return "Inicializados en ceros, los parámetros no se quedan quietos en todas las ejecuciones: " + (
+            zero_init_sentence(runs)
+        )
+    if select(runs, init=ZEROS):
+        return f"Ninguna ejecución con {vocab.init(ZEROS).long} terminó, así que la rejilla no da datos de esa parte."
+    probe = next((p for p in probes if p.saddle), None)
+    if probe is not None:
+        return (
+            f"La rejilla no tiene ejecuciones con {vocab.init(ZEROS).long}; el informe comprueba aquí que en ese "
+            "punto todos los gradientes valen cero y que es un punto de silla del costo, no un mínimo."
+        )
+    return f"La rejilla no tiene ejecuciones con {vocab.init(ZEROS).long}."
+
+
+def _random_conclusion(runs, loss, learning_rate):
+    random_run = find(runs, learning_rate, RANDOM, loss) if learning_rate is not None else None
+    if random_run is None or not random_run.ok or random_run.record.diverged:
+        return ""
+    r = random_run.record
+    reached = (
+        f"clasifica XOR sin errores desde la iteración {fmt_int(r.iterations_to_solve)}"
+        if r.iterations_to_solve is not None
+        else f"no alcanza 100 % de exactitud en {fmt_int(r.iterations)} iteraciones"
+    )
+    return (
+        f"Inicializados al azar, rompen la simetría: con {alpha(learning_rate)} y la semilla {r.seed} el costo "
+        f"{vocab.loss(loss).short} baja de {fmt_cost(r.costs[0])} a {fmt_cost(r.final_cost)} y la red {reached}; "
+        f"de {r.seeds.n_seeds} semillas resuelven {r.seeds.n_solved}."
+    )
+
+
+def _others_conclusion(runs, loss):
+    parts = []
+    for other in ordered_inits(runs):
+        if other in (ZEROS, RANDOM):
+            continue
+        comparison = init_comparison(runs, other, loss=loss)
+        if not comparison.holds:
+            continue
+        rates = [lr for lr, _, _ in comparison.rows]
+        name = vocab.init(other).long
+        if comparison.same:
+            parts.append(f"La {name} resuelve las mismas semillas que la aleatoria {with_rates(rates)}.")
+        else:
+            diff = max(abs(a - b) for _, a, b in comparison.rows)
+            parts.append(
+                f"La {name} resuelve a lo sumo {plural(diff, 'semilla')} más o menos que la aleatoria "
+                f"{with_rates(rates)}."
+            )
+    return " ".join(parts)
+
+
+def conclusion_q1(runs, loss, learning_rate, *, probes=(), symmetric=None):
+    """Question 1's answer from the grid's runs and the report's experiments."""
+    parts = [_zeros_conclusion(runs, probes)]
+    if symmetric is not None and symmetric.identical and symmetric.best_accuracy < 1:
+        parts.append("Tampoco aprende una red cuyas neuronas ocultas empiezan iguales: siguen iguales y valen por una.")
+    parts.append(_random_conclusion(runs, loss, learning_rate))
+    parts.append(_others_conclusion(runs, loss))
+    return " ".join(p for p in parts if p)
+
+
+def init_columns_phrase(runs):
+    """``"una columna por inicialización (ceros y aleatoria)"``, or ``"con la inicialización aleatoria"`` for one."""
+    present = ordered_inits(runs)
+    if len(present) == 1:
+        return f"con la {vocab.init(present[0]).long}"
+    return "una columna por inicialización (" + join_es(vocab.init(x).short for x in present) + ")"

@@ -1,0 +1,194 @@
+"""Question 2, the seeds that fail: budget or plateau, the other rates' budget, the hidden-layer ablation.
+
+Sentences of ``outcomes.SeedOutcomes`` and ``ablation.Ablation``. The architecture is blamed
+only when ``Ablation.architecture_limits`` holds (more hidden units solve more seeds in the same
+iterations, and more iterations do not rescue the failing ones); a budget-limited seed is said
+to need iterations, never capacity.
+"""
+
+from __future__ import annotations
+
+import math
+
+from nnsimple_lab import vocab
+from nnsimple_lab.report.es import (
+    alpha,
+    cap,
+    finite,
+    fmt_cost,
+    fmt_int,
+    fmt_median,
+    fmt_sci,
+    fmt_value,
+    join_es,
+    plural,
+)
+from nnsimple_lab.report.outcomes import common_plateaus
+from nnsimple_lab.report.q2_rate import done_runs
+from nnsimple_lab.report.tables import markdown_table
+
+LN2_HALF = math.log(2) / 2
+
+
+def failing_rate(runs, w, *, init, loss):
+    """The rate whose failing seeds the report explains: the grid's rate solving most seeds (fastest on ties),
+    else the scan's fastest good rate; None when there is none."""
+    done = done_runs(runs, init=init, loss=loss)
+    if done:
+
+        def score(run):
+            k = run.record.iterations_to_solve
+            return (-run.record.seeds.n_solved, math.inf if k is None else k, -run.learning_rate)
+
+        return min(done, key=score).learning_rate
+    if w is not None and w.fastest.holds:
+        return w.fastest.winners[-1]
+    return None
+
+
+def _plateau_text(outcomes, cost, seeds):
+    """The most common plateau of the stuck seeds, named, with an example and how its cost evolves."""
+    seed = seeds[0]
+    plateau = outcomes.plateaus[seed]
+    outs = ", ".join(fmt_value(a) for a in outcomes.outputs[seed])
+    mixed = plateau.mixed[0]
+    share = plateau.shares[plateau.groups.index(mixed)]
+    named = f"$\\ln 2 / 2 = {fmt_cost(cost)}$" if abs(cost - LN2_HALF) < 1e-9 else fmt_cost(cost)
+    text = (
+        f" {cap(plural(len(seeds), 'semilla'))} {'queda' if len(seeds) == 1 else 'quedan'} en el mismo ajuste parcial: "
+        f"la red acierta con seguridad unas entradas y a {len(mixed)} entradas de etiquetas distintas les responde "
+        f"{fmt_value(share)}, la proporción de unos entre ellas (semilla {seed} tras {fmt_int(outcomes.extension)} "
+        f"iteraciones: $A_2$ = {outs}). Es el mejor ajuste de una red que no distingue esas entradas, y su costo es "
+        f"{named}."
+    )
+    before = [outcomes.final_cost[s] for s in seeds if s in outcomes.final_cost]
+    after = [outcomes.extended_cost[s] for s in seeds if s in outcomes.extended_cost]
+    if before and after and all(x >= cost for x in after):
+        text += (
+            f" Su costo se acerca a ese valor sin bajar de él: mediana {fmt_cost(_median(before))} en "
+            f"{fmt_int(outcomes.iterations)} iteraciones y {fmt_cost(_median(after))} en {fmt_int(outcomes.extension)}."
+        )
+    return text
+
+
+def _other_plateaus_text(outcomes, groups):
+    """The less common plateaus, one sentence each: how many seeds, its cost, what it answers."""
+    text = ""
+    for cost, seeds in groups:
+        other = outcomes.plateaus[seeds[0]]
+        group = other.mixed[0]
+        verb = "queda" if len(seeds) == 1 else "quedan"
+        text += (
+            f" {cap(plural(len(seeds), 'semilla'))} {verb} en otro ajuste parcial, de costo {fmt_cost(cost)}: a "
+            f"{len(group)} entradas les responde {fmt_value(other.shares[other.groups.index(group)])}."
+        )
+    return text
+
+
+def failing_sentence(outcomes, *, learning_rate, loss):
+    """Why the seeds that fail at ``learning_rate`` fail: more iterations or not, and where they are stuck."""
+    if outcomes is None or not outcomes.unsolved or outcomes.extension <= outcomes.iterations:
+        return ""
+    where = f"con {alpha(learning_rate)} y {vocab.loss(loss).short}"
+    text = (
+        f"¿Por qué fallan {len(outcomes.unsolved)} semillas {where}? Las entrenamos de nuevo con "
+        f"{fmt_int(outcomes.extension)} iteraciones, {fmt_int(outcomes.extension // max(outcomes.iterations, 1))} "
+        "veces más"
+    )
+    if outcomes.late:
+        text += f": {len(outcomes.late)} de ellas resuelven (les faltaban iteraciones, no capacidad)"
+        stuck_n = len(outcomes.stuck) + len(outcomes.other)
+        text += f" y {stuck_n} siguen sin resolver." if stuck_n else "."
+    else:
+        text += ", y ninguna resuelve: no les faltan iteraciones."
+    if outcomes.diverged:
+        text += f" Otras {len(outcomes.diverged)} divergieron."
+    groups = common_plateaus(outcomes)
+    if groups:
+        text += _plateau_text(outcomes, *groups[0])
+        norms = [outcomes.gradient_norm[s] for s in groups[0][1] if s in outcomes.gradient_norm]
+        if norms and all(finite(x) for x in norms):
+            text += (
+                f" Ahí el gradiente casi se anula (norma mediana {fmt_sci(_median(norms))} al final) y la red no sale: "
+                "en la práctica, un mínimo local [@goodfellow2016]."
+            )
+        text += _other_plateaus_text(outcomes, groups[1:3])
+    return text
+
+
+def _median(values):
+    values = sorted(values)
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def budget_sentence(by_rate):
+    """The other grid rates' failing seeds: how many solve with more iterations (the budget was their limit)."""
+    rows = [(lr, o) for lr, o in by_rate if o.unsolved and o.extension > o.iterations]
+    if not rows:
+        return ""
+    factor = rows[0][1].extension // max(rows[0][1].iterations, 1)
+    shown = sorted(rows, key=lambda row: -len(row[1].late))[:4]
+    pieces = join_es(
+        f"{len(o.late)} de las {len(o.unsolved)} que fallan con {alpha(lr)}"
+        for lr, o in sorted(shown, key=lambda r: r[0])
+    )
+    text = f"Con las otras tasas de la rejilla, {fmt_int(factor)} veces más iteraciones rescatan {pieces}"
+    rescued = [lr for lr, o in rows if o.late]
+    if rescued:
+        text += f": con {join_es(alpha(lr) for lr in rescued[:4])}, parte de lo que falla es el número de iteraciones"
+    return text + "."
+
+
+def ablation_sentence(ablation, table_ref):
+    """The n_h ablation, and the architecture claim only when ``Ablation.architecture_limits`` holds."""
+    if ablation is None:
+        return ""
+    points = ablation.points
+    counts = join_es(f"{p.n_solved} con $n_h = {p.n_h}$" for p in points)
+    n = points[0].n_seeds
+    text = (
+        f"¿Es culpa de la arquitectura? Lo probamos: con {alpha(ablation.learning_rate)}, "
+        f"{vocab.loss(ablation.loss).short} y {fmt_int(ablation.iterations)} iteraciones, de {n} semillas resuelven "
+        f"{counts} ({table_ref})."
+    )
+    if ablation.architecture_limits:
+        text += (
+            f" Con más neuronas ocultas se resuelven semillas que con $n_h = {ablation.grid_n_h}$ no se resuelven ni "
+            f"con {fmt_int(ablation.outcomes.extension)} iteraciones: esas fallas son de la arquitectura, no de la "
+            "tasa ni del número de iteraciones."
+        )
+    elif ablation.larger_solve_more:
+        text += " Más neuronas ocultas resuelven más semillas en las mismas iteraciones."
+    else:
+        text += " Más neuronas ocultas no resuelven más semillas aquí."
+    return text
+
+
+def ablation_table(ablation):
+    """Seeds solved and median iterations to 100 % per hidden-layer size."""
+    rows = [[f"{p.n_h}", f"{p.n_solved}/{p.n_seeds}", fmt_median(p.median_iterations)] for p in ablation.points]
+    return markdown_table(["$n_h$", "Semillas resueltas", "Mediana de iteraciones hasta 100 %"], rows)
+
+
+def seeds_conclusion(outcomes, ablation):
+    if outcomes is None or not outcomes.unsolved or outcomes.extension <= outcomes.iterations:
+        return ""
+    if outcomes.budget_limited:
+        return f"Las semillas que fallan solo necesitan más iteraciones: con {fmt_int(outcomes.extension)} resuelven."
+    text = ""
+    groups = common_plateaus(outcomes)
+    if groups:
+        cost = groups[0][0]
+        named = "$\\ln 2 / 2$" if abs(cost - LN2_HALF) < 1e-9 else fmt_cost(cost)
+        text = (
+            f"Las semillas que fallan no se arreglan con más iteraciones: se estancan en un ajuste parcial de costo "
+            f"{named}, que actúa como un mínimo local."
+        )
+    if ablation is not None and ablation.architecture_limits:
+        largest = ablation.points[-1]
+        text += (
+            f" Con $n_h = {largest.n_h}$ neuronas ocultas se resuelven {largest.n_solved} de {largest.n_seeds}: el "
+            "límite es la arquitectura."
+        )
+    return text.strip()

@@ -1,0 +1,86 @@
+"""Tests of report.q1_zero: why zeros stand still (labels, saddle, symmetry, AND) and question 1's conclusion."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import nnsimple as nn
+from nnsimple_lab.report import es, q1_zero, symmetry
+from nnsimple_lab.report import runs as run_view
+from tests import handmade
+from tests.runsfolder import write_runs_folder
+
+X, Y = nn.load_dataset("xor")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("runs")
+    write_runs_folder(folder, learning_rates=(0.1, 0.5), iterations=150, seeds=4)
+    return run_view.load(folder)
+
+
+@pytest.fixture(scope="module")
+def probes():
+    return [symmetry.probe_saddle(X, Y, loss=x, n_h=2, directions=3000) for x in ("bce", "mse")]
+
+
+def test_symmetry_sentence_follows_the_labels():
+    assert "= 0$ también" in q1_zero.symmetry_sentence(np.array([[0, 1, 1, 0]]))
+    assert "solo $b_2$ recibe gradiente" in q1_zero.symmetry_sentence(np.array([[0, 0, 0, 1]]))
+
+
+def test_the_saddle_is_stated_with_its_numbers(probes):
+    bce = probes[0]
+    sentence = q1_zero.saddle_sentence(probes, "Figura 3")
+    assert f"en {bce.n_lower} es menor que en el origen" in sentence and f"otros {bce.n_higher} es mayor" in sentence
+    assert "a distancia 0.1 del origen" in sentence and "punto de silla" in sentence and "Figura 3" in sentence
+    assert "Con MSE" in sentence
+    not_a_saddle = replace(bce, n_lower=0)
+    assert q1_zero.saddle_sentence([not_a_saddle], "Figura 3") == ""  # no lower point found: not said
+
+
+def test_identical_units_are_said_only_when_they_stayed_identical():
+    start = symmetry.symmetric_start(X, Y, loss="bce", learning_rate=0.5, iterations=200, seeds=range(4), n_h=2)
+    sentence = q1_zero.symmetric_sentence(start)
+    assert "siguen idénticas bit a bit" in sentence and "ninguna red pasa de 75 %" in sentence
+    assert f"resuelven XOR {start.n_solved_random} de 4" in sentence and "una recta" in sentence
+    assert q1_zero.symmetric_sentence(replace(start, identical=False)) == ""
+    assert "ninguna recta" not in q1_zero.symmetric_sentence(replace(start, best_accuracy=1.0))
+
+
+def test_and_demo_moves_only_b2():
+    result = q1_zero.and_demo(0.5, 300, loss="bce")
+    sentence = q1_zero.and_sentence(result)
+    assert "solo se mueve $b_2$" in sentence
+    assert f"a {es.fmt_value(result.history['b2'][-1, 0, 0])}" in sentence
+    assert "$W_1$, $b_1$ y $W_2$ siguen exactamente en 0" in sentence
+    assert "el costo baja de $\\ln 2 = 0.6931$" in sentence
+    assert q1_zero.parameter_change_table(result).count("| 0.0000 | 0.0000 | 0.0000 |") == 8
+
+
+def test_conclusion_follows_the_data(runs, probes):
+    start = symmetry.symmetric_start(X, Y, loss="bce", learning_rate=0.5, iterations=150, seeds=range(4), n_h=2)
+    q1 = q1_zero.conclusion_q1(runs, "bce", 0.5, probes=probes, symmetric=start)
+    assert "en 150 iteraciones y con las tasas 0.1 y 0.5" in q1
+    assert "$\\ln 2 = 0.6931$ con BCE y 0.2500 con MSE" in q1 and "punto de silla" in q1
+    assert "Inicializados al azar, rompen la simetría: con $\\alpha = 0.5$ y la semilla 2" in q1
+    assert "valen por una" in q1
+    bare = q1_zero.conclusion_q1(runs, "bce", 0.5)
+    assert "punto de silla" not in bare and "valen por una" not in bare  # not tested: not said
+
+
+def test_conclusion_without_zero_runs_uses_the_experiments(probes):
+    runs = [handmade.run(0.5)]
+    assert "el informe comprueba aquí" in q1_zero.conclusion_q1(runs, "bce", 0.5, probes=probes)
+    assert q1_zero.conclusion_q1(runs, "bce", 0.5).startswith(
+        "La rejilla no tiene ejecuciones con inicialización en ceros."
+    )
+    failed = [handmade.failed(0.5, "zeros"), handmade.run(0.5)]
+    assert "Ninguna ejecución con inicialización en ceros terminó" in q1_zero.conclusion_q1(failed, "bce", 0.5)
+
+
+def test_other_inits_in_the_conclusion_say_the_largest_difference():
+    runs = [handmade.run(0.5, solved=(5, None)), handmade.run(0.5, "xavier", solved=(5, 6))]
+    assert "a lo sumo 1 semilla más o menos que la aleatoria" in q1_zero.conclusion_q1(runs, "bce", 0.5)

@@ -1,0 +1,120 @@
+"""Tests of report.q2_scan: the scan's window, the failing seeds and the ablation, said only when they hold."""
+
+import math
+
+import pytest
+
+from nnsimple_lab.report import q2_scan, q2_seeds, scan
+from tests import handmade
+from tests.handmade import ablation_of, seed_outcomes
+from tests.handmade import rate_point as point
+from tests.handmade import scan_of as made
+
+COURSE = {"init": "random", "loss": "bce"}
+
+
+@pytest.fixture
+def window():
+    points = [
+        point(0.01, 0),
+        point(0.1, 5),
+        point(0.2, 8, weight=3),
+        point(0.4, 8, weight=4),
+        point(0.8, 8, its=10, weight=5),
+        point(1.6, 6, weight=4.5),
+        point(3.2, 9, osc=8),
+        point(6.4, 0, osc=10, div=10, weight=40),
+    ]
+    return scan.window(made(points), "bce")
+
+
+def test_the_window_is_said_with_its_scope(window):
+    text = q2_scan.window_sentences(window, iterations=1000)
+    assert "Con $\\alpha \\leq 0.01$ ninguna semilla resuelve XOR en 1000 iteraciones" in text
+    assert "de $\\alpha = 0.2$ a $\\alpha = 0.8$ resuelven el máximo entre las tasas estables, 8 de 10" in text
+    assert "la mediana hasta 100 % baja de 500 a 10" in text
+    assert "con $\\alpha = 1.6$ ya resuelven 6 de 10" in text
+    assert "Con $\\alpha = 3.2$ resuelven 9, más que en la ventana, pero oscilando" in text
+    assert "y con la tasa siguiente del barrido, 6.4, solo 0: no es una tasa fiable." in text
+
+
+def test_is_the_grid_best_the_best(window):
+    inside = [handmade.run(0.4, solved=(40,) * 8 + (None,) * 2)]
+    text = q2_scan.best_question_sentence(window, inside, **COURSE)
+    assert text.startswith("¿Es $\\alpha = 0.4$ la mejor? Está dentro de la ventana, pero no es la más rápida")
+    fastest = [handmade.run(0.8, solved=(10,) * 8 + (None,) * 2)]
+    assert "es también la más rápida" in q2_scan.best_question_sentence(window, fastest, **COURSE)
+    outside = [handmade.run(0.1, solved=(40,) * 5 + (None,) * 5)]
+    assert "queda por debajo de esa ventana" in q2_scan.best_question_sentence(window, outside, **COURSE)
+
+
+def test_weights_in_the_window_and_where_the_trend_stops(window):
+    text = q2_scan.parameters_sentence(window)
+    assert "crece con la tasa dentro de la ventana, de 3.0000 con $\\alpha = 0.2$ a 5.0000 con $\\alpha = 0.8$" in text
+    assert "La tendencia no sigue fuera de ella: con $\\alpha = 1.6$ la mediana es 4.5000." in text
+    assert "mediana 40.0000 con $\\alpha = 6.4$" in text
+    flat = scan.window(made([point(0.1, 5, weight=3), point(0.2, 5, weight=3), point(0.4, 5, weight=3)]), "bce")
+    assert q2_scan.parameters_sentence(flat) == ""  # no trend, nothing diverges: nothing to say
+
+
+def test_nothing_stable_solves():
+    w = scan.window(made([point(0.1, 0), point(0.2, 0), point(0.4, 0)]), "bce")
+    assert q2_scan.window_sentences(w, iterations=100) == "En el barrido ninguna tasa estable resuelve XOR."
+    assert q2_scan.best_question_sentence(w, [handmade.run(0.1)], **COURSE) == ""
+
+
+def test_conclusion_with_and_without_the_tests(window):
+    runs = [handmade.run(0.1, main=246, solved=(5, None)), handmade.run(0.4, main=51, solved=(5, None))]
+    blamed = q2_scan.conclusion_q2(
+        runs,
+        **COURSE,
+        window=window,
+        outcomes=seed_outcomes(stuck=range(10)),
+        ablation=ablation_of([(2, 10), (4, 20)], seed_outcomes(stuck=range(10))),
+        iterations=1000,
+    )
+    assert "Entre las tasas de la rejilla (0.1 y 0.4), $\\alpha = 0.4$ alcanza 100 % primero" in blamed
+    assert "lo comparten $\\alpha = 0.1$ y $\\alpha = 0.4$" in blamed  # the tie
+    assert "el límite es la arquitectura" in blamed
+    assert "Por debajo, con $\\alpha \\leq 0.01$, ninguna semilla resuelve en 1000 iteraciones" in blamed
+    late = q2_scan.conclusion_q2(
+        runs, **COURSE, window=window, outcomes=seed_outcomes(late=range(10)), ablation=None, iterations=1000
+    )
+    assert "solo necesitan más iteraciones" in late and "arquitectura" not in late
+
+
+def test_curve_rates_pick_one_per_zone(window):
+    assert q2_scan.curve_rates(window) == [0.01, 0.8, 1.6, 3.2, 6.4]
+    assert math.isclose(q2_seeds.failing_rate([], window, **COURSE), 0.8)
+    assert (
+        q2_seeds.failing_rate([handmade.run(0.4, solved=(1, 2)), handmade.run(0.1, solved=(1, None))], window, **COURSE)
+        == 0.4
+    )
+
+
+def test_the_scan_matches_the_grid_it_reproduces():
+    real = scan.run_scan(
+        handmade.X,
+        handmade.Y,
+        grid_rates=(0.5,),
+        losses=("bce",),
+        init="random",
+        n_h=2,
+        iterations=100,
+        seeds=range(2),
+        main_seed=2,
+    )
+    point = real.at("bce", 0.5)
+    same = [handmade.run(0.5, iterations=100, solved=point.iterations_to_solve)]
+    assert q2_scan.grid_matches_scan(real, same, **COURSE)
+    other = [handmade.run(0.5, iterations=100, solved=(1, 1))]
+    assert not q2_scan.grid_matches_scan(real, other, **COURSE)
+
+
+def test_the_scan_says_which_seeds_it_trained():
+    sweep = made([point(0.1, 5), point(0.2, 5), point(0.4, 5)])
+    assert "con las semillas e iteraciones de la rejilla (BCE, inicialización aleatoria, 10 semillas" in (
+        q2_scan.scan_intro_sentence(sweep, "bce", grid_seeds=10)
+    )
+    capped = q2_scan.scan_intro_sentence(sweep, "bce", grid_seeds=50, matches_grid=True)
+    assert "con las primeras 10 semillas e iteraciones de la rejilla" in capped and "exactamente las mismas" in capped

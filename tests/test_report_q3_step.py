@@ -1,0 +1,74 @@
+"""Tests of report.q3_step: equal alpha is not an equal step, stated whichever way the matched comparison
+comes out; where MSE does better; the common mistake shown by its evidence; question 3's conclusion."""
+
+import nnsimple as nn
+from nnsimple_lab.report import q3_loss, q3_step, scan
+from tests.handmade import rate_point as point
+from tests.handmade import scan_of as made
+
+X, Y = nn.load_dataset("xor")
+
+
+def _matches(same_its, doubled_its):
+    points = [
+        point(0.1, 10, its=100),
+        point(0.1, 10, loss="mse", its=same_its),
+        point(0.2, 10, loss="mse", its=doubled_its),
+        point(0.5, 10, its=50),
+        point(0.5, 10, loss="mse", its=same_its / 2),
+        point(1.0, 10, loss="mse", its=doubled_its / 2),
+    ]
+    return scan.matched_steps(made(points), [0.1, 0.5], reference="bce", other="mse")
+
+
+def test_the_step_size_explains_it_when_the_doubled_rate_matches():
+    text = q3_step.matched_sentence(_matches(190, 95), "Tabla 12")
+    assert text.startswith("La Tabla 12 da el resultado, sobre las semillas que ambos resuelven: con $\\alpha = 0.1$,")
+    assert "1.9 veces lo que la BCE a la misma tasa y 0.95 veces con el doble" in text
+    assert "la diferencia casi desaparece" in text and "efecto del tamaño del paso" in text
+
+
+def test_it_is_said_the_other_way_when_the_doubled_rate_is_still_slower():
+    text = q3_step.matched_sentence(_matches(300, 200), "Tabla 12")
+    assert "Aun con el paso igualado, MSE tarda más" in text and "casi desaparece" not in text
+    mixed = q3_step.matched_sentence(_matches(100, 100), "Tabla 12")
+    assert "MSE y BCE tardan casi lo mismo" in mixed and "efecto del tamaño del paso" not in mixed
+    assert q3_step.matched_sentence([], "Tabla 12") == ""
+
+
+def test_matched_table_has_both_rates():
+    table = q3_step.matched_table(_matches(190, 95))
+    assert "| 0.1 | 10/10 | 10/10 | 1.9 | 0.2 | 10/10 | 0.95 |" in table
+
+
+def test_the_step_factor_is_measured():
+    factor = scan.initial_step_factor(X, Y, init="random", n_h=2, seeds=range(4), reference="bce", other="mse")
+    text = q3_step.step_sentence(factor)
+    assert "multiplicado por $2a(1 - a)$, que nunca pasa de 1/2" in text and "entre " in text and "0.5000" in text
+
+
+def test_where_mse_does_better_and_why_only_with_the_matched_scan():
+    lattice = scan.LATTICE[14:20]
+    points = [point(r, 8 if i < 3 else 2, osc=0 if i < 3 else 10) for i, r in enumerate(lattice)]
+    points += [point(r, 8 if i < 4 else 3, loss="mse", osc=0 if i < 5 else 10) for i, r in enumerate(lattice)]
+    found = scan.matched_scan(made(points), reference="bce", other="mse")
+    text = q3_step.large_rate_sentence(made(points), found)
+    assert "Donde el MSE sí hace mejor es con tasas grandes" in text and "también es el paso" in text
+    far = scan.MatchedScan(
+        rows=((0.1, 10, 0), (0.2, 10, 0), (0.4, 10, 0)), reference_oscillates=None, other_oscillates=None
+    )
+    assert "también es el paso" not in q3_step.large_rate_sentence(made(points), far)
+    assert q3_step.large_rate_sentence(made([point(0.1, 5), point(0.1, 5, loss="mse")]), far) == ""
+
+
+def test_the_common_mistake_is_shown_by_its_evidence():
+    evidence = q3_step.naive_evidence(X, Y, learning_rate=0.5, iterations=100, seed=2, n_h=2)
+    assert evidence.gap_to_reference == 0 and evidence.gap_to_correct > 0.01
+    rows = q3_loss.gradient_check_rows(X, Y, nn.initialize_parameters(2, 2, 1, seed=2), loss_keys=["bce", "mse"])
+    text = q3_step.naive_sentence(evidence, rows)
+    assert text.startswith("Un error común al cambiar el costo") and "exactamente los mismos pesos" in text
+    assert "reportes" not in text and "disfrazad" not in text  # evidence, not an accusation
+    conclusion = q3_step.conclusion_q3(
+        [], rows, matches=_matches(190, 95), scan=None, over_scan=None, confidence_text=""
+    )
+    assert "un error común, no la pasa" in conclusion and "es sobre todo el tamaño del paso" in conclusion
