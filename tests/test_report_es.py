@@ -61,7 +61,7 @@ def test_scan_rates_ratios_and_plain_numbers():
     assert es.fmt_rate(2**6.5) == "90.5" and es.alpha(2**-10) == "$\\alpha = 0.000977$"
     assert es.fmt_ratio(0.9564) == "0.96" and es.fmt_ratio(1.8933) == "1.9" and es.fmt_ratio(math.nan) == "no finito"
     assert es.fmt_median(128.0) == "128" and es.fmt_median(536.5) == "536.5" and es.fmt_median(None) == "—"
-    assert es.plain_cost(2.1e-6) == "2.1 × 10^-6" and es.plain_cost(0.69314) == "0.6931"
+    assert es.plain_cost(2.1e-6) == "2.1 × 10⁻⁶" and es.plain_cost(0.69314) == "0.6931"
     assert "\\" not in es.plain_cost(-4e-5)
 
 

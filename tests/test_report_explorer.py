@@ -51,8 +51,8 @@ def test_a_run_entry_matches_its_record(folder):
 
 
 def test_a_long_run_sends_a_bounded_curve():
-    assert len(explorer._steps(1_000_001)) == explorer.POINTS
-    assert explorer._steps(5).tolist() == [0, 1, 2, 3, 4]
+    assert len(explorer._indices(1_000_001)) == explorer.POINTS
+    assert explorer._indices(5).tolist() == [0, 1, 2, 3, 4]
 
 
 # ---------------------------------------------------------------- in a browser

@@ -65,18 +65,6 @@ def fmt_cost(x):
     return f"{x:.4f}"
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def fmt_cost_text(x):
-    """``fmt_cost`` as plain text, for places without math (an alt text, a widget): ``9.58 × 10⁻⁴``."""
-    text = fmt_cost(x)
-    if not text.startswith("$"):
-        return text
-    mantissa, exponent = fmt_sci(x, digits=3, math_mode=False).split(" × 10^")
-    return f"{mantissa} × 10{exponent.translate(_SUPERSCRIPT)}"
-
-
 def fmt_value(x):
     """A parameter or output value: 4 decimals, ``-0.0000`` written as ``0.0000``.
 
@@ -116,12 +104,17 @@ def fmt_rate(learning_rate):
     return text if len(text) <= 6 else f"{float(learning_rate):.3g}"
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def plain_cost(x):
-    """A cost for a text alternative: 4 decimals, or ``2.1 × 10^-6`` (no math markup)."""
+    """A cost where there is no math (a text alternative, a widget, a script): 4 decimals, or
+    ``2.1 × 10⁻⁶`` below 0.001; never markup or ``nan``."""
     if not finite(x):
         return NOT_FINITE
     if x != 0 and abs(x) < 1e-3:
-        return fmt_sci(x, digits=2, math_mode=False)
+        mantissa, exponent = fmt_sci(x, digits=2, math_mode=False).split(" × 10^")
+        return f"{mantissa} × 10{exponent.translate(_SUPERSCRIPT)}"
     return f"{x:.4f}"
 
 

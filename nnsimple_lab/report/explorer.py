@@ -14,7 +14,7 @@ import numpy as np
 import nnsimple as nn
 from nnsimple_lab import vocab
 from nnsimple_lab.report import es
-from nnsimple_lab.report.runs import NOT_IN_GRID, inits, learning_rates, losses
+from nnsimple_lab.report.runs import NOT_IN_GRID, inits, learning_rates, losses, steps
 
 POINTS = 240  # cost-curve points sent per run: a curve as wide as the page has about that many pixels
 GRID = 25  # outputs per axis of the decision-boundary picture
@@ -55,11 +55,11 @@ def entry(run, *, link_base="runs"):
     if not run.ok:
         return {"id": run.id, "page": page, "error": run.failure}
     r = run.record
-    steps = _steps(len(r.costs))
+    at = steps(r)  # the iteration of each stored state
     return {
         "id": run.id,
         "page": page,
-        "cost": [[int(k), _number(r.costs[k])] for k in steps],
+        "cost": [[int(at[i]), _number(r.costs[i])] for i in _indices(len(r.costs))],
         "costLabel": vocab.loss(r.loss).cost_label,
         "boundary": boundary(r.final_parameters),
         "numbers": numbers(r),
@@ -67,8 +67,8 @@ def entry(run, *, link_base="runs"):
     }
 
 
-def _steps(states):
-    """At most ``POINTS`` state indices from 0 to ``states - 1``, both ends included."""
+def _indices(states):
+    """At most ``POINTS`` indices of stored states, from the first to the last."""
     return np.unique(np.linspace(0, states - 1, min(states, POINTS)).round().astype(int))
 
 
@@ -90,8 +90,8 @@ def numbers(record):
     """The key numbers of a run as ``[label, value]`` pairs, in Spanish."""
     solved = record.iterations_to_solve
     return [
-        ["Costo inicial", es.fmt_cost_text(record.costs[0])],
-        ["Costo final", es.fmt_cost_text(record.final_cost) + (" (divergió)" if record.diverged else "")],
+        ["Costo inicial", es.plain_cost(record.costs[0])],
+        ["Costo final", es.plain_cost(record.final_cost) + (" (divergió)" if record.diverged else "")],
         ["Exactitud final", es.fmt_pct(record.final_accuracy)],
         ["Iteraciones hasta 100 %", "no alcanza 100 %" if solved is None else es.fmt_int(solved)],
         ["Semillas que alcanzan 100 %", f"{record.seeds.n_solved} de {record.seeds.n_seeds}"],
@@ -108,6 +108,6 @@ def summary(record):
     )
     return (
         f"Con α = {es.fmt_lr(record.learning_rate)}, {vocab.init(record.init).long} y {vocab.loss(record.loss).short}, "
-        f"el costo pasa de {es.fmt_cost_text(record.costs[0])} a {es.fmt_cost_text(record.final_cost)} "
+        f"el costo pasa de {es.plain_cost(record.costs[0])} a {es.plain_cost(record.final_cost)} "
         f"en {record.iterations} iteraciones y la red {reached}."
     )
