@@ -1,14 +1,25 @@
-"""The command line's shared pieces: a Spanish argparse, exit codes, signals, slow imports."""
+"""The command line's shared pieces: a Spanish argparse, exit codes, signals, slow imports.
+
+Only the standard library, and nothing from the project: the command-line modules call
+``check_environment`` before importing what needs the venv, and ``make clean`` runs without it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import importlib.util
+import os
 import re
 import signal
 import sys
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# Set by the Makefile to the command the user typed ("make report"): messages then name the make
+# variables (LR=) instead of the options (--lr) the user never saw.
+MAKE_VARIABLE = "NNSIMPLE_LAB_MAKE"
+# What the command-line modules import from the venv (requirements.txt), checked before they do.
+NEEDED = ("numpy", "matplotlib", "papermill", "nbformat", "nbconvert", "ipykernel", "tqdm", "typst")
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):
@@ -38,6 +49,32 @@ class SpanishArgumentParser(argparse.ArgumentParser):
         action = (self.options if optional else self.arguments).add_argument(*names, **kwargs)
         self.long_options += [name for name in action.option_strings if name.startswith("--")]
         return action
+
+    def parse_known_args(self, args=None, namespace=None):
+        """argparse's, after refusing an option given twice (argparse would keep the last one)."""
+        self._refuse_repeated(sys.argv[1:] if args is None else list(args))
+        return super().parse_known_args(args, namespace)
+
+    def _refuse_repeated(self, args):
+        """``error`` when an option comes twice, suggesting it once with all its values."""
+        given = {}  # action -> [(the option as typed, its values)]
+        for i, arg in enumerate(args):
+            if arg == "--":
+                break
+            name, _, inline = arg.partition("=")
+            action = self._option_string_actions.get(name)
+            if action is None or not name.startswith("-"):
+                continue
+            values = [inline] if inline else list(_values_after(args[i + 1 :], self._option_string_actions))
+            given.setdefault(action, []).append((name, values))
+        for action, uses in given.items():
+            if len(uses) > 1:
+                flag = uses[0][0]
+                message = f"la opción {flag} aparece {len(uses)} veces; dé cada opción una sola vez"
+                if action.nargs in ("+", "*"):
+                    joined = " ".join(v for _, values in uses for v in values)
+                    message += f", con todos sus valores: {flag} {joined}"
+                self.error(message)
 
     _PATTERNS = (
         (r"unrecognized arguments: (?P<args>.*)", "{unrecognized}"),
@@ -74,6 +111,14 @@ class SpanishArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def _values_after(args, options):
+    """The values that follow an option: the arguments up to the next option."""
+    for arg in args:
+        if arg == "--" or arg.partition("=")[0] in options or (arg.startswith("--") and len(arg) > 2):
+            return
+        yield arg
+
+
 def parser(prog, description, epilog=""):
     """A ``SpanishArgumentParser`` with the project's layout: raw text, no abbreviations, Spanish help."""
     return SpanishArgumentParser(
@@ -85,13 +130,41 @@ def parser(prog, description, epilog=""):
     )
 
 
-def sigterm_as_interrupt():
-    """From now on SIGTERM interrupts this process as Ctrl-C does (KeyboardInterrupt)."""
-    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+INTERRUPTIONS = (signal.SIGTERM, signal.SIGHUP)  # besides Ctrl-C (SIGINT): a kill, a closed terminal
 
 
-def _sigterm_as_interrupt(signum, frame):
+def interrupt_on_signals():
+    """From now on SIGTERM and SIGHUP (the terminal closed) interrupt this process as Ctrl-C does
+    (KeyboardInterrupt): the same clean-up runs."""
+    for signum in INTERRUPTIONS:
+        signal.signal(signum, _as_interrupt)
+
+
+def _as_interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+def from_make():
+    """The make command the user typed (``"make report"``) when make runs this, else None."""
+    return os.environ.get(MAKE_VARIABLE) or None
+
+
+def check_environment(prog, needed=NEEDED):
+    """Exit with a Spanish message when a module of the venv is missing (run outside ``.venv``).
+
+    Call it before importing anything that needs the venv: a bare ``ModuleNotFoundError``
+    traceback would not say that ``make`` is the way to run this.
+    """
+    missing = [name for name in needed if importlib.util.find_spec(name) is None]
+    if missing:
+        print(
+            f"{prog}: error: falta {'el módulo' if len(missing) == 1 else 'los módulos'} {', '.join(missing)} "
+            f"en este Python ({sys.executable}). Este programa usa el entorno del proyecto: lance "
+            "make report (o make runs, make html, make pdf), que crea .venv e instala lo necesario, "
+            "o use .venv/bin/python.",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_USAGE)
 
 
 def skip_slow_imports():
