@@ -1,7 +1,7 @@
 """The command line's shared pieces: a Spanish argparse, exit codes, signals, slow imports.
 
-Only the standard library, and nothing from the project: the command-line modules call
-``check_environment`` before importing what needs the venv, and ``make clean`` runs without it.
+Only the standard library, and nothing from the project: a command-line module run outside
+the venv says so (``outside_environment``), and ``make clean`` runs without it.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # Set by the Makefile to the command the user typed ("make report"): messages then name the make
 # variables (LR=) instead of the options (--lr) the user never saw.
 MAKE_VARIABLE = "NNSIMPLE_LAB_MAKE"
-# What the command-line modules import from the venv (requirements.txt), checked before they do.
-NEEDED = ("numpy", "matplotlib", "papermill", "nbformat", "nbconvert", "ipykernel", "tqdm", "typst")
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):
@@ -149,22 +147,25 @@ def from_make():
     return os.environ.get(MAKE_VARIABLE) or None
 
 
-def check_environment(prog, needed=NEEDED):
-    """Exit with a Spanish message when a module of the venv is missing (run outside ``.venv``).
+def require(*names):
+    """Raise ``ModuleNotFoundError`` for the first of ``names`` that cannot be imported (none is imported)."""
+    for name in names:
+        if importlib.util.find_spec(name) is None:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
 
-    Call it before importing anything that needs the venv: a bare ``ModuleNotFoundError``
-    traceback would not say that ``make`` is the way to run this.
-    """
-    missing = [name for name in needed if importlib.util.find_spec(name) is None]
-    if missing:
-        print(
-            f"{prog}: error: falta {'el módulo' if len(missing) == 1 else 'los módulos'} {', '.join(missing)} "
-            f"en este Python ({sys.executable}). Este programa usa el entorno del proyecto: lance "
-            "make report (o make runs, make html, make pdf), que crea .venv e instala lo necesario, "
-            "o use .venv/bin/python.",
-            file=sys.stderr,
-        )
-        sys.exit(EXIT_USAGE)
+
+def outside_environment(error, module, prog):
+    """For a command-line module whose imports raised ``ModuleNotFoundError``: run as a program
+    (``module`` is "__main__"), exit with a Spanish message saying to use make; imported, raise."""
+    if module != "__main__":
+        raise error
+    print(
+        f"{prog}: error: falta el módulo {error.name} en este Python ({sys.executable}). Este programa usa "
+        "el entorno del proyecto: lance make report (o make runs, make html, make pdf), que crea .venv e "
+        "instala lo necesario, o use .venv/bin/python.",
+        file=sys.stderr,
+    )
+    sys.exit(EXIT_USAGE)
 
 
 def skip_slow_imports():

@@ -41,25 +41,28 @@ def _checksum(notebook):
     return _canonical_sha256({**notebook, "metadata": meta})
 
 
-def seal(node, made_from):
-    """Note ``made_from`` (JSON values) and the checksum in ``node``'s metadata, in place.
+def seal(node, made_from, facts=None):
+    """Note ``made_from`` and ``facts`` (JSON values) and the checksum in ``node``'s metadata, in place.
 
-    ``node``: an nbformat NotebookNode, about to be written; the checksum is over its JSON as
-    ``nbformat.writes`` gives it, so that reading the file back gives the same.
+    ``facts``: what the notebook shows that its reader needs without re-reading its outputs (the
+    report: its failed runs). ``node``: an nbformat NotebookNode, about to be written; the
+    checksum is over its JSON as ``nbformat.writes`` gives it, so that reading the file back
+    gives the same.
     """
     import nbformat
 
-    node.metadata[KEY] = {"made_from": made_from}
+    node.metadata[KEY] = {"made_from": made_from, "facts": facts or {}}
     node.metadata[KEY]["checksum"] = _checksum(json.loads(nbformat.writes(node)))
     return node
 
 
-def made_from(path):
-    """What the sealed notebook at ``path`` was made from (None when unreadable or unsealed)."""
+def facts(path):
+    """The ``facts`` of the sealed notebook at ``path`` ({} when unreadable or unsealed)."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))["metadata"][KEY]["made_from"]
+        found = json.loads(Path(path).read_text(encoding="utf-8"))["metadata"][KEY]["facts"]
     except (OSError, ValueError, KeyError, TypeError):
-        return None
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def notebook_problem(path, expected=None):
