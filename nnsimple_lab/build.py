@@ -245,10 +245,11 @@ def _report(state, workers, root, *, checked):
     files.remove_temporaries(reports, (f"{TMP_PREFIX}*",))
     future = None
     inputs = report_inputs(reports, root)
-    if provenance.notebook_problem(paths["notebook"], inputs):
-        if not checked:
-            _refuse_foreign_records(paths["runs"])
-        paths["failed"].unlink(missing_ok=True)
+    stale = provenance.notebook_problem(paths["notebook"], inputs)
+    if stale and not checked:
+        _refuse_foreign_records(paths["runs"])
+    files.remove(paths["failed"])  # executed again, or current: an earlier failure is over
+    if stale:
         failed = [e["id"] for e in results.load_runs(paths["runs"]) if e["status"] != "ok"]
         future = _submit(workers, execute_report, reports, root, made_from=inputs, facts={"failed": failed})
     pages = _render(state, "runs") if "html" in state.formats else None  # meanwhile, here

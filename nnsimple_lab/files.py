@@ -147,6 +147,18 @@ def remove_temporaries(folder, patterns=(f"{TMP_PREFIX}*", ".*.tmp")):
                 path.unlink()
 
 
+def remove(path):
+    """Remove ``path`` if it exists (nothing is written when it does not: a read-only folder is
+    fine); ``StorageError`` if the system refuses."""
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        return
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:
+        raise storage_error(error, "borrar") from None
+
+
 def make_folder(folder):
     """Create ``folder`` (and its parents) if missing; ``StorageError`` if the system refuses."""
     try:

@@ -151,7 +151,7 @@ def _finalize(spec, outcome, out):
         files.promote(outcome.notebook, final["notebook"])
         files.promote(outcome.results, final["results"])
         for path in _failed_files(out, spec.id):
-            path.unlink(missing_ok=True)
+            files.remove(path)
         return _entry(spec)
     notebook = None
     if outcome.notebook and Path(outcome.notebook).exists():
@@ -237,7 +237,7 @@ def _forget_old_failures(out, entries):
         run = path.name.removesuffix(".failed.ipynb")
         if run not in failed:
             for old in _failed_files(out, run):
-                old.unlink(missing_ok=True)
+                files.remove(old)
 
 
 def stale_specs(specs, out=DEFAULT_OUT, force=False):
