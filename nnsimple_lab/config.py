@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import tomllib
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def read(path=None):
     try:
         tables = tomllib.loads(text, parse_float=Typed)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path.name} no es TOML válido: {error}.") from None
+        raise ConfigError(f"{path.name} no es TOML válido: {toml_error(error)}.") from None
     for name, value in tables.items():
         if name not in TABLES:
             guess = closest(name, tuple(TABLES))
@@ -123,6 +124,41 @@ def read(path=None):
             if key not in TABLES[name]:
                 raise ConfigError(unknown_key(f"{path.name} [{name}]", key, TABLES[name]))
     return {name: dict(tables.get(name, {})) for name in TABLES}
+
+
+# tomllib's messages (Python 3.11-3.13), in Spanish; one it adds later is shown as it comes.
+TOML_MESSAGES = (
+    (r"Cannot declare (.+) twice", r"la tabla \1 está declarada dos veces"),
+    (r"Cannot overwrite a value", "una clave tiene dos valores (está repetida)"),
+    (r"Cannot (?:mutate immutable|redefine) namespace (.+)", r"\1 ya está definido con otro valor"),
+    (r"Duplicate inline table key (.+)", r"la clave \1 está repetida en la tabla"),
+    (r"Expected '=' after a key in a key/value pair", "falta el = después de una clave"),
+    (r"Expected '\]' at the end of a table declaration", "falta el ] que cierra el nombre de la tabla"),
+    (r"Expected '\]\]' at the end of an array declaration", "falta el ]] que cierra el nombre"),
+    (r"Expected newline or end of document after a statement", "sobra algo después de un valor en la misma línea"),
+    (r"Unclosed array", "falta el ] que cierra la lista"),
+    (r"Unclosed inline table", "falta la } que cierra la tabla"),
+    (r"Unterminated string", "falta la comilla que cierra un texto"),
+    (r"Invalid value", "un valor no es válido (¿un texto sin comillas?)"),
+    (r"Invalid statement", "una línea no es ni clave = valor ni [tabla]"),
+    (r"Invalid date or datetime", "una fecha no es válida (se escribe 2026-11-29)"),
+    (r"Invalid initial character for a key part", "una clave empieza con un carácter no válido"),
+    (r"(?:Found invalid|Illegal) character (.+)", r"hay un carácter no válido, \1"),
+)
+
+
+def toml_error(error):
+    """A ``TOMLDecodeError``'s message in Spanish, with its line and column."""
+    text = str(error)
+    where = re.search(r"\(at (?:line (\d+), column (\d+)|end of document)\)$", text)
+    head = text[: where.start()].strip() if where else text
+    for pattern, spanish in TOML_MESSAGES:
+        if re.fullmatch(pattern, head):
+            head = re.sub(pattern, spanish, head)
+            break
+    if where is None:
+        return head
+    return head + (f" (línea {where[1]}, columna {where[2]})" if where[1] else " (al final del archivo)")
 
 
 def cover(tables, *, name="lab.toml"):

@@ -82,3 +82,25 @@ def test_closest_knows_spanish_names_and_typos():
     assert config.closest("learning_rate", config.GRID_KEYS) == "learning_rates"
     assert config.closest("iteration", config.GRID_KEYS) == "iterations"
     assert config.closest("zzz", config.GRID_KEYS) is None
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("[grid\n", "lab.toml no es TOML válido: falta el ] que cierra el nombre de la tabla (línea 1, columna 6)."),
+        (
+            "[cover]\ntitle = hola\n",
+            "lab.toml no es TOML válido: un valor no es válido (¿un texto sin comillas?) (línea 2",
+        ),
+        (
+            '[cover]\ntitle = "a"\ntitle = "b"\n',
+            "lab.toml no es TOML válido: una clave tiene dos valores (está repetida)",
+        ),
+    ],
+)
+def test_toml_mistakes_are_explained_in_spanish_with_their_line(tmp_path, text, shown):
+    path = tmp_path / "lab.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(config.ConfigError) as error:
+        config.read(path)
+    assert str(error.value).startswith(shown)

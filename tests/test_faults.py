@@ -410,18 +410,19 @@ def test_a_truncated_or_emptied_run_notebook_is_executed_again(clean, project):
 
 
 @pytest.mark.parametrize(
-    "cover, shown",
+    "key, cover, shown",
     [
-        ("authors = [1, 2]", "lab.toml [cover] authors[0]: debe ser un texto entre comillas"),
-        ('autores = ["Ana"]', "lab.toml [cover]: clave desconocida 'autores'. ¿Quiso decir authors?"),
-        ("title = {a = 1}", "lab.toml [cover] title: debe ser un texto entre comillas"),
+        ("authors", "authors = [1, 2]", "lab.toml [cover] authors[0]: debe ser un texto entre comillas"),
+        ("authors", 'autores = ["Ana"]', "lab.toml [cover]: clave desconocida 'autores'. ¿Quiso decir authors?"),
+        ("title", "title = {a = 1}", "lab.toml [cover] title: debe ser un texto entre comillas"),
     ],
 )
-def test_a_bad_cover_stops_the_build_before_the_sweep(project, cover, shown):
-    """The issue's case: `authors = [1, 2]` failed after the whole sweep, in English."""
+def test_a_bad_cover_stops_the_build_before_the_sweep(project, key, cover, shown):
+    """The issue's case: `authors = [1, 2]` failed after the whole sweep, in English; `autores`
+    gave a cover without author and `title = {a=1}` printed {'a': 1}."""
     config = project / "lab.toml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(re.sub(r"^authors = .*$", cover, text, flags=re.M), encoding="utf-8")
+    config.write_text(re.sub(rf"^{key} = .*$", cover, text, flags=re.M), encoding="utf-8")
     done = make_report(project)
     assert done.returncode == 2
     assert f"make report: error: {shown}" in done.stderr and "Traceback" not in done.stderr
