@@ -14,6 +14,7 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from nnsimple_lab import results
+from nnsimple_lab import kernels, results
 from tests.projectcopy import add_gate
 
 pytestmark = pytest.mark.slow  # every test here builds the report, most of them twice
@@ -90,6 +91,11 @@ def wait_for(condition, timeout=120, step=0.05):
             return value
         time.sleep(step)
     raise AssertionError("la condición no se cumplió a tiempo")
+
+
+def kernel_folders():
+    """The kernels' socket folders in the temporary folder (``kernels.sockets_folder``)."""
+    return list(Path(tempfile.gettempdir()).glob(f"{kernels.SOCKETS_PREFIX}*"))
 
 
 def runs_dir(project):
@@ -215,7 +221,10 @@ def test_sigkill_to_the_build_then_rebuild_equals_a_clean_build(clean, project):
         assert build.returncode != 0
         wait_for(lambda: not processes_in(project, "ipykernel_launcher"), timeout=30)
         assert not (project / "reports" / "informe.html").exists()
+        orphans = [p for p in kernel_folders() if int(p.name.split("-")[2]) in drivers]  # the workers' own
+        assert orphans  # kill -9 leaves the kernels' socket folders behind…
         again = make_report(project)
+    assert not [p for p in orphans if p.exists()]  # …and the next build removes them
     assert again.returncode == 0, again.stderr
     assert watcher.broken == [], watcher.broken
     assert numbers(project) == numbers(clean)
