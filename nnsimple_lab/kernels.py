@@ -26,12 +26,15 @@ def sockets_folder():
 
 
 def _alive(pid):
+    """True while process ``pid`` runs (a zombie, killed but not yet reaped, is dead)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's process: alive
         return True
+    with contextlib.suppress(OSError, IndexError):  # Linux: the state after the command's name
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
     return True
 
 

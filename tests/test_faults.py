@@ -221,7 +221,7 @@ def test_sigkill_to_the_build_then_rebuild_equals_a_clean_build(clean, project):
         assert build.returncode != 0
         wait_for(lambda: not processes_in(project, "ipykernel_launcher"), timeout=30)
         assert not (project / "reports" / "informe.html").exists()
-        orphans = [p for p in kernel_folders() if int(p.name.split("-")[2]) in drivers]  # the workers' own
+        orphans = [p for p in kernel_folders() if p.name.split("-")[2] in {str(d) for d in drivers}]  # workers' own
         assert orphans  # kill -9 leaves the kernels' socket folders behind…
         again = make_report(project)
     assert not [p for p in orphans if p.exists()]  # …and the next build removes them
