@@ -37,12 +37,12 @@ endif
 # Messages of the build then name LR=, INIT=, … (what the user typed), not --lr, --init.
 AS_MAKE = NNSIMPLE_LAB_MAKE="make $@"
 
-.PHONY: help venv runs report html pdf test test-fast lint bench lab clean
+.PHONY: help venv runs report html pdf test test-fast lint bench bench-bounds lab clean
 
 help: ## Muestra esta ayuda
 	@echo "nnsimple-lab: informe reproducible del laboratorio NNsimple"
 	@echo
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
 	@echo 'Rejilla distinta: make report LR="0.01 0.1 0.5 1.0" INIT="zeros random" LOSS="bce mse" JOBS=2'
 	@echo 'Variables: LR, INIT, LOSS, DATASET, N_H, ITERATIONS, SEED, SEEDS, JOBS (por defecto: lab.toml);'
@@ -93,6 +93,10 @@ lab: $(STAMP) ## Abre notebooks/ en JupyterLab (la dirección con su token se im
 BENCH_ARGS ?=
 bench: $(STAMP) ## Mide la compilación (en carpetas temporales) frente a un bucle ingenuo de papermill; unos minutos
 	$(PY) benchmarks/bench_build.py $(BENCH_ARGS)
+
+# Memory, time and sizes with ITERATIONS=1000000 (one run), and the refusal of work of hours.
+bench-bounds: $(STAMP) ## Mide memoria y tamaños con ITERATIONS=1000000 (una ejecución); unos 2 minutos
+	$(PY) benchmarks/bench_bounds.py $(BENCH_ARGS)
 
 # Through the build's lock: a clean waits for a build at work instead of removing its files
 # under it. Without a venv yet, the system's Python does it (standard library only).
