@@ -116,6 +116,12 @@ class Record:
         """True when every state is kept (``steps`` is 0, 1, …, iterations)."""
         return len(self.steps) == self.iterations + 1
 
+    def index_at_or_before(self, k):
+        """Where the last kept state at or before state ``k`` is in the arrays (``k`` itself when
+        every state is kept; negative: from the end)."""
+        k = self.iterations + 1 + k if k < 0 else k
+        return max(0, int(np.searchsorted(self.steps, k, side="right")) - 1)
+
     def index_of(self, k):
         """Where state ``k`` (after k updates; negative: from the end) is in the arrays; KeyError if not kept."""
         k = self.iterations + 1 + k if k < 0 else k

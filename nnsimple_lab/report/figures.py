@@ -71,7 +71,7 @@ def _cost_panel(ax, runs, learning_rate, loss):
             failed.append(run)
             ax.plot([], [], color=entry.color, label=f"{entry.short}: {FAILED}")
             continue
-        ax.plot(run.record.costs, color=entry.color, lw=2, ls=entry.style, label=entry.short)
+        ax.plot(run.record.steps, run.record.costs, color=entry.color, lw=2, ls=entry.style, label=entry.short)
     _failure_note(ax, failed)
     ax.set_title(f"{vocab.loss(loss).short}, α = {fmt_lr(learning_rate)}")
     ax.set_ylabel(vocab.loss(loss).cost_label)
@@ -94,19 +94,21 @@ def fig_cost_by_init(runs, learning_rate):
     return fig
 
 
-def _param_lines(ax, history, names, colors):
+def _param_lines(ax, history, names, colors, steps=None):
     for name in names:
         h = history[name]
+        x = np.arange(len(h)) if steps is None else steps  # the kept states (results.stored_steps)
         for j, index in enumerate(np.ndindex(h.shape[1:])):
             series = h[(slice(None), *index)]
             label = f"${param_tex(name)}[{','.join(map(str, index))}]$"
-            ax.plot(series, color=colors[name][j % len(colors[name])], lw=1.5, label=label)
+            ax.plot(x, series, color=colors[name][j % len(colors[name])], lw=1.5, label=label)
 
 
-def _parameter_panels(top, bottom, history):
-    """A run's weights on ``top`` and biases on ``bottom``; a note where they are all 0."""
-    _param_lines(top, history, ("W1", "W2"), PARAM_COLORS)
-    _param_lines(bottom, history, ("b1", "b2"), BIAS_COLORS)
+def _parameter_panels(top, bottom, history, steps=None):
+    """A run's weights on ``top`` and biases on ``bottom`` at the iterations ``steps``; a note
+    where they are all 0."""
+    _param_lines(top, history, ("W1", "W2"), PARAM_COLORS, steps)
+    _param_lines(bottom, history, ("b1", "b2"), BIAS_COLORS, steps)
     for ax, names in ((top, ("W1", "W2")), (bottom, ("b1", "b2"))):
         ax.grid(alpha=0.3)
         ax.axhline(0, color="k", lw=0.6)
@@ -152,7 +154,7 @@ def fig_parameters(columns, suptitle):
             _failure_panel(top, run, title)
             _failure_panel(bottom, run, "")
             continue
-        _parameter_panels(top, bottom, run.record.history)
+        _parameter_panels(top, bottom, run.record.history, run.record.steps)
         top.set_title(title)
     axes[0][0].set_ylabel("Valor del peso")
     axes[1][0].set_ylabel("Valor del sesgo")
@@ -185,10 +187,11 @@ def fig_cost_by_rate(runs, *, init, loss):
             ax.plot([], [], color=color, label=f"α = {fmt_lr(lr)}: {FAILED}")
             continue
         record = run.record
-        ax.plot(record.costs, color=color, lw=2, label=f"α = {fmt_lr(lr)}" + (" (divergió)" if record.diverged else ""))
+        label = f"α = {fmt_lr(lr)}" + (" (divergió)" if record.diverged else "")
+        ax.plot(record.steps, record.costs, color=color, lw=2, label=label)
         if record.iterations_to_solve is not None:
-            k = record.iterations_to_solve
-            ax.plot([k], [record.costs[k]], "o", color=color, ms=6)
+            k = record.iterations_to_solve  # always a kept state (nnsimple.train keeps it)
+            ax.plot([k], [record.costs[record.index_of(k)]], "o", color=color, ms=6)
     _failure_note(ax, failed)
     title = f"Costo por iteración según la tasa de aprendizaje ({vocab.loss(loss).short}, semilla principal)"
     _log_cost_axes(ax, loss, title)
@@ -212,7 +215,7 @@ def fig_cost_band(runs, *, init, loss):
             ax.plot([], [], color=color, label=f"α = {fmt_lr(lr)}: {FAILED}")
             continue
         q10, q50, q90 = run.record.seeds.cost_quantiles
-        x = np.arange(len(q50))
+        x = run.record.steps
         ax.fill_between(x, q10, q90, color=color, alpha=0.18, lw=0)
         ax.plot(x, q50, color=color, lw=2, label=f"α = {fmt_lr(lr)}: mediana")
         n_seeds = run.record.seeds.n_seeds
@@ -226,8 +229,8 @@ def fig_cost_band(runs, *, init, loss):
 
 
 def solved_curve(record):
-    """Share of seeds already solved for good at each iteration, (iterations + 1,)."""
-    k = np.arange(record.iterations + 1)
+    """Share of seeds already solved for good at each kept state (``record.steps``), (K,)."""
+    k = record.steps
     its = np.array([np.inf if i is None else i for i in record.seeds.iterations_to_solve], dtype=float)
     return (its[None, :] <= k[:, None]).mean(axis=1)
 
@@ -247,7 +250,7 @@ def fig_solved_over_iterations(runs, *, init, loss_keys):
                 failed.append(run)
                 ax.plot([], [], color=color, ls=style, label=f"{name}: {FAILED}")
                 continue
-            ax.plot(100 * solved_curve(run.record), color=color, ls=style, lw=2, label=name)
+            ax.plot(run.record.steps, 100 * solved_curve(run.record), color=color, ls=style, lw=2, label=name)
     _failure_note(ax, failed)
     ax.set_ylim(-3, 103)
     ax.set_xlabel(ITERATION_LABEL)

@@ -91,7 +91,8 @@ class StillFacts:
     all_zero: bool  # every parameter is exactly 0 at every iteration
     outputs: tuple  # final A2 per example
     final_accuracy: float
-    states: int  # number of evaluated states (iterations + 1)
+    states: int  # number of evaluated states kept (iterations + 1, or results.stored_steps)
+    last_state: int  # the last one: the number of iterations
 
 
 def still_facts(run):
@@ -107,6 +108,7 @@ def still_facts(run):
         outputs=tuple(float(a) for a in record.A2.ravel()),
         final_accuracy=record.final_accuracy,
         states=len(costs),
+        last_state=record.iterations,
     )
 
 
@@ -134,7 +136,8 @@ def _still_group(loss, done):
         "loss": loss,
         "cost": facts[0].first_cost,
         "rates": tuple(r.learning_rate for r in done),
-        "states": facts[0].states if len({f.states for f in facts}) == 1 else None,
+        "states": facts[0].states if len({(f.states, f.last_state) for f in facts}) == 1 else None,
+        "last": facts[0].last_state,
         "output": outs.pop() if len(outs) == 1 else None,
         "accuracy": accs.pop() if len(accs) == 1 else None,
         "m": len(facts[0].outputs),
@@ -145,7 +148,7 @@ def _still_text(groups):
     """One sentence for zero-initialised groups that share iterations, rates and outputs."""
     g = groups[0]
     when = (
-        f"es el mismo en las {g['states']} evaluaciones (de la iteración 0 a la {g['states'] - 1})"
+        f"es el mismo en las {g['states']} evaluaciones (de la iteración 0 a la {g['last']})"
         if g["states"] is not None
         else "es el mismo en todas las iteraciones"
     )

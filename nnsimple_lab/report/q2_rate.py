@@ -174,8 +174,14 @@ def cost_by_rate_sentence(runs, *, init, loss):
 
 def _still_growing(record, window):
     """Solved, yet over the last ``window`` iterations the cost still falls and the largest weight grows."""
-    falling = record.costs[-1] < record.costs[-1 - window]
-    return record.solved and falling and _largest_weight(record) > _largest_weight(record, -1 - window)
+    before = record.index_at_or_before(-1 - window)  # that state, or the kept one just before it
+    falling = record.costs[-1] < record.costs[before]
+    return record.solved and falling and _largest_weight(record) > _largest_weight(record, before)
+
+
+def _change(history, before):
+    """The largest |change| of a parameter's entries from the kept state ``before`` to the last."""
+    return float(np.max(np.abs(history[-1] - history[before])))
 
 
 def parameter_motion_sentence(runs, *, init, loss, tail=0.1):
@@ -186,7 +192,7 @@ def parameter_motion_sentence(runs, *, init, loss, tail=0.1):
     if window is None:
         return ""
     moves = [
-        (r.learning_rate, max(float(np.max(np.abs(h[-1] - h[-1 - window]))) for h in r.record.history.values()))
+        (r.learning_rate, max(_change(h, r.record.index_at_or_before(-1 - window)) for h in r.record.history.values()))
         for r in done
     ]
     pieces = join_es(f"{fmt_value(m)} con {alpha(lr)}" for lr, m in moves)
