@@ -39,6 +39,7 @@ class SpanishArgumentParser(argparse.ArgumentParser):
         self.arguments = self.add_argument_group("argumentos")
         self.options = self.add_argument_group("opciones")
         self.long_options = []  # for suggestions: "¿Quiso decir --lr?"
+        self.make_names = {}  # option -> its make variable ("--lr": "LR"), for messages under make
         if add_help:
             self.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
 
@@ -105,8 +106,30 @@ class SpanishArgumentParser(argparse.ArgumentParser):
                 else:
                     message = template.format(**groups)
                 break
+        if from_make() and self.make_names:
+            self.exit(EXIT_USAGE, f"{from_make()}: error: {self._as_make(message)}\n")
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+    def _as_make(self, message):
+        """A message about options, said of the make variables the user typed instead."""
+        if message.startswith("valores que no corresponden"):
+            values = message.split(": ", 1)[1].split(". Vea")[0]
+            several = [name for flag, name in self.make_names.items() if self._nargs(flag) == "+"]
+            if not several:
+                return f"sobran valores: {values}; cada variable admite un solo valor."
+            named = f"{', '.join(several[:-1])} y {several[-1]}" if len(several) > 1 else several[0]
+            return (
+                f"sobran valores: {values}. Solo {named} admiten varios, entre comillas "
+                f'({several[0]}="0.1 0.5"); las demás variables, uno solo.'
+            )
+        for flag, name in sorted(self.make_names.items(), key=lambda item: -len(item[0])):
+            message = re.sub(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", name, message)
+        return re.sub(r" Vea las opciones con: .*$", " Vea las variables con: make help", message)
+
+    def _nargs(self, flag):
+        action = self._option_string_actions.get(flag)
+        return None if action is None else action.nargs
 
 
 def _values_after(args, options):

@@ -116,7 +116,7 @@ def _shown(value):
 
 def _int_hint(text):
     """A hint for an integer written as a decimal, with an exponent or with separators."""
-    if text is None:
+    if text is None or text.lstrip("+-").isdigit():
         return ""
     if "," in text or "_" in text:
         plain = text.replace(",", "").replace("_", "").replace(" ", "")
@@ -319,6 +319,8 @@ def add_arguments(parser, defaults):
     )
     for flag, nargs, metavar, text, default in options:
         parser.add_argument(flag, nargs=nargs, metavar=metavar, help=f"{text}; por defecto: {default}")
+    if hasattr(parser, "make_names"):  # cli.SpanishArgumentParser: under make, messages name LR=, …
+        parser.make_names.update({FLAGS.get(k, f"--{k}"): name for k, name in MAKE_VARIABLES.items()})
 
 
 def from_args(args, config=None):

@@ -147,3 +147,22 @@ def test_skip_slow_imports_keeps_jsonschema_from_importing_rfc3987_syntax():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "None\n"
+
+
+def test_under_make_argparse_errors_name_the_variables_without_a_usage_line(monkeypatch, capsys):
+    made = parser()
+    made.add_argument("--init", nargs="+", metavar="INIC")
+    made.make_names.update({"--lr": "LR", "--init": "INIT", "--iterations": "ITERATIONS"})
+    monkeypatch.setenv(cli.MAKE_VARIABLE, "make report")
+    for argv, message in (
+        (
+            ["n", "--iterations", "1", "2"],
+            'sobran valores: 2. Solo LR y INIT admiten varios, entre comillas (LR="0.1 0.5")',
+        ),
+        (["n", "--lr"], "LR: falta al menos un valor."),
+    ):
+        with pytest.raises(SystemExit) as stop:
+            made.parse_args(argv)
+        assert stop.value.code == cli.EXIT_USAGE
+        err = capsys.readouterr().err
+        assert err.startswith(f"make report: error: {message}") and "uso:" not in err and "--" not in err
