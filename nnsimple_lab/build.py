@@ -39,7 +39,7 @@ from pathlib import Path
 from nnsimple_lab import cli
 
 try:
-    from nnsimple_lab import budget, cache, deps, files, kernels, provenance, results, sweep, tasks
+    from nnsimple_lab import budget, cache, deps, entry, files, kernels, provenance, results, sweep, tasks
     from nnsimple_lab.grid import CONFIG, ROOT, SweepInputError, from_args
     from nnsimple_lab.kernels import KERNEL
     from nnsimple_lab.pool import WorkerPool
@@ -320,7 +320,7 @@ def _submit(workers, fn, *args, **kwargs):
 
 
 def build_parser():
-    parser = sweep.grid_parser(
+    parser = entry.grid_parser(
         PROG,
         (
             "Genera todo el informe del laboratorio NNsimple en un solo proceso: el barrido de\n"
@@ -391,7 +391,7 @@ def main(argv=None):
             file=sys.stderr,
         )
     except OSError as error:  # files.StorageError among them: a full disk, a read-only folder
-        return sweep.storage_failed(prog, error)
+        return entry.storage_failed(prog, error)
     return cli.EXIT_INTERRUPTED
 
 
@@ -399,24 +399,25 @@ def _main(argv, prog):
     try:
         parser = build_parser()
     except SweepInputError as error:
-        return sweep.input_error(prog, error)
+        return entry.input_error(prog, error)
     args = parser.parse_args(argv)
     try:
         grid, jobs, specs = _plan(args)
     except cache.NotebookSyntaxError as error:  # not a command-line mistake: no usage line
-        return sweep.input_error(prog, error)
+        return entry.input_error(prog, error)
     except SweepInputError as error:
-        sweep.usage_error(parser, error)
+        entry.usage_error(parser, error)
     try:
         if specs is not None:
-            sweep.confirm_budget(specs, outputs(args.reports)["runs"], jobs=jobs, force=args.force, confirmed=args.si)
+            stale = sweep.stale_specs(specs, outputs(args.reports)["runs"], args.force)
+            entry.confirm_budget(stale, jobs=jobs, confirmed=args.si)
     except budget.BudgetError as error:
-        return sweep.input_error(prog, error)
+        return entry.input_error(prog, error)
     try:
         wanted = tuple(dict.fromkeys(args.formato or formats.FORMATS))
         return build(specs, grid, reports=args.reports, jobs=jobs, force=args.force, wanted=wanted)
     except (BuildInputError, results.ResultsError) as error:
-        return sweep.input_error(prog, error)
+        return entry.input_error(prog, error)
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ from pathlib import Path
 from nnsimple_lab import cli
 
 try:
-    from nnsimple_lab import budget, cache, files, kernels, results, tasks
-    from nnsimple_lab.grid import ROOT, Grid, SweepInputError, add_arguments, from_args, load_grid, make_grid
+    from nnsimple_lab import budget, cache, entry, files, kernels, results, tasks
+    from nnsimple_lab.grid import ROOT, Grid, SweepInputError, from_args, make_grid
     from nnsimple_lab.pool import WorkerPool
 
     cli.require("tqdm", "papermill", "nbformat", "ipykernel", "matplotlib")  # imported later, in the workers
@@ -302,51 +302,8 @@ def run_sweep(grid, *, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False, execu
 # ---------------------------------------------------------------- command line
 
 
-def grid_parser(prog, description, epilog):
-    """``cli.parser`` with the grid's options, their defaults read from lab.toml, and ``--si``.
-
-    Raises ``SweepInputError`` when lab.toml cannot be read or holds a bad value.
-    """
-    parser = cli.parser(prog, description, epilog)
-    add_arguments(parser, load_grid())
-    parser.add_argument(
-        "--si",
-        action="store_true",
-        help=f"empieza aunque la estimación pase de {budget.LONG_SECONDS // 60} minutos o de la memoria libre "
-        "(en make: CONFIRM=1)",
-    )
-    return parser
-
-
-def input_error(prog, error):
-    """Report bad input that is not a command-line mistake (no usage line); returns exit code 2."""
-    print(f"{prog}: error: {error}", file=sys.stderr)
-    return cli.EXIT_USAGE
-
-
-def usage_error(parser, error):
-    """A bad command-line value: argparse's error (usage line, exit 2), or under make, where the
-    user typed variables and never saw the options, the message alone."""
-    if cli.from_make():
-        sys.exit(input_error(cli.from_make(), error))
-    parser.error(str(error))
-
-
-def storage_failed(prog, error):
-    """Report a write the system refused (Spanish, with what to do); returns exit code 1."""
-    print(f"{prog}: error: {files.storage_error(error)}", file=sys.stderr)
-    return cli.EXIT_FAILED
-
-
-def confirm_budget(specs, out, *, jobs, force, confirmed):
-    """``budget.check`` of the runs a sweep of ``specs`` into ``out`` would execute now."""
-    budget.check(
-        stale_specs(specs, out, force), jobs, confirmed=confirmed, say=lambda line: print(line, file=sys.stderr)
-    )
-
-
 def build_parser():
-    parser = grid_parser(
+    parser = entry.grid_parser(
         PROG,
         (
             "Ejecuta la rejilla de experimentos de la red NNsimple: una ejecución del cuaderno\n"
@@ -393,7 +350,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("\nBarrido interrumpido; vuelva a lanzarlo para completar lo que falte.", file=sys.stderr)
     except OSError as error:  # files.StorageError among them: a full disk, a read-only folder
-        return storage_failed(prog, error)
+        return entry.storage_failed(prog, error)
     return cli.EXIT_INTERRUPTED
 
 
@@ -401,7 +358,7 @@ def _main(argv, prog):
     try:
         parser = build_parser()
     except SweepInputError as error:
-        return input_error(prog, error)
+        return entry.input_error(prog, error)
     args = parser.parse_args(argv)
     try:
         grid, jobs = from_args(args)
@@ -409,13 +366,13 @@ def _main(argv, prog):
             raise SweepInputError(f"--out: {args.out} existe y no es una carpeta.")
         specs = cache.plan(grid)
     except cache.NotebookSyntaxError as error:  # not a command-line mistake: no usage line
-        return input_error(prog, error)
+        return entry.input_error(prog, error)
     except SweepInputError as error:
-        usage_error(parser, error)
+        entry.usage_error(parser, error)
     try:
-        confirm_budget(specs, args.out, jobs=jobs, force=args.force, confirmed=args.si)
+        entry.confirm_budget(stale_specs(specs, args.out, args.force), jobs=jobs, confirmed=args.si)
     except budget.BudgetError as error:
-        return input_error(prog, error)
+        return entry.input_error(prog, error)
     report = run_specs(specs, grid=grid, out=args.out, jobs=jobs, force=args.force)
     print(report.summary())
     return report.exit_code
