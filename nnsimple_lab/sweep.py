@@ -4,10 +4,13 @@
     python -m nnsimple_lab.sweep --lr 0.01 0.1 0.5 --init zeros random --loss bce mse --jobs 2
 
 Flow: ``grid`` validates every value (exit 2 on a bad one, before anything is written) and
-``cache.plan`` expands the grid to ``RunSpec``s, each with a cache key -> ``run_specs`` skips
-the runs whose finished files carry that key, executes the rest (``tasks.execute_run``) in an
-``Executor`` (default: a ``pool.WorkerPool``), renames each success into place and writes the
-manifest. The runs folder's files are described in ``cache``.
+``cache.plan`` expands the grid to ``RunSpec``s, each with a cache key; ``budget`` refuses work
+estimated over a few minutes or the free memory unless confirmed (``--si``) -> ``run_specs``,
+holding the runs folder's lock, skips the runs whose finished files carry that key and are
+whole, executes the rest (``tasks.execute_run``) in an ``Executor`` (default: a
+``pool.WorkerPool``), renames each success into place and writes the manifest. A write the
+system refuses (full disk, read-only folder) stops every run and is reported in Spanish. The
+runs folder's files are described in ``cache``.
 
 Exit codes: 0 every run ok, 1 some run failed (or the disk refused a write: full, read-only),
 2 bad input, 130 interrupted (Ctrl-C, SIGTERM or SIGHUP).
