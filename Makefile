@@ -63,6 +63,8 @@ runs: $(STAMP) ## Ejecuta la rejilla de experimentos en reports/runs (LR=, INIT=
 # pages of the runs) in one process, each only if stale: a second `make report` with nothing
 # changed rewrites nothing. A failed run does not stop the report (it shows "ejecución
 # fallida"), but the exit code stays non-zero; bad input (exit 2) or an interruption stops it.
+# make itself exits 2 whatever the build's code (1, 2 or 130: GNU make has no way to pass it
+# on); the build's last message says which it was.
 report: $(STAMP) ## Todo: barrido, informe y sus versiones HTML y PDF en reports/ (solo lo que cambió)
 	@$(AS_MAKE) $(PY) -m nnsimple_lab.build $(SWEEP_ARGS)
 
