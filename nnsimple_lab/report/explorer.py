@@ -59,7 +59,7 @@ def entry(run, *, link_base="runs"):
     return {
         "id": run.id,
         "page": page,
-        "cost": [[int(k), _number(r.costs[k])] for k in steps],
+        "cost": [[int(r.steps[k]), _number(r.costs[k])] for k in steps],  # [iteration, cost] of kept states
         "costLabel": vocab.loss(r.loss).cost_label,
         "boundary": boundary(r.final_parameters),
         "numbers": numbers(r),
