@@ -4,23 +4,27 @@
     python -m nnsimple_lab.build --lr 0.01 0.5 --init random --loss bce mse --jobs 2
     python -m nnsimple_lab.build --no-sweep    # `make html`, `make pdf`: from the runs already swept
 
-Each step only when its outputs are stale (as make decides: missing, or older than something
-they are made from), so that a second build with nothing changed rewrites nothing:
+One build holds ``reports/.lock`` (and ``reports/runs/.lock``) from the sweep to its last file,
+as ``make clean`` does: two builds, or a build and a clean, never interleave. Each step runs only
+when its outputs are stale, judged by content (``provenance``), so that a second build with
+nothing changed rewrites nothing and a report is never "al día" for other runs than its own:
 
-1. the sweep (``sweep.run_specs``): the runs whose cache key changed, in a ``pool.WorkerPool``;
-2. ``informe.ipynb``: papermill executes ``notebooks/informe.ipynb`` on the runs, in a worker of
+1. the sweep (``sweep.run_specs``): the runs whose cache key changed or whose files are not
+   whole, in a ``pool.WorkerPool``;
+2. ``informe.ipynb``, when the digests of what it was made from (the manifest, the results files
+   it lists, the notebook, lab.toml and the code it imports) differ from those sealed in it, or
+   it is not whole: papermill executes ``notebooks/informe.ipynb`` on the runs, in a worker of
    the same pool, whose warm kernel has numpy and matplotlib imported already. Written
    atomically: a temporary file, renamed into place only when every cell ran; a failed
    execution is kept as ``informe.failed.ipynb``, and the earlier outputs stay as they were.
    Meanwhile this process renders the pages of the runs (``runs/<id>.html``);
-3. ``informe.html`` and ``informe.pdf`` (``nnsimple_lab.render``), in this process: nbconvert is
-   imported once, for the run pages and the report.
+3. ``informe.html`` and ``informe.pdf`` (``nnsimple_lab.render``), in this process, when the
+   executed report or the format's code changed, or the file is not the one rendered
+   (``provenance.rendering_current``).
 
-What the executed report and its renderings are made from is derived from the imports
-(``deps``): the report notebook's modules, and the renderer's.
-
-Exit codes: 0 all done; 1 some run failed (the report is still built, and shows the failure),
-or the report notebook or a rendering failed; 2 bad input; 130 interrupted (Ctrl-C or SIGTERM).
+Exit codes: 0 all done; 1 the report shows a failed run (it is still built, and says so), or
+the report notebook or a rendering failed, or the disk refused a write; 2 bad input; 130
+interrupted (Ctrl-C, SIGTERM or SIGHUP).
 """
 
 from __future__ import annotations
@@ -32,11 +36,18 @@ import uuid
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from nnsimple_lab import cache, cli, deps, files, results, sweep, tasks
-from nnsimple_lab.grid import CONFIG, ROOT, SweepInputError, from_args
-from nnsimple_lab.kernels import KERNEL
-from nnsimple_lab.pool import WorkerPool
-from nnsimple_lab.render import formats
+from nnsimple_lab import cli
+
+try:
+    from nnsimple_lab import budget, cache, deps, entry, files, kernels, provenance, results, sweep, tasks
+    from nnsimple_lab.grid import CONFIG, ROOT, SweepInputError, from_args
+    from nnsimple_lab.kernels import KERNEL
+    from nnsimple_lab.pool import WorkerPool
+    from nnsimple_lab.render import formats
+
+    cli.require("nbconvert", "typst", "pypandoc", "latex2mathml")  # imported later, to render
+except ModuleNotFoundError as missing:  # run outside the venv: a Spanish message, not a traceback
+    cli.outside_environment(missing, __name__, "python -m nnsimple_lab.build")
 
 REPORTS = ROOT / "reports"
 NOTEBOOK = Path("notebooks") / "informe.ipynb"  # relative to the project root
@@ -50,7 +61,7 @@ BROKEN_WORKER = (
 
 
 class BuildInputError(ValueError):
-    """Nothing to build from (no runs swept yet); the message is Spanish."""
+    """Nothing to build from (no runs swept yet, or a results file that is not its run's); Spanish."""
 
 
 def outputs(reports=REPORTS):
@@ -64,33 +75,28 @@ def outputs(reports=REPORTS):
     }
 
 
-def stale(target, sources):
-    """True when ``target`` is missing or older than any of ``sources`` (missing ones are ignored)."""
-    try:
-        made = Path(target).stat().st_mtime_ns
-    except FileNotFoundError:
-        return True
-    for source in sources:
-        with contextlib.suppress(FileNotFoundError):
-            if Path(source).stat().st_mtime_ns > made:
-                return True
-    return False
+def report_inputs(reports=REPORTS, root=ROOT):
+    """What the executed report is made from, by content (sealed in it): the digests of the
+    manifest and of the results files it lists, and the fingerprint of the report notebook,
+    lab.toml and the code the notebook imports."""
+    reports, root = Path(reports), Path(root)
+    runs = outputs(reports)["runs"]
+    names = [runs / results.MANIFEST]
+    with contextlib.suppress(results.ResultsError):
+        names += [runs / e["results"] for e in results.read_manifest(runs)["runs"] if e.get("results")]
+    code = [root / NOTEBOOK, root / CONFIG.name, *deps.notebook_dependencies(root / NOTEBOOK, root)]
+    return {"runs": provenance.digests(names, reports), "code": deps.fingerprint(code, root)}
 
 
-def notebook_sources(reports=REPORTS, root=ROOT):
-    """The files the executed report depends on: the runs' JSON files (manifest included) and the code."""
-    root = Path(root)
-    code = deps.notebook_dependencies(root / NOTEBOOK, root)
-    return [*sorted(outputs(reports)["runs"].glob("*.json")), root / NOTEBOOK, root / CONFIG.name, *code]
-
-
-def render_sources(reports=REPORTS, root=ROOT):
-    """The files the renderings depend on: the executed report, then per format its code and templates.
-
-    ``{format name: [files]}``; each format is stale on its own (``make pdf`` renders only the PDF).
-    """
+def rendering_inputs(name, reports=REPORTS, root=ROOT):
+    """The digest of what the rendering ``name`` is made from: the executed report and the format's code."""
     notebook = outputs(reports)["notebook"]
-    return {name: [notebook, *formats.sources(name, root)] for name in formats.FORMATS}
+    return provenance.digest(
+        {
+            "notebook": provenance.digests([notebook], Path(reports)),
+            "code": deps.fingerprint(formats.sources(name, root), root),
+        }
+    )
 
 
 def _shown(path):
@@ -101,17 +107,24 @@ def _shown(path):
     return str(path)
 
 
-def execute_report(reports=REPORTS, root=ROOT, kernel_name=KERNEL):
+def _plural(n, one, many):
+    return f"{n} {one if n == 1 else many}"
+
+
+def execute_report(reports=REPORTS, root=ROOT, kernel_name=KERNEL, *, made_from=None, facts=None):
     """Execute ``notebooks/informe.ipynb`` on ``reports/runs`` into a temporary file in ``reports``.
 
     Runs in a worker (its warm kernel, see ``tasks.execute_notebook``); returns a ``tasks.Outcome``.
-    Never writes a final path.
+    Never writes a final path. ``made_from``, ``facts``: sealed in it (``provenance.seal``).
     """
     reports, root = Path(reports).resolve(), Path(root).resolve()
     final = outputs(reports)
     tmp = reports / f"{TMP_PREFIX}{uuid.uuid4().hex[:8]}.ipynb"
     parameters = {"runs_dir": str(final["runs"]), "lab_toml": str(root / CONFIG.name)}
-    return tasks.execute(root / NOTEBOOK, tmp, final["notebook"], parameters, root=root, kernel_name=kernel_name)
+    seal = {} if made_from is None else {"made_from": made_from, "facts": facts or {}}
+    return tasks.execute(
+        root / NOTEBOOK, tmp, final["notebook"], parameters, root=root, kernel_name=kernel_name, **seal
+    )
 
 
 # ---------------------------------------------------------------- the build
@@ -147,35 +160,52 @@ def build(
     say=print,
     wanted=tuple(formats.FORMATS),
 ):
-    """Build what is stale; return the exit code.
+    """Build what is stale, holding the build's lock throughout; return the exit code.
 
     ``specs`` and ``grid`` (from ``cache.plan``): the sweep to run first; None: no sweep, the
-    runs already in ``reports/runs`` (raises ``BuildInputError`` when there are none).
-    ``wanted``: the output formats to write (default every one in ``formats.FORMATS``).
-    ``jobs``: worker processes (default one per core). ``say``: where the summary goes.
-    Raises ``sweep.SweepInterrupted`` (or ``KeyboardInterrupt``) after stopping the workers and
+    runs already in ``reports/runs`` (raises ``BuildInputError`` when there are none, or when
+    a results file is not its run's). ``wanted``: the output formats to write (default every
+    one in ``formats.FORMATS``). ``jobs``: worker processes (default one per core). ``say``:
+    where the summary goes. Raises ``sweep.SweepInterrupted`` (or ``KeyboardInterrupt``), or
+    ``files.StorageError`` when the disk refuses a write, after stopping the workers and
     removing temporary files.
     """
     start = time.perf_counter()
     state = Build(reports, say, wanted)
-    workers = WorkerPool(jobs, root=root)
-    try:
-        _sweep(state, workers, specs, grid, root=root, force=force, progress=progress)
-        _report(state, workers, root)
-    except KeyboardInterrupt:
-        workers.stop()
-        files.remove_temporaries(state.paths["runs"])
-        files.remove_temporaries(reports, (f"{TMP_PREFIX}*",))
-        raise
-    finally:
-        workers.shutdown()
-    if not state.done:
-        shown = " y ".join(_shown(state.paths[name]) for name in state.formats)
-        say(f"El informe está al día: {shown}.")
-    if state.status == cli.EXIT_FAILED and not state.report_failed:
-        print("Informe generado, pero hubo ejecuciones fallidas (vea el resumen del barrido).", file=sys.stderr)
+    runs = state.paths["runs"]
+    files.make_folder(runs)
+    waiting = f"Otra compilación (o make clean) está trabajando en {_shown(reports)}; esperando a que termine…"
+    with files.locked(reports, waiting), files.locked(runs, waiting):
+        kernels.remove_dead_folders()
+        workers = WorkerPool(jobs, root=root)
+        try:
+            _sweep(state, workers, specs, grid, root=root, force=force, progress=progress)
+            _report(state, workers, root, checked=specs is not None)
+        except (KeyboardInterrupt, OSError):
+            workers.stop()
+            files.remove_temporaries(runs)
+            files.remove_temporaries(reports, (f"{TMP_PREFIX}*",))
+            raise
+        finally:
+            workers.shutdown()
+    _finish(state)
     say(f"Listo en {time.perf_counter() - start:.1f} s.")
     return state.status
+
+
+def _finish(state):
+    """Say what the build left: the report "al día", or the failed runs it shows (exit code 1)."""
+    if not state.done:
+        shown = " y ".join(_shown(state.paths[name]) for name in state.formats)
+        state.say(f"El informe está al día: {shown}.")
+    failed = [] if state.report_failed else provenance.facts(state.paths["notebook"]).get("failed", [])
+    if failed:
+        state.status = cli.EXIT_FAILED
+        print(
+            f"Informe generado, pero muestra {_plural(len(failed), 'ejecución fallida', 'ejecuciones fallidas')}: "
+            f"{', '.join(failed)} (vea el resumen del barrido o {_shown(state.paths['runs'])}).",
+            file=sys.stderr,
+        )
 
 
 def _sweep(state, workers, specs, grid, *, root, force, progress):
@@ -187,35 +217,55 @@ def _sweep(state, workers, specs, grid, *, root, force, progress):
                 f"No hay ejecuciones en {_shown(runs)}: ejecute primero el barrido (make runs o make report)."
             )
         return
-    report = sweep.run_specs(specs, grid=grid, out=runs, root=root, force=force, executor=workers, progress=progress)
+    report = sweep.run_specs(
+        specs, grid=grid, out=runs, root=root, force=force, executor=workers, progress=progress, locked=True
+    )
     state.say(report.summary())
     state.status = report.exit_code
 
 
-def _report(state, workers, root):
-    """Steps 2 and 3 (see the module's docstring), holding ``reports/.lock``."""
+def _refuse_foreign_records(runs):
+    """Without a sweep: ``BuildInputError`` naming every results file that is not its run's (or
+    not whole), instead of a report that would show one run's numbers as another's."""
+    manifest = results.read_manifest(runs)
+    ok = {e["id"] for e in manifest["runs"] if e.get("status") == "ok"}
+    bad = [e for e in results.load_runs(runs) if e["id"] in ok and e["status"] != "ok"]
+    if bad:
+        lines = "\n".join(f"  {e['error']}" for e in bad)
+        raise BuildInputError(
+            f"No se generó el informe: en {_shown(runs)} hay resultados que no son los de su ejecución "
+            f"o están dañados:\n{lines}\nVuelva a calcularlos con make report (rehace solo esas ejecuciones)."
+        )
+
+
+def _report(state, workers, root, *, checked):
+    """Steps 2 and 3 (see the module's docstring). ``checked``: the sweep has just verified the
+    runs' files; otherwise (``make html``) a results file that is not its run's stops the build."""
     reports, paths = state.reports, state.paths
-    reports.mkdir(parents=True, exist_ok=True)
-    waiting = f"Otra compilación del informe está trabajando en {_shown(reports)}; esperando a que termine…"
-    with files.locked(reports, waiting):
-        files.remove_temporaries(reports, (f"{TMP_PREFIX}*",))
-        future = None
-        if stale(paths["notebook"], notebook_sources(reports, root)):
-            paths["failed"].unlink(missing_ok=True)
-            future = _submit(workers, execute_report, reports, root)
-        pages = _render(state, "runs") if "html" in state.formats else None  # meanwhile, here
-        if pages:
-            state.done.append("pages")
-            state.say(f"Páginas de ejecuciones: {len(pages)} nuevas o actualizadas en {_shown(paths['runs'])}")
-        if future is not None and not _report_executed(state, workers, future):
-            return  # the earlier informe.ipynb, .html and .pdf stay as they were
-        sources = render_sources(reports, root)
-        due = [name for name in state.formats if stale(paths[name], sources[name])]
-        if paths["notebook"].exists() and due:
-            state.done.append("render")
-            timings = _render(state, due)
-            for name in timings or ():
-                state.say(f"{formats.FORMATS[name].label} escrito: {_shown(paths[name])} ({timings[name]:.2f} s)")
+    files.remove_temporaries(reports, (f"{TMP_PREFIX}*",))
+    future = None
+    inputs = report_inputs(reports, root)
+    stale = provenance.notebook_problem(paths["notebook"], inputs)
+    if stale and not checked:
+        _refuse_foreign_records(paths["runs"])
+    files.remove(paths["failed"])  # executed again, or current: an earlier failure is over
+    if stale:
+        failed = [e["id"] for e in results.load_runs(paths["runs"]) if e["status"] != "ok"]
+        future = _submit(workers, execute_report, reports, root, made_from=inputs, facts={"failed": failed})
+    pages = _render(state, "runs") if "html" in state.formats else None  # meanwhile, here
+    if pages:
+        state.done.append("pages")
+        state.say(f"Páginas de ejecuciones: {len(pages)} nuevas o actualizadas en {_shown(paths['runs'])}")
+    if future is not None and not _report_executed(state, workers, future):
+        return  # the earlier informe.ipynb, .html and .pdf stay as they were
+    made_from = {name: rendering_inputs(name, reports, root) for name in state.formats}
+    due = [n for n in state.formats if not provenance.rendering_current(reports, n, paths[n], made_from[n])]
+    if paths["notebook"].exists() and due:
+        state.done.append("render")
+        timings = _render(state, due)
+        for name in timings or ():
+            provenance.note_rendering(reports, name, paths[name], made_from[name])
+            state.say(f"{formats.FORMATS[name].label} escrito: {_shown(paths[name])} ({timings[name]:.2f} s)")
 
 
 def _report_executed(state, workers, future):
@@ -224,6 +274,8 @@ def _report_executed(state, workers, future):
     workers.shutdown(wait=False)  # the workers end and kill their kernels while we render
     state.done.append("notebook")
     paths = state.paths
+    if outcome.storage:
+        raise files.StorageError(None, outcome.storage, str(paths["notebook"]), outcome.storage)
     if not outcome.ok:
         if outcome.notebook:
             files.promote(outcome.notebook, paths["failed"])
@@ -251,15 +303,15 @@ def _render(state, what):
         return None
 
 
-def _submit(workers, fn, *args):
+def _submit(workers, fn, *args, **kwargs):
     """Submit to ``workers``, one worker is enough; a pool broken by the sweep is replaced."""
     workers.limit(1)
     try:
-        return workers.submit(fn, *args)
+        return workers.submit(fn, *args, **kwargs)
     except BrokenProcessPool:
         workers.shutdown()
         fresh = WorkerPool(1)
-        future = fresh.submit(fn, *args)
+        future = fresh.submit(fn, *args, **kwargs)
         future.add_done_callback(lambda _: fresh.shutdown(wait=False))
         return future
 
@@ -268,7 +320,7 @@ def _submit(workers, fn, *args):
 
 
 def build_parser():
-    parser = sweep.grid_parser(
+    parser = entry.grid_parser(
         PROG,
         (
             "Genera todo el informe del laboratorio NNsimple en un solo proceso: el barrido de\n"
@@ -320,39 +372,52 @@ def _plan(args):
 
 def main(argv=None):
     cli.skip_slow_imports()
+    cli.interrupt_on_signals()
+    prog = cli.from_make() or PROG
     try:
-        parser = build_parser()
-    except SweepInputError as error:
-        return sweep.input_error(PROG, error)
-    args = parser.parse_args(argv)
-    try:
-        grid, jobs, specs = _plan(args)
-    except cache.NotebookSyntaxError as error:  # not a command-line mistake: no usage line
-        return sweep.input_error(PROG, error)
-    except SweepInputError as error:
-        parser.error(str(error))
-    cli.sigterm_as_interrupt()
-    try:
-        wanted = tuple(dict.fromkeys(args.formato or formats.FORMATS))
-        return build(specs, grid, reports=args.reports, jobs=jobs, force=args.force, wanted=wanted)
-    except BuildInputError as error:
-        return sweep.input_error(PROG, error)
+        return _main(argv, prog)
     except sweep.SweepInterrupted as interrupted:
         done = len(interrupted.report.executed) + len(interrupted.report.cached)
         print(
             "\nInterrumpido durante el barrido: se detuvieron las ejecuciones en curso y se borraron los archivos "
-            f"temporales. {done} de {len(specs)} ejecuciones están completas; "
+            f"temporales. {done} de {interrupted.report.planned} ejecuciones están completas; "
             "vuelva a lanzarlo para completar el resto.",
             file=sys.stderr,
         )
-        return cli.EXIT_INTERRUPTED
     except KeyboardInterrupt:
         print(
             "\nInterrumpido: se detuvo el informe en curso y se borraron los archivos temporales; "
             "lo ya generado quedó como estaba. Vuelva a lanzarlo para completar el resto.",
             file=sys.stderr,
         )
-        return cli.EXIT_INTERRUPTED
+    except OSError as error:  # files.StorageError among them: a full disk, a read-only folder
+        return entry.storage_failed(prog, error)
+    return cli.EXIT_INTERRUPTED
+
+
+def _main(argv, prog):
+    try:
+        parser = build_parser()
+    except SweepInputError as error:
+        return entry.input_error(prog, error)
+    args = parser.parse_args(argv)
+    try:
+        grid, jobs, specs = _plan(args)
+    except cache.NotebookSyntaxError as error:  # not a command-line mistake: no usage line
+        return entry.input_error(prog, error)
+    except SweepInputError as error:
+        entry.usage_error(parser, error)
+    try:
+        if specs is not None:
+            stale = sweep.stale_specs(specs, outputs(args.reports)["runs"], args.force)
+            entry.confirm_budget(stale, jobs=jobs, confirmed=args.si)
+    except budget.BudgetError as error:
+        return entry.input_error(prog, error)
+    try:
+        wanted = tuple(dict.fromkeys(args.formato or formats.FORMATS))
+        return build(specs, grid, reports=args.reports, jobs=jobs, force=args.force, wanted=wanted)
+    except (BuildInputError, results.ResultsError) as error:
+        return entry.input_error(prog, error)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 A run's cache key is a SHA-256 over the experiment notebook's cell sources (code and
 markdown, not outputs), the run's parameters and the project modules the notebook imports,
 followed transitively (``deps``). A run is cached when its results file passes
-``results.read_run`` and carries that key, and its executed notebook is at its final path.
+``results.read_run``, is the run's (its id) and carries that key, and its executed notebook
+is whole and sealed as that run's (``provenance.notebook_problem``): checked by content, so a
+truncated, emptied or swapped file is executed again.
 
 The runs folder (default ``reports/runs/``):
 
@@ -21,7 +23,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nnsimple_lab import deps, results
+from nnsimple_lab import deps, provenance, results
 from nnsimple_lab.grid import ROOT, SweepInputError, expand
 
 NOTEBOOK = Path("notebooks") / "experimento.ipynb"  # relative to the project root
@@ -109,8 +111,14 @@ def paths(out, run):
     return {"notebook": out / f"{run}.ipynb", "results": out / f"{run}.json", "failed": out / f"{run}.failed.ipynb"}
 
 
+def made_from(spec):
+    """What a run's executed notebook is sealed with (``provenance.seal``): its id and cache key."""
+    return {"run": spec.id, "cache_key": spec.cache_key}
+
+
 def status(spec, out):
-    """Why a run is or is not cached: "cached", "missing", "stale" (other key) or "damaged"."""
+    """Why a run is or is not cached: "cached", "missing", "stale" (other key) or "damaged"
+    (a file truncated, edited by hand, or of another run)."""
     final = paths(out, spec.id)
     if not final["results"].exists():
         return "missing"
@@ -118,6 +126,10 @@ def status(spec, out):
         record = results.read_run(final["results"])
     except results.ResultsError:
         return "damaged"
+    if record.get("id") != spec.id:
+        return "damaged"
     if record.get("cache_key") != spec.cache_key:
         return "stale"
-    return "cached" if final["notebook"].exists() else "missing"
+    if not final["notebook"].exists():
+        return "missing"
+    return "damaged" if provenance.notebook_problem(final["notebook"], made_from(spec)) else "cached"

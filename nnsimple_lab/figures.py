@@ -49,27 +49,37 @@ def _cost_axis_label(loss):
 # ---------------------------------------------------------------- cost curve
 
 
-def plot_costs(ax, costs, *, label=None, **style):
-    """Draw a cost curve on ``ax``: ``costs[k]`` is the cost after k updates. Returns the Line2D."""
+def _steps(steps, n):
+    """The iteration of each of ``n`` states: ``steps`` (a run's kept states) or 0, 1, …, n - 1."""
+    return np.arange(n) if steps is None else np.asarray(steps)
+
+
+def plot_costs(ax, costs, *, steps=None, label=None, **style):
+    """Draw a cost curve on ``ax``: ``costs[j]`` is the cost after ``steps[j]`` updates (default
+    ``j``: every state). Returns the Line2D."""
     costs = results.array(costs)
-    (line,) = ax.plot(np.arange(costs.size), costs, label=label, **style)
+    (line,) = ax.plot(_steps(steps, costs.size), costs, label=label, **style)
     return line
 
 
-def cost_figure(costs, *, loss=None, title="Costo durante el entrenamiento", log=False):
-    """The cost over the iterations of one run, with its final value written on it."""
+def cost_figure(costs, *, steps=None, loss=None, title="Costo durante el entrenamiento", log=False):
+    """The cost over the iterations of one run, with its final value written on it.
+
+    ``steps``: the iteration of each cost (a run's kept states); default 0, 1, ….
+    """
     costs = results.array(costs)
+    steps = _steps(steps, costs.size)
     fig, axes = plotting.figure(*FIGSIZE, MARGINS)
     ax = axes[0, 0]
-    plot_costs(ax, costs, label="costo", color="tab:blue")
+    plot_costs(ax, costs, steps=steps, label="costo", color="tab:blue")
     ax.set(title=title, xlabel="Iteración (actualizaciones de los parámetros)", ylabel=_cost_axis_label(loss))
-    ax.set_xlim(0, max(costs.size - 1, 1))
+    ax.set_xlim(0, max(steps[-1] if costs.size else 0, 1))
     if log:
         ax.set_yscale("log")
     if costs.size and np.isfinite(costs[-1]):
         ax.annotate(
             f"costo final: {costs[-1]:.4g}",
-            xy=(costs.size - 1, costs[-1]),
+            xy=(steps[-1], costs[-1]),
             xytext=(-8, 12),
             textcoords="offset points",
             ha="right",
@@ -86,13 +96,14 @@ def entry_labels(name, shape):
     return [f"{name}[{','.join(str(i) for i in index)}]" for index in np.ndindex(*shape)]
 
 
-def plot_parameter(ax, name, values):
-    """Draw every entry of one parameter over the iterations. values: (K, rows, cols).
+def plot_parameter(ax, name, values, *, steps=None):
+    """Draw every entry of one parameter over the iterations. values: (K, rows, cols), at the
+    iterations ``steps`` (default 0, 1, …).
 
     Returns the list of Line2D, labelled ``W1[0,1]`` and so on.
     """
     values = results.array(values)
-    steps = np.arange(values.shape[0])
+    steps = _steps(steps, values.shape[0])
     flat = values.reshape(values.shape[0], -1)
     lines = []
     for column, label in zip(flat.T, entry_labels(name, values.shape[1:]), strict=True):
@@ -101,18 +112,20 @@ def plot_parameter(ax, name, values):
     return lines
 
 
-def parameters_figure(history, *, title="Pesos y sesgos durante el entrenamiento"):
+def parameters_figure(history, *, steps=None, title="Pesos y sesgos durante el entrenamiento"):
     """One panel per parameter (W1, b1, W2, b2), one line per entry, over the iterations.
 
-    history: dict name -> (K, rows, cols), as ``TrainResult.history`` or a record's "history".
+    history: dict name -> (K, rows, cols), as ``TrainResult.history`` or a record's "history";
+    ``steps``: the iteration of each of the K states (default 0, 1, …).
     """
     margins = replace(MARGINS, top=0.5)  # room for the suptitle over the panels' titles
     fig, axes = plotting.figure(7.5, 5.0, margins, nrows=2, ncols=2, column_gap=0.6, row_gap=0.33, sharex=True)
     for ax, name in zip(axes.flat, nnsimple.PARAMETER_NAMES, strict=True):
         values = results.array(history[name])
-        plot_parameter(ax, name, values)
+        at = _steps(steps, values.shape[0])
+        plot_parameter(ax, name, values, steps=at)
         ax.set_title(PARAMETER_TITLES[name], fontsize="medium")
-        ax.set_xlim(0, max(values.shape[0] - 1, 1))
+        ax.set_xlim(0, max(at[-1] if at.size else 0, 1))
         ax.legend(fontsize="small", ncols=2 if values[0].size > 2 else 1)
         ax.grid(alpha=0.3)
     for ax in axes[1]:

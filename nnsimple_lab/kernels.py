@@ -8,6 +8,7 @@ over Unix sockets in a private folder (``kernel_config``), never over TCP.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
 import time
@@ -15,11 +16,40 @@ from pathlib import Path
 
 KERNEL = "python3"  # the kernel the notebooks run in
 WARM_STATE = "_nnsimple_warm_kernel"  # the module, inside a warm kernel, that holds reset()
+SOCKETS_PREFIX = "nnsimple-kernel-"  # + the pid of the process that owns the kernel + "-" + random
 
 
 def sockets_folder():
-    """A new private folder for a kernel's sockets (short: a socket path has ~100 bytes)."""
-    return Path(tempfile.mkdtemp(prefix="nnsimple-kernel-"))
+    """A new private folder for a kernel's sockets (short: a socket path has ~100 bytes), named
+    after this process, which starts the kernel: ``remove_dead_folders`` knows when it is gone."""
+    return Path(tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-"))
+
+
+def _alive(pid):
+    """True while process ``pid`` runs (a zombie, killed but not yet reaped, is dead)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    with contextlib.suppress(OSError, IndexError):  # Linux: the state after the command's name
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    return True
+
+
+def remove_dead_folders(folder=None):
+    """Remove the kernels' socket folders whose owner process is gone (a build killed with
+    ``kill -9``, or whose terminal closed); returns how many. ``folder``: default the system's
+    temporary folder. Folders of live processes, and other users', are left alone."""
+    removed = 0
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*"):
+        pid = path.name[len(SOCKETS_PREFIX) :].split("-", 1)[0]
+        with contextlib.suppress(OSError):
+            if pid.isdigit() and path.stat().st_uid == os.getuid() and not _alive(int(pid)):
+                shutil.rmtree(path)
+                removed += 1
+    return removed
 
 
 def kernel_config(sockets):

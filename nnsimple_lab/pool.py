@@ -2,8 +2,8 @@
 
 A worker's state is one ``Worker`` (``current()``; None outside a pool): its warm kernel and
 the temporary files of the task it is running. A worker dies with its parent (Linux's
-parent-death signal), ignores Ctrl-C (the parent decides and sends SIGTERM), and on SIGTERM
-kills its kernel, removes its task's temporary files and exits at once.
+parent-death signal), ignores Ctrl-C and SIGHUP (the parent decides and sends SIGTERM), and on
+SIGTERM kills its kernel, removes its task's temporary files and exits at once.
 """
 
 from __future__ import annotations
@@ -108,8 +108,10 @@ def _init_worker(parent_pid, root, kernel_name):
     # child ends in os._exit, past atexit: its finalizers (undocumented, stable since Python 2.6;
     # test_pool checks the kernel is gone at shutdown) are the only hook that runs there.
     multiprocessing.util.Finalize(None, _worker.shutdown_kernel, exitpriority=10)
-    # Ctrl-C reaches the whole process group: let the parent handle it and tell us (SIGTERM).
+    # Ctrl-C (and a closed terminal's SIGHUP) reaches the whole process group: let the parent
+    # handle it and tell us (SIGTERM).
     signal.signal(signal.SIGINT, lambda signum, frame: None)
+    signal.signal(signal.SIGHUP, lambda signum, frame: None)
     signal.signal(signal.SIGTERM, _on_sigterm)
     with contextlib.suppress(OSError, AttributeError):
         import ctypes

@@ -7,8 +7,9 @@ everything the report states, so the report never re-trains what a run already t
       "schema": 1, "id": "lr0.5-random-bce", "cache_key": "…",
       "parameters": {"learning_rate", "init", "loss", "dataset", "n_h", "iterations", "seed", "seeds"},
       "data": {"X": (n_x, m), "Y": (1, m)},
-      "costs": (iterations + 1,), "accuracy": (iterations + 1,),   # index k: after k updates
-      "history": {"W1": (iterations + 1, n_h, n_x), "b1", "W2", "b2"},
+      "steps": (K,),                    # only when not every state is kept: their indices
+      "costs": (K,), "accuracy": (K,),  # entry j: the state after steps[j] updates
+      "history": {"W1": (K, n_h, n_x), "b1", "W2", "b2"},
       "final_parameters": {"W1", "b1", "W2", "b2"},
       "predictions": {"A2": (1, m), "yhat": (1, m)},
       "summary": {"final_cost", "final_accuracy", "iterations_to_solve", "solved",
@@ -18,10 +19,17 @@ everything the report states, so the report never re-trains what a run already t
       "versions": {"python", "numpy", "nnsimple"}, "duration_s": float
     }
 
+K = iterations + 1 (every state, and no ``steps``) up to ``ALL_STATES`` states; beyond, the
+states of ``stored_steps``: so a results file, and what is drawn from it, stays the same size
+whatever the number of iterations. The counts (``iterations_to_solve``, ``nonfinite_at``) are
+exact: computed during training over every state. The seeds' cost quantiles are kept at the
+same states.
+
 Non-finite numbers are stored as ``null`` (JSON has no nan); ``-1`` counters become ``null``.
 ``write_run`` adds a ``checksum`` of the rest, so ``read_run`` rejects a truncated or
 hand-edited file instead of using it. ``Record.from_dict`` (or ``read_record``) turns a
-validated dict into a typed, read-only view with numpy arrays: what the report reads.
+validated dict into a typed, read-only view with numpy arrays (``record.py``, also importable
+from here): what the report reads.
 """
 
 from __future__ import annotations
@@ -30,14 +38,15 @@ import hashlib
 import json
 import math
 import platform
-import statistics
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 import nnsimple
 from nnsimple_lab import files
+from nnsimple_lab.record import Record, SeedStats, array
+
+__all__ = ["Record", "ResultsError", "SeedStats", "array"]  # the view lives in record.py; read it from here
 
 SCHEMA = 1
 REQUIRED_KEYS = (
@@ -58,6 +67,22 @@ REQUIRED_KEYS = (
 
 class ResultsError(ValueError):
     """A results file that is missing, truncated, hand-edited or from another schema."""
+
+
+# The states a run keeps: every one up to ALL_STATES (the default grid's 1001 states: all); beyond,
+# every state up to HEAD (where learning happens and the report reads when accuracy reaches
+# 100 %), SPREAD + 1 evenly spaced over the whole run and the last TAIL (the end), about 2100.
+# nnsimple.train adds the state from which accuracy stays at 100 %, wherever it falls.
+ALL_STATES = 2001
+HEAD, SPREAD, TAIL = 1000, 1000, 100
+
+
+def stored_steps(iterations):
+    """The indices of the states a run of ``iterations`` updates keeps; None: every one."""
+    if iterations + 1 <= ALL_STATES:
+        return None
+    spread = np.round(np.linspace(0, iterations, SPREAD + 1)).astype(int)
+    return np.union1d(np.union1d(np.arange(HEAD + 1), spread), np.arange(iterations - TAIL + 1, iterations + 1))
 
 
 def run_id(learning_rate, init, loss):
@@ -121,7 +146,14 @@ def _seed_stats(seeds):
 
 
 def run_record(result, seeds, *, dataset, X, Y, cache_key="", duration_s=None):
-    """The results dict of one run, from a ``TrainResult`` and a ``SeedsResult``."""
+    """The results dict of one run, from a ``TrainResult`` and a ``SeedsResult``.
+
+    Both must keep the same states (``train_seeds(..., steps=result.steps)``); ``steps`` is
+    stored only when they are not all of them.
+    """
+    if seeds.steps is not None and not np.array_equal(seeds.steps, result.steps):
+        raise ValueError("Las semillas guardan otros estados que la ejecución principal: use steps=result.steps.")
+    every = len(result.steps) == result.iterations + 1
     record = {
         "schema": SCHEMA,
         "id": run_id(result.learning_rate, result.init, result.loss),
@@ -137,6 +169,7 @@ def run_record(result, seeds, *, dataset, X, Y, cache_key="", duration_s=None):
             "seeds": len(seeds.seeds),
         },
         "data": {"X": X, "Y": Y},
+        **({} if every else {"steps": result.steps}),
         "costs": result.costs,
         "accuracy": result.accuracy,
         "history": result.history,
@@ -187,124 +220,10 @@ def read_run(path):
     return record
 
 
-def array(values):
-    """A stored list -> float array, with ``None`` (non-finite) back to nan."""
-    return np.array(values, dtype=float)
-
-
-def _float(value):
-    """A stored number -> float, ``None`` (non-finite) -> nan."""
-    return math.nan if value is None else float(value)
-
-
-def _arrays(stored):
-    """``{name: list}`` -> ``{name: float array}`` (parameters, their history)."""
-    return {str(name): array(values) for name, values in stored.items()}
-
-
-# eq=False: numpy arrays have no single truth value, so field-by-field equality is meaningless.
-@dataclass(frozen=True, eq=False)
-class SeedStats:
-    """The run's configuration trained from several seeds; arrays run over the S seeds."""
-
-    seeds: tuple  # (S,) ints
-    final_cost: np.ndarray  # (S,), nan where non-finite
-    final_accuracy: np.ndarray  # (S,)
-    iterations_to_solve: tuple  # (S,) int, or None where the seed never stays solved
-    solved: np.ndarray  # (S,) bool
-    diverged: np.ndarray  # (S,) bool
-    n_solved: int
-    n_seeds: int
-    cost_quantiles: tuple  # (q10, q50, q90), each (iterations + 1,): the cost over seeds per iteration
-
-    @property
-    def n_diverged(self):
-        return int(self.diverged.sum())
-
-    @property
-    def median_iterations_to_solve(self):
-        """Median iterations to solve over the seeds that solve; None if none does."""
-        solved = [k for k in self.iterations_to_solve if k is not None]
-        return statistics.median(solved) if solved else None
-
-    @classmethod
-    def from_dict(cls, stats):
-        q = stats["cost_quantiles"]
-        return cls(
-            seeds=tuple(int(s) for s in stats["seeds"]),
-            final_cost=array(stats["final_cost"]),
-            final_accuracy=array(stats["final_accuracy"]),
-            iterations_to_solve=tuple(None if k is None else int(k) for k in stats["iterations_to_solve"]),
-            solved=np.array(stats["solved"], dtype=bool),
-            diverged=np.array(stats["diverged"], dtype=bool),
-            n_solved=int(stats["n_solved"]),
-            n_seeds=int(stats["n_seeds"]),
-            cost_quantiles=tuple(array(q[k]) for k in ("q10", "q50", "q90")),
-        )
-
-
-@dataclass(frozen=True, eq=False)
-class Record:
-    """A typed view of one run's results (the dict of ``run_record``); K = iterations + 1 states."""
-
-    id: str
-    learning_rate: float
-    init: str
-    loss: str
-    dataset: str
-    n_h: int
-    iterations: int
-    seed: int  # the main run's seed
-    X: np.ndarray  # (n_x, m)
-    Y: np.ndarray  # (1, m)
-    costs: np.ndarray  # (K,), nan where non-finite; index k: after k updates
-    accuracy: np.ndarray  # (K,)
-    history: dict  # W1 (K, n_h, n_x), b1 (K, n_h, 1), W2 (K, 1, n_h), b2 (K, 1, 1)
-    final_parameters: dict  # W1 (n_h, n_x), b1, W2, b2
-    A2: np.ndarray  # (1, m) final output
-    final_cost: float  # nan when non-finite
-    final_accuracy: float
-    iterations_to_solve: int | None  # state from which accuracy stays 100 %; None if never
-    solved: bool
-    diverged: bool  # the cost ended higher than it started, or not finite
-    seeds: SeedStats
-    versions: dict  # python, numpy, nnsimple (SHA-256 of nnsimple.py)
-
-    @classmethod
-    def from_dict(cls, record):
-        """The view of a validated results dict. Raises ``KeyError``/``TypeError``/``ValueError``
-        when a field is missing or of the wrong kind (``read_record`` turns them into ``ResultsError``)."""
-        parameters, summary = record["parameters"], record["summary"]
-        final_cost = _float(summary["final_cost"])
-        return cls(
-            id=str(record["id"]),
-            learning_rate=float(parameters["learning_rate"]),
-            init=str(parameters["init"]),
-            loss=str(parameters["loss"]),
-            dataset=str(parameters["dataset"]),
-            n_h=int(parameters["n_h"]),
-            iterations=int(parameters["iterations"]),
-            seed=int(parameters["seed"]),
-            X=array(record["data"]["X"]),
-            Y=array(record["data"]["Y"]),
-            costs=array(record["costs"]),
-            accuracy=array(record["accuracy"]),
-            history=_arrays(record["history"]),
-            final_parameters=_arrays(record["final_parameters"]),
-            A2=array(record["predictions"]["A2"]),
-            final_cost=final_cost,
-            final_accuracy=_float(summary["final_accuracy"]),
-            iterations_to_solve=None if summary["iterations_to_solve"] is None else int(summary["iterations_to_solve"]),
-            solved=bool(summary["solved"]),
-            diverged=bool(summary["diverged"]) or not math.isfinite(final_cost),  # a non-finite end is divergence
-            seeds=SeedStats.from_dict(record["seed_stats"]),
-            versions={k: str(v) for k, v in record["versions"].items()},
-        )
-
-
-def read_record(path):
-    """``read_run`` and its typed ``Record`` view. Raises ``ResultsError`` (Spanish) if it is not whole."""
-    record = read_run(path)
+def read_record(path, record=None):
+    """``read_run`` (or the dict ``record`` already read from ``path``) as its typed ``Record``
+    view. Raises ``ResultsError`` (Spanish) if it is not whole."""
+    record = read_run(path) if record is None else record
     try:
         return Record.from_dict(record)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
@@ -318,14 +237,18 @@ def read_record(path):
 #             "iterations", "seed", "seeds"},
 #    "runs": [{"id", "learning_rate", "init", "loss",
 #              "status": "ok" | "failed",       # ok: executed now or taken from the cache
-#              "notebook": "<id>.ipynb" | "<id>.failed.ipynb",   # relative to the runs folder
+#              "notebook": "<id>.ipynb" | "<id>.failed.ipynb" | null,   # relative to the runs folder
 #              "results": "<id>.json" | null,
+#              "cache_key": "…" | null,          # of an ok run: its results file carries the same
 #              "error": null | "last line of the error"}]}
 
 MANIFEST = "manifest.json"
+GRID_PARAMETERS = ("dataset", "n_h", "iterations", "seed", "seeds")  # common to every run of a grid
 
 
-def manifest_entry(run, *, learning_rate, init, loss, status="ok", error=None, notebook=None, results=None):
+def manifest_entry(
+    run, *, learning_rate, init, loss, status="ok", error=None, notebook=None, results=None, cache_key=None
+):
     """One run's entry in the manifest. A finished run (status "ok") defaults to its own files."""
     if status == "ok":
         notebook, results = notebook or f"{run}.ipynb", results or f"{run}.json"
@@ -337,6 +260,7 @@ def manifest_entry(run, *, learning_rate, init, loss, status="ok", error=None, n
         "status": status,
         "notebook": notebook,
         "results": results,
+        "cache_key": cache_key if status == "ok" else None,
         "error": error,
     }
 
@@ -355,25 +279,49 @@ def read_manifest(folder):
         raise ResultsError(f"No hay manifiesto en {path}: ejecute primero `make runs`.") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ResultsError(f"El manifiesto {path} está dañado: {error}.") from None
-    if manifest.get("schema") != SCHEMA or "grid" not in manifest or "runs" not in manifest:
+    ok = isinstance(manifest, dict) and manifest.get("schema") == SCHEMA
+    if not ok or not isinstance(manifest.get("grid"), dict) or not isinstance(manifest.get("runs"), list):
         raise ResultsError(f"El manifiesto {path} no tiene el formato esperado (esquema {SCHEMA}).")
     return manifest
+
+
+def mismatch(record, entry, grid, name):
+    """Why the results ``record`` (a dict read from the file ``name``) is not the run of its
+    manifest ``entry`` in a sweep of ``grid`` (the manifest's), or None when it is."""
+    parameters = record["parameters"]
+    if record["id"] != entry["id"] or name != f"{entry['id']}.json":
+        return f"{name} contiene los resultados de la ejecución {record['id']}, no los de {entry['id']}"
+    expected = {k: entry[k] for k in ("learning_rate", "init", "loss")} | {k: grid.get(k) for k in GRID_PARAMETERS}
+    differ = [k for k, v in expected.items() if parameters.get(k) != v]
+    if differ:
+        shown = ", ".join(f"{k} = {parameters.get(k)!r} (el manifiesto dice {expected[k]!r})" for k in differ)
+        return f"{name} es de otra ejecución: {shown}"
+    if entry.get("cache_key") and record.get("cache_key") != entry["cache_key"]:
+        return f"{name} no es el de este barrido (su clave de caché es otra)"
+    return None
 
 
 def load_runs(folder):
     """The manifest's runs, each with its results attached.
 
     Returns a list of the manifest's run entries (dicts), in grid order, each with a
-    ``"record"`` key: the run's ``Record`` view, or None for a failed run. A results file
-    that fails validation turns its run into a failed one whose ``error`` says why.
+    ``"record"`` key: the run's ``Record`` view, or None for a failed run. A results file that
+    fails validation, or that is not the run of its entry (``mismatch``), turns its run into a
+    failed one whose ``error`` says why: the report never shows one run's numbers as another's.
     """
     folder = Path(folder)
+    manifest = read_manifest(folder)
     runs = []
-    for entry in read_manifest(folder)["runs"]:
+    for entry in manifest["runs"]:
         entry = {**entry, "record": None}
         if entry.get("status") == "ok":
             try:
-                entry["record"] = read_record(folder / entry["results"])
+                path = folder / entry["results"]
+                record = read_run(path)
+                problem = mismatch(record, entry, manifest["grid"], path.name)
+                if problem:
+                    raise ResultsError(f"El archivo de resultados {problem}.")
+                entry["record"] = read_record(path, record)
             except ResultsError as error:
                 entry.update(status="failed", error=str(error))
         runs.append(entry)

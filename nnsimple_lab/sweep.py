@@ -4,16 +4,21 @@
     python -m nnsimple_lab.sweep --lr 0.01 0.1 0.5 --init zeros random --loss bce mse --jobs 2
 
 Flow: ``grid`` validates every value (exit 2 on a bad one, before anything is written) and
-``cache.plan`` expands the grid to ``RunSpec``s, each with a cache key -> ``run_specs`` skips
-the runs whose finished files carry that key, executes the rest (``tasks.execute_run``) in an
-``Executor`` (default: a ``pool.WorkerPool``), renames each success into place and writes the
-manifest. The runs folder's files are described in ``cache``.
+``cache.plan`` expands the grid to ``RunSpec``s, each with a cache key; ``budget`` refuses work
+estimated over a few minutes or the free memory unless confirmed (``--si``) -> ``run_specs``,
+holding the runs folder's lock, skips the runs whose finished files carry that key and are
+whole, executes the rest (``tasks.execute_run``) in an ``Executor`` (default: a
+``pool.WorkerPool``), renames each success into place and writes the manifest. A write the
+system refuses (full disk, read-only folder) stops every run and is reported in Spanish. The
+runs folder's files are described in ``cache``.
 
-Exit codes: 0 every run ok, 1 some run failed, 2 bad input, 130 interrupted (Ctrl-C or SIGTERM).
+Exit codes: 0 every run ok, 1 some run failed (or the disk refused a write: full, read-only),
+2 bad input, 130 interrupted (Ctrl-C, SIGTERM or SIGHUP).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import signal
 import sys
@@ -22,9 +27,17 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nnsimple_lab import cache, cli, files, results, tasks
-from nnsimple_lab.grid import ROOT, Grid, SweepInputError, add_arguments, from_args, load_grid, make_grid
-from nnsimple_lab.pool import WorkerPool
+from nnsimple_lab import cli
+
+try:
+    from nnsimple_lab import budget, cache, entry, files, kernels, results, tasks
+    from nnsimple_lab.grid import ROOT, Grid, SweepInputError, from_args, make_grid
+    from nnsimple_lab.pool import WorkerPool
+
+    cli.require("tqdm", "papermill", "nbformat", "ipykernel", "matplotlib")  # imported later, in the workers
+    from tqdm import tqdm
+except ModuleNotFoundError as missing:  # run outside the venv: a Spanish message, not a traceback
+    cli.outside_environment(missing, __name__, "python -m nnsimple_lab.sweep")
 
 DEFAULT_OUT = ROOT / "reports" / "runs"
 PROG = "python -m nnsimple_lab.sweep"
@@ -56,6 +69,7 @@ class SweepReport:
     seconds: float
     run_seconds: list  # duration of each executed run, as the worker measured it
     jobs: int  # worker processes of the default pool; 0 with an executor given by the caller
+    planned: int = 0  # runs in the grid (``runs`` holds fewer when the sweep was interrupted)
 
     @property
     def exit_code(self):
@@ -75,7 +89,8 @@ class SweepReport:
         lines += [executed, f"  desde la caché: {len(self.cached)}", f"  fallidas: {len(self.failed)}"]
         if self.damaged:
             lines.append(
-                "  con resultados dañados o editados a mano (se volvieron a ejecutar): " + ", ".join(self.damaged)
+                "  con archivos dañados, editados a mano o de otra ejecución (se volvieron a ejecutar): "
+                + ", ".join(self.damaged)
             )
         for entry in self.runs:
             if entry["status"] == "failed":
@@ -110,27 +125,36 @@ class _Tally:
         runs = [self.entries[s.id] for s in self.specs if s.id in self.entries]
         seconds = time.perf_counter() - self.start
         done = self.executed, self.cached, self.failed, self.damaged
-        return SweepReport(self.grid, self.out, runs, *done, seconds, self.run_seconds, self.jobs)
+        return SweepReport(self.grid, self.out, runs, *done, seconds, self.run_seconds, self.jobs, len(self.specs))
 
 
 def _entry(spec, **changes):
     """A run's manifest entry (``results.manifest_entry``), a finished one unless ``changes`` say otherwise."""
     p = spec.parameters
-    return results.manifest_entry(spec.id, learning_rate=p["learning_rate"], init=p["init"], loss=p["loss"], **changes)
+    where = {"learning_rate": p["learning_rate"], "init": p["init"], "loss": p["loss"]}
+    return results.manifest_entry(spec.id, **where, cache_key=spec.cache_key, **changes)
+
+
+def _failed_files(out, run):
+    """The failed notebook of ``run`` and its page (render writes ``<id>.failed.html``)."""
+    failed = cache.paths(out, run)["failed"]
+    return failed, failed.with_suffix(".html")
 
 
 def _finalize(spec, outcome, out):
     """Put one finished run in place and return its manifest entry.
 
     Success: notebook to ``<id>.ipynb``, then results to ``<id>.json`` (the finished marker),
-    and an older ``<id>.failed.ipynb`` goes. Failure: the executed notebook, if any, becomes
-    ``<id>.failed.ipynb``; the temporary results go; a previous good run stays as it was.
+    and an older ``<id>.failed.ipynb`` (and its page) goes. Failure: the executed notebook, if
+    any, becomes ``<id>.failed.ipynb``; the temporary results go; a previous good run stays as
+    it was. Raises ``files.StorageError`` when a file cannot be put in place.
     """
     final = cache.paths(out, spec.id)
     if outcome.ok:
         files.promote(outcome.notebook, final["notebook"])
         files.promote(outcome.results, final["results"])
-        final["failed"].unlink(missing_ok=True)
+        for path in _failed_files(out, spec.id):
+            files.remove(path)
         return _entry(spec)
     notebook = None
     if outcome.notebook and Path(outcome.notebook).exists():
@@ -159,11 +183,10 @@ def _stale(specs, out, force, tally):
 def _execute(stale, executor, out, root, tally, progress):
     """Submit the ``stale`` runs to ``executor`` and put each in place as it finishes.
 
-    On Ctrl-C (or SIGTERM): cancel what has not started, stop a ``WorkerPool``'s workers,
-    remove temporary files and raise ``SweepInterrupted``.
+    On Ctrl-C (or SIGTERM, SIGHUP): stop the runs (``_stop``) and raise ``SweepInterrupted``.
+    When the disk or folder refuses a write (a run's outcome says so, or putting a file in
+    place fails): stop the queued runs too, and raise ``files.StorageError``.
     """
-    from tqdm import tqdm
-
     futures = {}
     try:
         for spec in stale:
@@ -174,6 +197,8 @@ def _execute(stale, executor, out, root, tally, progress):
                 spec = futures[future]
                 outcome = tasks.outcome_of(future, broken=BROKEN_POOL)
                 tally.entries[spec.id] = _finalize(spec, outcome, out)
+                if outcome.storage:
+                    raise files.StorageError(None, outcome.storage, str(out), outcome.storage)
                 if outcome.ok:
                     tally.executed.append(spec.id)
                     tally.run_seconds.append(outcome.seconds)
@@ -182,19 +207,50 @@ def _execute(stale, executor, out, root, tally, progress):
                 bar.set_postfix_str(spec.id, refresh=False)
                 bar.update()
     except KeyboardInterrupt:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up
-        try:
+        _stop(futures, executor, out)
+        raise SweepInterrupted(tally.report()) from None
+    except files.StorageError:
+        _stop(futures, executor, out)
+        raise
+
+
+def _stop(futures, executor, out):
+    """Stop the runs in progress and those queued, and remove the temporary files.
+
+    A ``WorkerPool``'s workers are stopped without cancelling its futures first: its own thread
+    marks them failed, and a cancelled one would make it raise (``InvalidStateError``).
+    """
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up
+    try:
+        if isinstance(executor, WorkerPool):
+            executor.stop()
+        else:
             for future in futures:
                 future.cancel()
-            if isinstance(executor, WorkerPool):
-                executor.stop()
-            files.remove_temporaries(out)
-        finally:
-            signal.signal(signal.SIGINT, previous)
-        raise SweepInterrupted(tally.report()) from None
+        files.remove_temporaries(out)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
-def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False, executor=None, progress=None):
+def _forget_old_failures(out, entries):
+    """Remove the failed notebooks (and pages) of runs that are not failed in this sweep: a fixed
+    failure, or a run no longer in the grid, leaves nothing to mislead."""
+    failed = {e["id"] for e in entries if e["status"] == "failed"}
+    for path in out.glob("*.failed.ipynb"):
+        run = path.name.removesuffix(".failed.ipynb")
+        if run not in failed:
+            for old in _failed_files(out, run):
+                files.remove(old)
+
+
+def stale_specs(specs, out=DEFAULT_OUT, force=False):
+    """The specs a sweep would execute now (not cached, or all with ``force``): for ``budget``."""
+    return list(specs) if force else [s for s in specs if cache.status(s, out) != "cached"]
+
+
+def run_specs(
+    specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False, executor=None, progress=None, locked=False
+):
     """Execute the runs in ``specs`` that are not cached, put them in place, write the manifest.
 
     ``specs`` are not validated here (``run_sweep`` does that): a bad value reaches the notebook,
@@ -204,12 +260,20 @@ def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False
     ``jobs`` workers (default one per core), capped at the number of runs to execute, shut down
     at the end. ``progress``: a tqdm bar on stderr (None: only on a terminal). Returns a
     ``SweepReport``; raises ``SweepInterrupted`` on Ctrl-C or SIGTERM after stopping the runs in
-    progress (and the workers of a ``WorkerPool``) and removing temporary files.
+    progress (and the workers of a ``WorkerPool``) and removing temporary files; raises
+    ``files.StorageError`` (Spanish) when the disk or folder refuses a write, after stopping
+    the runs likewise. ``locked``: the caller holds ``out``'s lock (a build holds it throughout).
     """
     out = Path(out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    files.make_folder(out)
     tally = _Tally(grid, out, specs)
-    with files.locked(out, f"Otro barrido está trabajando en {out}; esperando a que termine…"):
+    lock = (
+        contextlib.nullcontext()
+        if locked
+        else files.locked(out, f"Otro barrido está trabajando en {out}; esperando a que termine…")
+    )
+    with lock:
+        kernels.remove_dead_folders()
         files.remove_temporaries(out)
         stale = _stale(specs, out, force, tally)
         own = executor is None
@@ -223,8 +287,9 @@ def run_specs(specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False
             if own:
                 executor.shutdown(wait=True, cancel_futures=True)
         files.remove_temporaries(out)
-        manifest = results.manifest(grid.as_dict(), [tally.entries[s.id] for s in specs])
-        files.write_json_if_changed(out / results.MANIFEST, manifest)
+        entries = [tally.entries[s.id] for s in specs]
+        _forget_old_failures(out, entries)
+        files.write_json_if_changed(out / results.MANIFEST, results.manifest(grid.as_dict(), entries))
     return tally.report()
 
 
@@ -240,24 +305,8 @@ def run_sweep(grid, *, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False, execu
 # ---------------------------------------------------------------- command line
 
 
-def grid_parser(prog, description, epilog):
-    """``cli.parser`` with the grid's options, their defaults read from lab.toml.
-
-    Raises ``SweepInputError`` when lab.toml cannot be read or holds a bad value.
-    """
-    parser = cli.parser(prog, description, epilog)
-    add_arguments(parser, load_grid())
-    return parser
-
-
-def input_error(prog, error):
-    """Report bad input that is not a command-line mistake (no usage line); returns exit code 2."""
-    print(f"{prog}: error: {error}", file=sys.stderr)
-    return cli.EXIT_USAGE
-
-
 def build_parser():
-    parser = grid_parser(
+    parser = entry.grid_parser(
         PROG,
         (
             "Ejecuta la rejilla de experimentos de la red NNsimple: una ejecución del cuaderno\n"
@@ -289,10 +338,30 @@ def build_parser():
 
 def main(argv=None):
     cli.skip_slow_imports()
+    cli.interrupt_on_signals()
+    prog = cli.from_make() or PROG
+    try:
+        return _main(argv, prog)
+    except SweepInterrupted as interrupted:
+        done = len(interrupted.report.executed) + len(interrupted.report.cached)
+        total = interrupted.report.planned
+        print(
+            f"\nBarrido interrumpido: se detuvieron las ejecuciones en curso y se borraron los archivos temporales. "
+            f"{done} de {total} ejecuciones están completas; vuelva a lanzar el barrido para completar el resto.",
+            file=sys.stderr,
+        )
+    except KeyboardInterrupt:
+        print("\nBarrido interrumpido; vuelva a lanzarlo para completar lo que falte.", file=sys.stderr)
+    except OSError as error:  # files.StorageError among them: a full disk, a read-only folder
+        return entry.storage_failed(prog, error)
+    return cli.EXIT_INTERRUPTED
+
+
+def _main(argv, prog):
     try:
         parser = build_parser()
     except SweepInputError as error:
-        return input_error(PROG, error)
+        return entry.input_error(prog, error)
     args = parser.parse_args(argv)
     try:
         grid, jobs = from_args(args)
@@ -300,23 +369,14 @@ def main(argv=None):
             raise SweepInputError(f"--out: {args.out} existe y no es una carpeta.")
         specs = cache.plan(grid)
     except cache.NotebookSyntaxError as error:  # not a command-line mistake: no usage line
-        return input_error(PROG, error)
+        return entry.input_error(prog, error)
     except SweepInputError as error:
-        parser.error(str(error))
-    cli.sigterm_as_interrupt()
+        entry.usage_error(parser, error)
     try:
-        report = run_specs(specs, grid=grid, out=args.out, jobs=jobs, force=args.force)
-    except SweepInterrupted as interrupted:
-        done = len(interrupted.report.executed) + len(interrupted.report.cached)
-        print(
-            f"\nBarrido interrumpido: se detuvieron las ejecuciones en curso y se borraron los archivos temporales. "
-            f"{done} de {len(specs)} ejecuciones están completas; vuelva a lanzar el barrido para completar el resto.",
-            file=sys.stderr,
-        )
-        return cli.EXIT_INTERRUPTED
-    except KeyboardInterrupt:
-        print("\nBarrido interrumpido; vuelva a lanzarlo para completar lo que falte.", file=sys.stderr)
-        return cli.EXIT_INTERRUPTED
+        entry.confirm_budget(stale_specs(specs, args.out, args.force), jobs=jobs, confirmed=args.si)
+    except budget.BudgetError as error:
+        return entry.input_error(prog, error)
+    report = run_specs(specs, grid=grid, out=args.out, jobs=jobs, force=args.force)
     print(report.summary())
     return report.exit_code
 

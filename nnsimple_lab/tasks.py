@@ -8,6 +8,8 @@ its warm kernel) or anywhere else (in a kernel of their own).
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import time
 import traceback
@@ -16,10 +18,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from nnsimple_lab import cache, files, kernels, pool, results
+from nnsimple_lab import cache, files, kernels, pool, provenance, results
 from nnsimple_lab.grid import ROOT
 
 ENGINE = "nnsimple-warm"  # papermill's name for engine.WarmEngine (its entry point in pyproject.toml)
+BINARY = ("image/png", "image/jpeg", "application/pdf")  # outputs whose text is base64: paths never in it
 
 
 @dataclass
@@ -28,9 +31,10 @@ class Outcome:
 
     ok: bool
     seconds: float
-    notebook: str | None = None  # executed notebook (temporary path), if papermill wrote one
+    notebook: str | None = None  # executed notebook (temporary path), if papermill wrote a whole one
     results: str | None = None  # results file of a run (temporary path)
     error: str | None = None  # the line that says what went wrong (``error_line``)
+    storage: str | None = None  # when the disk or folder refused a write: what to do (Spanish); stop all
 
 
 def _last_line(text):
@@ -46,6 +50,57 @@ def error_line(error):
         where = f" (celda de código n.º {count} del cuaderno ejecutado)" if count else ""
         return _last_line(f"{ename}: {evalue}") + where
     return _last_line(traceback.format_exception_only(type(error), error)[-1])
+
+
+def storage_failure(error):
+    """The Spanish message when ``error`` (maybe a notebook's own, from papermill) says the disk or
+    the folder refuses writes (full, read-only, no permission), else None: every later run would
+    fail the same way, so the sweep stops."""
+    if files.is_storage_failure(error):
+        return str(files.storage_error(error))
+    ename, evalue = getattr(error, "ename", None), str(getattr(error, "evalue", ""))
+    if ename == "StorageError":  # files.write_atomic in the notebook: already a Spanish message
+        return evalue
+    if ename in ("OSError", "PermissionError"):
+        for code in files.CAUSES:
+            if f"[Errno {code}]" in evalue:
+                cause, advice = files.CAUSES[code]
+                return f"El cuaderno no pudo escribir sus archivos: {cause} ({evalue}). Qué hacer: {advice}."
+    return None
+
+
+def without_paths(node, replacements):
+    """Replace, in place, every ``(old, new)`` of ``replacements`` in the strings of a notebook
+    (sources, outputs, metadata): the builder's absolute paths never reach ``reports/``."""
+    pairs = sorted(replacements, key=lambda pair: -len(pair[0]))
+
+    def fix(value, key=None):
+        if isinstance(value, str) and key not in BINARY:
+            for old, new in pairs:
+                value = value.replace(old, new)
+            return value
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        if isinstance(value, dict):
+            for k in value:
+                value[k] = fix(value[k], k)
+        return value
+
+    fix(node)
+    return node
+
+
+def path_replacements(folder, root, *renamed):
+    """What ``without_paths`` replaces in a notebook that lives in ``folder``: each ``(temporary,
+    final)`` of ``renamed`` by the final name, then ``folder`` and ``root`` by relative names and
+    the home folder by ``~``."""
+    folder, root = str(Path(folder).resolve()), str(Path(root).resolve())
+    pairs = [(str(old), Path(new).name) for old, new in renamed]
+    pairs += [(folder + os.sep, ""), (root + os.sep, ""), (folder, "."), (root, ".")]
+    home = str(Path.home())
+    if len(home) > 1:
+        pairs.append((home + os.sep, "~" + os.sep))
+    return pairs
 
 
 def outcome_of(future, *, broken):
@@ -103,28 +158,53 @@ def execute_notebook(source, target, parameters, *, root=ROOT, kernel_name=kerne
         raise
 
 
-def execute(source, tmp, final, parameters, *, root=ROOT, kernel_name=kernels.KERNEL, check=None, also=()):
+def execute(source, tmp, final, parameters, *, root=ROOT, kernel_name=kernels.KERNEL, check=None, also=(), **seal):
     """Execute ``source`` into the temporary file ``tmp``, as the notebook that will live at ``final``.
 
     ``check()``: raises if what the notebook wrote is not right. ``also``: other temporary files
-    the notebook writes. Returns an ``Outcome``; a SIGTERM meanwhile (in a pool worker) removes
-    ``tmp`` and ``also`` and ends the worker.
+    the notebook writes, as ``(temporary, final)`` pairs (named by their final names in the
+    notebook). ``seal``: ``made_from=…`` (and ``facts=…``), what the notebook is made from
+    (``provenance.seal``).
+    The builder's paths are replaced by relative ones (``without_paths``), in a failed notebook
+    too; a failed notebook that is not whole (a full disk) is removed. Returns an ``Outcome``;
+    a SIGTERM meanwhile (in a pool worker) removes ``tmp`` and ``also`` and ends the worker.
     """
     import nbformat
 
     start = time.perf_counter()
-    with pool.interruptible(tmp, *also):
+    replacements = path_replacements(Path(final).parent, root, (tmp, final), *also)
+    with pool.interruptible(tmp, *(t for t, _ in also)):
         try:
             notebook = execute_notebook(source, tmp, parameters, root=root, kernel_name=kernel_name)
             if check is not None:
                 check()
             # papermill recorded the temporary path; the notebook will live at its final one
             notebook.metadata.papermill["output_path"] = str(final)
+            without_paths(notebook, replacements)
+            if "made_from" in seal:
+                provenance.seal(notebook, seal["made_from"], seal.get("facts"))
             nbformat.write(notebook, str(tmp))
         except Exception as error:
-            written = str(tmp) if Path(tmp).exists() else None
-            return Outcome(False, time.perf_counter() - start, notebook=written, error=error_line(error))
+            written = _whole_failed_notebook(tmp, replacements)
+            line, storage = error_line(error), storage_failure(error)
+            return Outcome(False, time.perf_counter() - start, notebook=written, error=line, storage=storage)
     return Outcome(True, time.perf_counter() - start, notebook=str(tmp))
+
+
+def _whole_failed_notebook(tmp, replacements):
+    """The path of the notebook papermill wrote for a failed execution, its paths made relative;
+    None (and no file) when it is missing or not whole."""
+    import nbformat
+
+    try:
+        node = nbformat.reads(Path(tmp).read_text(encoding="utf-8"), as_version=4)
+        nbformat.write(without_paths(node, replacements), str(tmp))
+        return str(tmp)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, json.JSONDecodeError, KeyError, TypeError):
+        Path(tmp).unlink(missing_ok=True)
+        return None
 
 
 def execute_run(spec, out, root=ROOT, kernel_name=kernels.KERNEL):
@@ -142,16 +222,17 @@ def execute_run(spec, out, root=ROOT, kernel_name=kernels.KERNEL):
         if results.read_run(tmp_results).get("cache_key") != spec.cache_key:
             raise results.ResultsError("el cuaderno guardó resultados con otra clave de caché")
 
-    final = cache.paths(out, spec.id)["notebook"]
+    final = cache.paths(out, spec.id)
     outcome = execute(
         root / cache.NOTEBOOK,
         out / f"{stem}.ipynb",
-        final,
+        final["notebook"],
         parameters,
         root=root,
         kernel_name=kernel_name,
         check=check,
-        also=(tmp_results,),
+        also=((tmp_results, final["results"]),),
+        made_from=cache.made_from(spec),
     )
     if outcome.ok:
         outcome.results = str(tmp_results)

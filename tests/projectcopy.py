@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -118,3 +119,32 @@ def wait_gone(pids, timeout=10):
     while any(alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     return [p for p in pids if alive(p)]
+
+
+# ---------------------------------------------------------------- small or read-only folders (Linux mounts)
+
+
+@contextlib.contextmanager
+def small_folder(path, kib=256):
+    """A tmpfs of ``kib`` KiB mounted at ``path`` for the block: a disk that fills up for real.
+
+    Skips the test where mounting is not allowed (not root, no CAP_SYS_ADMIN, not Linux).
+    ``remount_read_only(path)`` turns it read-only.
+    """
+    import pytest
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(path)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"no se puede montar un tmpfs aquí: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def remount_read_only(path, read_only=True):
+    """Make the ``small_folder`` at ``path`` read-only (or writable again)."""
+    mode = "ro" if read_only else "rw"
+    subprocess.run(["mount", "-o", f"remount,{mode}", str(path)], check=True, capture_output=True)

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from nnsimple_lab import build, cache, files, results
+from nnsimple_lab import build, cache, files, provenance, results, sweep
 from nnsimple_lab.grid import load_grid
 from tests.projectcopy import add_gate, alive, children, copy_project, wait_gone
 
@@ -46,7 +46,7 @@ def mtimes(folder):
 
 
 def temporaries(folder):
-    return sorted(p.name for p in Path(folder).rglob(".*") if p.name != files.LOCK_NAME)
+    return sorted(p.name for p in Path(folder).rglob(".*") if p.name not in (files.LOCK_NAME, provenance.RENDERINGS))
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +71,13 @@ def test_a_build_makes_the_runs_the_report_and_its_renderings(built):
         results.read_run(paths["runs"] / f"{run}.json")
         assert (paths["runs"] / f"{run}.html").stat().st_size > 0
     notebook = nbformat.read(paths["notebook"], as_version=4)
-    assert notebook.metadata.papermill.output_path == str(paths["notebook"].resolve())
-    assert notebook.metadata.papermill.parameters["runs_dir"] == str(paths["runs"].resolve())
+    # relative names: no path of the builder's machine in reports/
+    assert notebook.metadata.papermill.output_path == "informe.ipynb"
+    assert notebook.metadata.papermill.parameters["runs_dir"] == "runs"
+    for path in built.reports.rglob("*"):
+        if path.is_file():
+            assert str(built.base).encode() not in path.read_bytes(), path
+            assert str(build.ROOT).encode() not in path.read_bytes(), path
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
     assert paths["html"].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -114,7 +119,7 @@ def test_a_failed_run_still_builds_the_report_and_exits_1(built, rebuilt, capfd)
     code, summary = run_build(rebuilt, specs=[*specs, bad])
     assert code == 1
     assert "fallidas: 1" in summary and "Informe ejecutado:" in summary and "HTML escrito:" in summary
-    assert "Informe generado, pero hubo ejecuciones fallidas" in capfd.readouterr().err
+    assert "Informe generado, pero muestra 1 ejecución fallida: lr0.3-random-bce" in capfd.readouterr().err
     html = (rebuilt / "informe.html").read_text(encoding="utf-8")
     assert "ejecución fallida" in html
     assert (rebuilt / "runs" / "lr0.3-random-bce.failed.html").exists()
@@ -151,10 +156,10 @@ def test_a_failing_report_notebook_is_kept_and_the_earlier_report_stays(built, r
         assert (rebuilt / name).read_bytes() == data and (rebuilt / name).stat().st_mtime_ns == times[Path(name)]
     assert temporaries(rebuilt) == []
 
-    fixed = broken_project(tmp_path / "fixed", broken=False)
+    fixed = broken_project(tmp_path / "fixed", broken=False)  # the notebook as it was: the report is current
     code, summary = run_build(rebuilt, root=fixed, no_sweep=True)
-    assert code == 0 and "Informe ejecutado:" in summary
-    assert not (rebuilt / "informe.failed.ipynb").exists()
+    assert code == 0 and "El informe está al día" in summary
+    assert not (rebuilt / "informe.failed.ipynb").exists()  # the failure is over: nothing to mislead
 
 
 def test_no_sweep_without_runs_is_a_spanish_error(tmp_path):
@@ -188,8 +193,7 @@ def test_help_and_bad_values_are_spanish(capsys):
 def test_ctrl_c_while_the_report_executes_stops_it_and_keeps_the_earlier_one(built, rebuilt, tmp_path):
     project = copy_project(tmp_path / "project")
     gate = add_gate(project / build.NOTEBOOK, "'informe'")  # the report waits there, mid-run
-    gate.hold("informe")
-    (rebuilt / "runs" / "manifest.json").touch()  # the report is now stale
+    gate.hold("informe")  # the report is stale: its notebook has a new cell (the gate)
     before = {name: (rebuilt / name).read_bytes() for name in ("informe.ipynb", "informe.html", "informe.pdf")}
     process = subprocess.Popen(
         [sys.executable, "-m", "nnsimple_lab.build", "--no-sweep", "--reports", str(rebuilt)],
@@ -217,3 +221,115 @@ def test_ctrl_c_while_the_report_executes_stops_it_and_keeps_the_earlier_one(bui
 def test_a_build_leaves_no_process_behind(built):
     assert [pid for pid in children(os.getpid()) if alive(pid)] == []
     assert json.loads((built.reports / "runs" / "manifest.json").read_text())["grid"]["iterations"] == 30
+
+
+# ---------------------------------------------------------------- staleness by content, never by time
+
+
+@pytest.mark.slow
+def test_a_truncated_executed_report_or_rendering_is_made_again(built, rebuilt):
+    """The issue's case: a truncated reports/informe.ipynb failed every later build until deleted."""
+    notebook = rebuilt / "informe.ipynb"
+    notebook.write_bytes(notebook.read_bytes()[:5000])
+    (rebuilt / "informe.html").write_text("<html>")
+    code, summary = run_build(rebuilt, no_sweep=True)
+    assert code == 0 and "Informe ejecutado:" in summary and "HTML escrito:" in summary
+    assert provenance.notebook_problem(notebook) is None
+    assert (rebuilt / "informe.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+
+
+@pytest.mark.slow
+def test_a_report_made_from_other_runs_is_never_al_dia_whatever_the_file_times(built, rebuilt):
+    """The race's outcome (two builds at once): reports/ holding a report of one grid and the runs
+    of another, with times that make the report look newer. Content decides: it is rebuilt."""
+    times = mtimes(rebuilt)
+    other = grid(learning_rates=[0.7])
+    sweep.run_specs(cache.plan(other, build.ROOT), grid=other, out=rebuilt / "runs", root=build.ROOT, jobs=1)
+    for name, ns in times.items():  # every file back at its old time: the report looks current
+        if (rebuilt / name).exists():
+            os.utime(rebuilt / name, ns=(ns, ns))
+    code, summary = run_build(rebuilt, no_sweep=True)
+    assert code == 0 and "El informe está al día" not in summary and "Informe ejecutado:" in summary
+    shown = (rebuilt / "informe.html").read_text(encoding="utf-8")
+    assert "lr0.7-random-bce" in shown and "lr0.5-random-bce.html" not in shown
+
+
+@pytest.mark.slow
+def test_html_refuses_a_results_file_that_is_another_runs_and_names_it(built, rebuilt):
+    """The issue's case: `make html` after copying one run's JSON over another's showed α = 0.01's
+    numbers in α = 0.5's rows."""
+    shutil.copy2(rebuilt / "runs" / "lr0.1-random-bce.json", rebuilt / "runs" / "lr0.5-random-bce.json")
+    before = {p: p.read_bytes() for p in rebuilt.glob("informe.*")}
+    with pytest.raises(build.BuildInputError) as error:
+        run_build(rebuilt, no_sweep=True)
+    message = str(error.value)
+    assert "lr0.5-random-bce.json contiene los resultados de la ejecución lr0.1-random-bce" in message
+    assert "make report" in message
+    assert {p: p.read_bytes() for p in rebuilt.glob("informe.*")} == before  # nothing rewritten
+    code, summary = run_build(rebuilt)  # make report: the swapped run is computed again
+    assert code == 0 and "ejecutadas ahora: 1" in summary and "Informe ejecutado:" in summary
+
+
+@pytest.mark.slow
+def test_the_exit_code_is_1_whenever_the_report_shows_a_failed_run(built, rebuilt, capfd):
+    manifest = json.loads((rebuilt / "runs" / "manifest.json").read_text())
+    manifest["runs"][0].update(status="failed", notebook=None, results=None, cache_key=None, error="RuntimeError: x")
+    files.write_json_atomic(rebuilt / "runs" / "manifest.json", manifest)
+    for attempt in range(2):  # built now, and "al día" the second time: the same report, the same code
+        code, summary = run_build(rebuilt, no_sweep=True)
+        assert code == 1, summary
+        assert ("El informe está al día" in summary) == (attempt == 1)
+        assert "Informe generado, pero muestra 1 ejecución fallida: lr0.1-random-bce" in capfd.readouterr().err
+
+
+# ---------------------------------------------------------------- a disk that refuses writes
+
+
+@pytest.mark.slow
+def test_read_only_reports_are_al_dia_when_nothing_is_stale_and_a_message_otherwise(built, tmp_path):
+    """The issue's case: a read-only reports/ gave a traceback even with nothing to rebuild."""
+    from tests.projectcopy import remount_read_only, small_folder
+
+    with small_folder(tmp_path / "reports", kib=8192) as reports:
+        shutil.copytree(built.reports, reports, dirs_exist_ok=True, copy_function=shutil.copy2)
+        remount_read_only(reports)
+        args = ["--lr", "0.1", "0.5", "--init", "random", "--loss", "bce", "--iterations", "30", "--seeds", "3"]
+        again = subprocess.run(
+            [sys.executable, "-m", "nnsimple_lab.build", *args, "--jobs", "2", "--reports", str(reports)],
+            cwd=build.ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert again.returncode == 0, again.stderr
+        assert "El informe está al día" in again.stdout and "Traceback" not in again.stderr
+        other = subprocess.run(
+            [sys.executable, "-m", "nnsimple_lab.build", *args[:2], "0.7", *args[3:], "--reports", str(reports)],
+            cwd=build.ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert other.returncode == 1 and "Traceback" not in other.stderr
+        assert "sistema de archivos de solo lectura" in other.stderr and "Qué hacer:" in other.stderr
+
+
+@pytest.mark.slow
+def test_a_full_disk_while_the_manifest_is_written_is_a_message_and_nothing_is_left_half_done(
+    built, rebuilt, monkeypatch, capsys
+):
+    """The manifest is the sweep's last write; the disk fills up just then (injected: the same
+    ``OSError`` a full disk gives, at that very write)."""
+
+    def full(path, obj):
+        raise files.storage_error(OSError(28, "No space left on device", str(path)))
+
+    monkeypatch.setattr(files, "write_json_if_changed", full)
+    argv = ["--lr", "0.1", "0.7", "--init", "random", "--loss", "bce", "--iterations", "30", "--seeds", "3"]
+    before = {p.name: p.read_bytes() for p in rebuilt.glob("informe.*")}
+    assert build.main([*argv, "--jobs", "2", "--reports", str(rebuilt)]) == 1
+    err = capsys.readouterr().err
+    assert f"No se pudo escribir {rebuilt.resolve() / 'runs' / 'manifest.json'}: el disco está lleno." in err
+    assert "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in rebuilt.glob("informe.*")} == before
+    assert temporaries(rebuilt) == []

@@ -6,13 +6,13 @@ import nbformat
 import pytest
 
 import nnsimple as nn
-from nnsimple_lab import cache, deps, results
+from nnsimple_lab import cache, deps, provenance, results
 from nnsimple_lab.grid import SweepInputError, load_grid
 from tests.projectcopy import copy_project
 
 
-def small_grid():
-    return load_grid(learning_rates=["0.5"], inits=["random"], losses=["bce"], iterations=20, seeds=2)
+def small_grid(learning_rates=("0.5",)):
+    return load_grid(learning_rates=list(learning_rates), inits=["random"], losses=["bce"], iterations=20, seeds=2)
 
 
 def test_the_key_covers_cell_sources_and_modules_not_outputs(tmp_path):
@@ -99,6 +99,12 @@ def write_results(out, spec, cache_key=None):
     results.write_run(cache.paths(out, spec.id)["results"], record)
 
 
+def write_notebook(path, made_from):
+    node = nbformat.v4.new_notebook()
+    node.cells = [nbformat.v4.new_code_cell("print(1)", outputs=[nbformat.v4.new_output("stream", text="1\n")])]
+    nbformat.write(provenance.seal(node, made_from), path)
+
+
 def test_status_of_a_run(tmp_path):
     spec = cache.plan(small_grid())[0]
     final = cache.paths(tmp_path, spec.id)
@@ -110,9 +116,36 @@ def test_status_of_a_run(tmp_path):
     assert cache.status(spec, tmp_path) == "missing"
     write_results(tmp_path, spec)
     assert cache.status(spec, tmp_path) == "missing"  # no executed notebook yet
-    final["notebook"].write_text("{}")
+    write_notebook(final["notebook"], cache.made_from(spec))
     assert cache.status(spec, tmp_path) == "cached"
     write_results(tmp_path, spec, cache_key="otra")
     assert cache.status(spec, tmp_path) == "stale"
     final["results"].write_text(final["results"].read_text()[:-50])
     assert cache.status(spec, tmp_path) == "damaged"
+
+
+def test_a_cached_notebook_is_trusted_only_when_whole_and_the_runs_own(tmp_path):
+    """The issue's case: a truncated or emptied notebook was accepted as cached forever."""
+    spec = cache.plan(small_grid())[0]
+    final = cache.paths(tmp_path, spec.id)
+    write_results(tmp_path, spec)
+    write_notebook(final["notebook"], cache.made_from(spec))
+    text = final["notebook"].read_text()
+    final["notebook"].write_text(text[: len(text) // 2])  # truncated
+    assert cache.status(spec, tmp_path) == "damaged"
+    emptied = json.loads(text)
+    emptied["cells"][0]["outputs"] = []  # still valid JSON, still a notebook
+    final["notebook"].write_text(json.dumps(emptied))
+    assert cache.status(spec, tmp_path) == "damaged"
+    write_notebook(final["notebook"], {"run": "lr0.1-random-bce", "cache_key": spec.cache_key})  # another's
+    assert cache.status(spec, tmp_path) == "damaged"
+    nbformat.write(nbformat.v4.new_notebook(), final["notebook"])  # not sealed: an older or hand-made one
+    assert cache.status(spec, tmp_path) == "damaged"
+
+
+def test_a_results_file_of_another_run_is_damaged_not_stale(tmp_path):
+    specs = cache.plan(small_grid(learning_rates=["0.5", "0.1"]))
+    write_results(tmp_path, specs[1])
+    cache.paths(tmp_path, specs[1].id)["results"].rename(cache.paths(tmp_path, specs[0].id)["results"])
+    write_notebook(cache.paths(tmp_path, specs[0].id)["notebook"], cache.made_from(specs[0]))
+    assert cache.status(specs[0], tmp_path) == "damaged"

@@ -8,10 +8,13 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from nnsimple_lab import cli
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def parser():
@@ -75,15 +78,61 @@ def test_errors_are_spanish_and_exit_2(argv, message, capsys):
     assert "usage:" not in err and "argument " not in err and "expected" not in err
 
 
-def test_sigterm_interrupts_as_ctrl_c():
-    previous = signal.getsignal(signal.SIGTERM)
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_interrupt_as_ctrl_c(signum):
+    previous = {s: signal.getsignal(s) for s in cli.INTERRUPTIONS}
     try:
-        cli.sigterm_as_interrupt()
+        cli.interrupt_on_signals()
         with pytest.raises(KeyboardInterrupt):
-            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), signum)
             signal.sigtimedwait([], 1)  # let the handler run
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (
+            ["n", "--lr", "0.1", "--lr", "0.5"],
+            "la opción --lr aparece 2 veces; dé cada opción una sola vez, con todos sus valores: --lr 0.1 0.5",
+        ),
+        (["n", "--iterations", "5", "--iterations=6"], "la opción --iterations aparece 2 veces; dé cada opción una"),
+        (["n", "--force", "--force"], "la opción --force aparece 2 veces"),
+    ],
+)
+def test_an_option_given_twice_is_refused_not_silently_the_last(argv, message, capsys):
+    with pytest.raises(SystemExit) as stop:
+        parser().parse_args(argv)
+    assert stop.value.code == cli.EXIT_USAGE
+    assert f"prog: error: {message}" in capsys.readouterr().err
+
+
+def test_values_that_look_like_an_option_after_the_double_dash_are_values():
+    assert parser().parse_args(["--lr", "0.1", "--", "--lr"]).cuaderno == "--lr"
+
+
+def test_outside_the_venv_the_programs_say_to_use_make(tmp_path):
+    """The system's Python, without the project's packages: a Spanish message, no traceback."""
+    empty = tmp_path / "sin-paquetes"
+    empty.mkdir()
+    for module in ("nnsimple_lab.build", "nnsimple_lab.sweep"):
+        # -S: no site-packages (the venv's), -I would also drop the current folder: give it by hand
+        code = (
+            f"import sys, runpy; sys.path.insert(0, {str(ROOT)!r}); runpy.run_module({module!r}, run_name='__main__')"
+        )
+        done = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=empty)
+        assert done.returncode == cli.EXIT_USAGE, done.stderr
+        assert "Traceback" not in done.stderr and "falta el módulo" in done.stderr
+        assert "make report" in done.stderr
+
+
+def test_under_make_the_command_the_user_typed_is_known(monkeypatch):
+    monkeypatch.delenv(cli.MAKE_VARIABLE, raising=False)
+    assert cli.from_make() is None
+    monkeypatch.setenv(cli.MAKE_VARIABLE, "make report")
+    assert cli.from_make() == "make report"
 
 
 def test_skip_slow_imports_keeps_jsonschema_from_importing_rfc3987_syntax():
@@ -98,3 +147,22 @@ def test_skip_slow_imports_keeps_jsonschema_from_importing_rfc3987_syntax():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "None\n"
+
+
+def test_under_make_argparse_errors_name_the_variables_without_a_usage_line(monkeypatch, capsys):
+    made = parser()
+    made.add_argument("--init", nargs="+", metavar="INIC")
+    made.make_names.update({"--lr": "LR", "--init": "INIT", "--iterations": "ITERATIONS"})
+    monkeypatch.setenv(cli.MAKE_VARIABLE, "make report")
+    for argv, message in (
+        (
+            ["n", "--iterations", "1", "2"],
+            'sobran valores: 2. Solo LR y INIT admiten varios, entre comillas (LR="0.1 0.5")',
+        ),
+        (["n", "--lr"], "LR: falta al menos un valor."),
+    ):
+        with pytest.raises(SystemExit) as stop:
+            made.parse_args(argv)
+        assert stop.value.code == cli.EXIT_USAGE
+        err = capsys.readouterr().err
+        assert err.startswith(f"make report: error: {message}") and "uso:" not in err and "--" not in err

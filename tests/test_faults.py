@@ -14,6 +14,7 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from nnsimple_lab import results
+from nnsimple_lab import kernels, results
 from tests.projectcopy import add_gate
 
 pytestmark = pytest.mark.slow  # every test here builds the report, most of them twice
@@ -90,6 +91,11 @@ def wait_for(condition, timeout=120, step=0.05):
             return value
         time.sleep(step)
     raise AssertionError("la condición no se cumplió a tiempo")
+
+
+def kernel_folders():
+    """The kernels' socket folders in the temporary folder (``kernels.sockets_folder``)."""
+    return list(Path(tempfile.gettempdir()).glob(f"{kernels.SOCKETS_PREFIX}*"))
 
 
 def runs_dir(project):
@@ -215,7 +221,10 @@ def test_sigkill_to_the_build_then_rebuild_equals_a_clean_build(clean, project):
         assert build.returncode != 0
         wait_for(lambda: not processes_in(project, "ipykernel_launcher"), timeout=30)
         assert not (project / "reports" / "informe.html").exists()
+        orphans = [p for p in kernel_folders() if p.name.split("-")[2] in {str(d) for d in drivers}]  # workers' own
+        assert orphans  # kill -9 leaves the kernels' socket folders behind…
         again = make_report(project)
+    assert not [p for p in orphans if p.exists()]  # …and the next build removes them
     assert again.returncode == 0, again.stderr
     assert watcher.broken == [], watcher.broken
     assert numbers(project) == numbers(clean)
@@ -239,7 +248,9 @@ def test_sigkill_to_the_kernels_mid_run_loses_nothing_and_a_rebuild_completes(pr
         assert killed > 0
         assert build.returncode != 0, out + err  # make says 2 for the build's 1
         if build.returncode != 0:  # a run lost its kernel: the report says so and the exit code too
-            assert "hubo ejecuciones fallidas" in err or "El informe falló" in err, out + err
+            assert "Informe generado, pero muestra 2 ejecuciones fallidas" in err or "El informe falló" in err, (
+                out + err
+            )
         assert "fallidas: 2" in out
         again = make_report(project)
     assert again.returncode == 0, again.stderr
@@ -316,3 +327,146 @@ def test_a_syntax_error_in_the_experiment_notebook_names_the_cell_and_keeps_ever
     assert f"celda {code[2] + 1}" in broken.stderr and "error de sintaxis" in broken.stderr
     assert "Traceback" not in broken.stderr
     assert tree(project) == before  # every earlier result and the report, byte for byte
+
+
+# ---------------------------------------------------------------- one build, one lock
+
+
+def linked_runs(project):
+    """The runs the report's annex links to: the runs the report shows."""
+    html = (project / "reports" / "informe.html").read_text(encoding="utf-8")
+    return set(re.findall(r'href="runs/(lr[^"]+?)(?:\.failed)?\.html"', html))
+
+
+def manifest_runs(project):
+    return {e["id"] for e in results.read_manifest(runs_dir(project))["runs"]}
+
+
+def test_two_builds_of_different_grids_at_once_never_leave_a_wrong_report(project):
+    """The issue's race: two `make report` of different grids started ~0.5 s apart; the sweep and
+    the report step took different locks, staleness went by file times, and the second build said
+    "al día" of a report of the first grid. Now one lock covers a whole build."""
+    a = ["LR=0.5 0.1", "INIT=random", "LOSS=bce mse", "ITERATIONS=150", "SEEDS=3"]
+    b = ["LR=0.5", "INIT=zeros", "LOSS=bce", "ITERATIONS=150", "SEEDS=3"]
+    assert make_report(project, *a).returncode == 0 and make_report(project, *b).returncode == 0
+    gate = add_gate(project / "notebooks" / "informe.ipynb", "'informe'")  # A's report waits mid-run
+    gate.hold("informe")
+    with Watcher(project) as watcher:
+        first = start_report(project, *a, env=gate.env())
+        gate.wait_started("informe", timeout=120, alive=lambda: first.poll() is None)
+        second = start_report(project, *b, env=gate.env())
+        time.sleep(1.5)  # the second is waiting for the lock now, not sweeping under the first
+        assert second.poll() is None
+        gate.release()
+        (_, err1), (_, err2) = first.communicate(timeout=300), second.communicate(timeout=300)
+    assert first.returncode == 0 and second.returncode == 0, err1 + err2
+    assert "esperando a que termine" in err2
+    assert watcher.broken == [], watcher.broken
+    assert linked_runs(project) == manifest_runs(project) == {"lr0.5-zeros-bce"}
+    again = make_report(project, *b)
+    assert again.returncode == 0 and "El informe está al día" in again.stdout
+    assert linked_runs(project) == manifest_runs(project)
+
+
+def test_make_clean_during_a_build_waits_and_the_build_ends_whole(project):
+    """The issue's case: `make clean` (which took no lock) during `make report` ended in
+    "fallidas: 0", exit 0, and a PDF saying "12 (4 terminadas, 8 fallidas)"."""
+    gate = add_gate(project / "notebooks" / "informe.ipynb", "'informe'")
+    gate.hold("informe")
+    build = start_report(project, env=gate.env())
+    gate.wait_started("informe", timeout=120, alive=lambda: build.poll() is None)
+    cleaner = subprocess.Popen(
+        ["make", "--no-print-directory", "clean", f"VENV={VENV}"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.0)
+    assert cleaner.poll() is None and all(whole(p) is None for p in final_paths(project))  # it waits
+    assert {p.stem for p in runs_dir(project).glob("lr*.json")} == RUN_IDS
+    gate.release()
+    out, err = build.communicate(timeout=300)
+    clean_out, clean_err = cleaner.communicate(timeout=60)
+    assert build.returncode == 0, err
+    assert "fallidas: 0" in out and "HTML escrito" in out and "muestra" not in err
+    assert cleaner.returncode == 0 and "se borrará cuando termine" in clean_err
+    assert {p.name for p in (project / "reports").rglob("*") if p.is_file()} <= {".gitkeep", ".lock"}
+
+
+# ---------------------------------------------------------------- caches checked by content
+
+
+def test_a_truncated_or_emptied_run_notebook_is_executed_again(clean, project):
+    assert make_report(project).returncode == 0
+    truncated = runs_dir(project) / "lr0.5-random-bce.ipynb"
+    truncated.write_bytes(truncated.read_bytes()[:3000])
+    emptied = runs_dir(project) / "lr0.1-random-bce.ipynb"
+    notebook = json.loads(emptied.read_text())
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []  # still a valid notebook, without what the run showed
+    emptied.write_text(json.dumps(notebook))
+    again = make_report(project)
+    assert again.returncode == 0, again.stderr
+    assert "ejecutadas ahora: 2" in again.stdout and "de otra ejecución (se volvieron a ejecutar)" in again.stdout
+    assert numbers(project) == numbers(clean)
+    for name in ("lr0.5-random-bce.ipynb", "lr0.1-random-bce.ipynb"):
+        assert json.loads((runs_dir(project) / name).read_text())["cells"]
+
+
+# ---------------------------------------------------------------- every input checked before work
+
+
+@pytest.mark.parametrize(
+    "key, cover, shown",
+    [
+        ("authors", "authors = [1, 2]", "lab.toml [cover] authors[0]: debe ser un texto entre comillas"),
+        ("authors", 'autores = ["Ana"]', "lab.toml [cover]: clave desconocida 'autores'. ¿Quiso decir authors?"),
+        ("title", "title = {a = 1}", "lab.toml [cover] title: debe ser un texto entre comillas"),
+    ],
+)
+def test_a_bad_cover_stops_the_build_before_the_sweep(project, key, cover, shown):
+    """The issue's case: `authors = [1, 2]` failed after the whole sweep, in English; `autores`
+    gave a cover without author and `title = {a=1}` printed {'a': 1}."""
+    config = project / "lab.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(rf"^{key} = .*$", cover, text, flags=re.M), encoding="utf-8")
+    done = make_report(project)
+    assert done.returncode == 2
+    assert f"make report: error: {shown}" in done.stderr and "Traceback" not in done.stderr
+    assert not runs_dir(project).exists() or not list(runs_dir(project).glob("lr*"))
+
+
+def test_a_latin1_lab_toml_says_to_save_it_as_utf8(project):
+    config = project / "lab.toml"
+    config.write_bytes(config.read_text(encoding="utf-8").encode("latin-1"))  # "Ingeniería": one byte 0xED
+    done = make_report(project)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "lab.toml no está guardado en UTF-8" in done.stderr and "guárdelo con la codificación UTF-8" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "variables, shown",
+    [
+        (["LR=1,5"], "LR: tasa de aprendizaje inválida: 1,5 no es un número. Si es un decimal, use punto: 1.5"),
+        (["LR=0.1,0.5"], 'Para dar varios valores, sepárelos así: LR="0.1 0.5".'),
+        (["LR=1e-400"], "LR: tasa de aprendizaje inválida: 1e-400; es tan pequeña que en coma flotante vale 0"),
+        (["ITERATIONS=10000000", "LR=0.5", "INIT=random", "LOSS=bce"], "CONFIRM=1"),
+    ],
+)
+def test_bad_or_huge_values_through_make_name_what_the_user_typed(project, variables, shown):
+    done = make_report(project, *variables)
+    assert done.returncode == 2 and shown in done.stderr, done.stderr
+    assert "--lr" not in done.stderr and "uso:" not in done.stderr and "Traceback" not in done.stderr
+    assert not (project / "reports" / "informe.html").exists()
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def test_no_path_of_the_builders_machine_under_reports(clean):
+    for path in (clean / "reports").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert str(clean).encode() not in data and str(Path.home()).encode() + b"/" not in data, path

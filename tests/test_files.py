@@ -1,5 +1,6 @@
 """Tests of files: the atomic writer, JSON that is rewritten only when it changed, temporaries, the lock."""
 
+import errno
 import json
 import math
 import os
@@ -12,6 +13,7 @@ import time
 import pytest
 
 from nnsimple_lab import files
+from tests.projectcopy import remount_read_only, small_folder
 
 
 def test_write_atomic_writes_text_or_bytes_readable_by_others(tmp_path):
@@ -106,3 +108,53 @@ def test_the_lock_waits_for_another_process_and_says_so(tmp_path, capfd):
         holder.kill()
         holder.wait()
     assert (tmp_path / files.LOCK_NAME).exists()
+
+
+# ---------------------------------------------------------------- a disk that refuses writes
+
+
+def test_a_full_disk_is_a_spanish_storage_error_naming_the_file_and_what_to_do(tmp_path):
+    with small_folder(tmp_path / "disco", kib=64) as disk:
+        path = disk / "manifest.json"
+        files.write_atomic(path, "antes")
+        with pytest.raises(files.StorageError) as error:
+            files.write_atomic(path, b"x" * 200_000)
+        assert str(error.value) == (
+            f"No se pudo escribir {path}: el disco está lleno. Qué hacer: libere espacio y vuelva a lanzarlo."
+        )
+        assert isinstance(error.value, OSError) and error.value.strerror.startswith("el disco está lleno")
+        assert path.read_text() == "antes" and sorted(p.name for p in disk.iterdir()) == ["manifest.json"]
+
+
+def test_a_read_only_folder_is_a_storage_error_and_its_lock_still_works(tmp_path):
+    with small_folder(tmp_path / "disco") as disk:
+        files.write_atomic(disk / "a.txt", "x")
+        with files.locked(disk, "esperando"):
+            pass  # the lock file now exists
+        remount_read_only(disk)
+        with pytest.raises(files.StorageError, match="sistema de archivos de solo lectura"):
+            files.write_atomic(disk / "a.txt", "y")
+        with pytest.raises(files.StorageError, match="crear la carpeta"):
+            files.make_folder(disk / "runs")
+        with files.locked(disk, "esperando"):  # read-only: flock on a read-only descriptor
+            files.remove_temporaries(disk)  # nothing to remove, nothing raised
+        assert (disk / "a.txt").read_text() == "x"
+
+
+def test_a_failed_rename_names_the_final_path_and_leaves_no_temporary(tmp_path):
+    work = tmp_path / f"{files.TMP_PREFIX}run.json"
+    work.write_text("x")
+    (tmp_path / "run.json").mkdir()  # a folder where the file should go
+    with pytest.raises(files.StorageError, match=r"^No se pudo poner en su sitio .*run\.json: "):
+        files.promote(work, tmp_path / "run.json")
+    assert not work.exists()
+
+
+def test_storage_error_of_an_os_error():
+    error = files.storage_error(OSError(errno.EACCES, "Permission denied", "/r/informe.pdf"))
+    assert str(error) == (
+        "No se pudo escribir /r/informe.pdf: no hay permiso para escribir ahí. "
+        "Qué hacer: dé permiso de escritura (chmod u+w) a la carpeta o elija otra."
+    )
+    assert files.storage_error(error) is error and files.is_storage_failure(error)
+    assert not files.is_storage_failure(OSError(errno.ENOENT, "No such file"))

@@ -34,19 +34,21 @@ def test_values_as_typed_become_a_grid():
 @pytest.mark.parametrize(
     "change, shown",
     [
-        ({"learning_rates": []}, "--lr: se necesita al menos un valor."),
-        ({"learning_rates": ["0.1", "1e-1"]}, "--lr: el valor 1e-1 está repetido (es igual a 0.1)"),
-        ({"inits": ["he"]}, "--init: Método de inicialización desconocido: 'he'"),
-        ({"losses": ["bce", "bce"]}, "--loss: el valor bce está repetido;"),
-        ({"dataset": "xnor"}, "--dataset: Conjunto de datos desconocido"),
-        ({"n_h": 0}, "--n-h: valor inválido 0; debe ser un entero mayor o igual que 1."),
-        ({"seed": -1}, "--seed: valor inválido -1; debe ser un entero mayor o igual que 0."),
-        ({"seeds": True}, "--seeds: valor inválido True"),
-        ({"iterations": 2.5}, "--iterations: valor inválido 2.5"),
-        ({"hidden": 3}, "hidden: clave desconocida 'hidden'. Claves válidas: dataset, inits,"),
+        ({"learning_rates": []}, "learning_rates: se necesita al menos un valor"),
+        ({"learning_rates": ["0.1", "1e-1"]}, "learning_rates: el valor 1e-1 está repetido (es igual a 0.1)"),
+        ({"inits": ["he"]}, "inits: Método de inicialización desconocido: 'he'"),
+        ({"losses": ["bce", "bce"]}, "losses: el valor bce está repetido;"),
+        ({"losses": ["hinge"]}, "losses: Función de costo desconocida: 'hinge'"),
+        ({"dataset": "xnor"}, "dataset: Conjunto de datos desconocido"),
+        ({"n_h": 0}, "n_h: valor inválido 0; debe ser un entero mayor o igual que 1."),
+        ({"seed": -1}, "seed: valor inválido -1; debe ser un entero mayor o igual que 0."),
+        ({"seeds": True}, "seeds: valor inválido True"),
+        ({"iterations": 2.5}, "iterations: valor inválido 2.5"),
+        ({"hidden": 3}, "hidden: clave desconocida 'hidden'. Claves válidas: learning_rates, inits,"),
+        ({"learning_rate": [0.5]}, "learning_rate: clave desconocida 'learning_rate'. ¿Quiso decir learning_rates?"),
     ],
 )
-def test_a_bad_value_names_its_flag(change, shown):
+def test_a_bad_value_given_in_code_names_its_key(change, shown):
     with pytest.raises(SweepInputError) as error:
         grid.make_grid({**VALUES, **change})
     assert str(error.value).startswith(shown)
@@ -54,8 +56,46 @@ def test_a_bad_value_names_its_flag(change, shown):
 
 def test_a_missing_value_is_an_error_not_a_default():
     values = {k: v for k, v in VALUES.items() if k != "seed"}
-    with pytest.raises(SweepInputError, match=r"^--seed: falta el valor\. La rejilla necesita: learning_rates,"):
+    with pytest.raises(SweepInputError, match=r"^falta la clave seed\. La rejilla necesita: learning_rates,"):
         grid.make_grid(values)
+
+
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        (
+            ["1,5"],
+            "--lr: tasa de aprendizaje inválida: 1,5 no es un número. Si es un decimal, use punto: 1.5; "
+            "si son dos valores, sepárelos así: --lr 1 5.",
+        ),
+        (
+            ["0.1,0.5"],
+            "--lr: tasa de aprendizaje inválida: 0.1,0.5 no es un número. Para dar varios valores, "
+            "sepárelos así: --lr 0.1 0.5.",
+        ),
+        (["1e-400"], "--lr: tasa de aprendizaje inválida: 1e-400; es tan pequeña que en coma flotante vale 0;"),
+        (["1e400"], "--lr: tasa de aprendizaje inválida: 1e400; es tan grande que en coma flotante es infinita;"),
+        (["0"], "--lr: tasa de aprendizaje inválida: 0; debe ser un número finito mayor que 0"),
+        (["-0.5"], "--lr: tasa de aprendizaje inválida: -0.5; debe ser"),
+    ],
+)
+def test_a_bad_rate_is_shown_as_typed_with_a_hint(typed, shown):
+    with pytest.raises(SweepInputError) as error:
+        grid.load_grid(learning_rates=typed)
+    assert str(error.value).startswith(shown)
+
+
+def test_under_make_messages_name_the_variable_the_user_typed(monkeypatch):
+    monkeypatch.setenv(cli.MAKE_VARIABLE, "make report")
+    with pytest.raises(SweepInputError) as error:
+        grid.load_grid(learning_rates=["0.1,0.5"])
+    assert str(error.value) == (
+        "LR: tasa de aprendizaje inválida: 0.1,0.5 no es un número. "
+        'Para dar varios valores, sepárelos así: LR="0.1 0.5".'
+    )
+    with pytest.raises(SweepInputError, match=r"^ITERATIONS: valor inválido 1e3; .* Escríbalo como entero: 1000\.$"):
+        grid.load_grid(iterations="1e3")
+    assert "--" not in str(error.value)
 
 
 def write_config(tmp_path, grid_table):
@@ -72,9 +112,49 @@ def test_lab_toml_errors_name_the_file_and_key(tmp_path):
     assert grid.load_grid(path, inits=["random"]).inits == ("random",)  # the command line wins
     with pytest.raises(SweepInputError, match=r"^--init: "):
         grid.load_grid(path, inits=["he"])
-    path = write_config(tmp_path, table.replace("seeds =", "semillas ="))
-    with pytest.raises(SweepInputError, match=r"^lab.toml \[grid\] semillas: clave desconocida 'semillas'"):
+    path = write_config(tmp_path, table.replace("seeds =", "semillas =") + '\ninits = ["zeros"]')
+    with pytest.raises(
+        SweepInputError, match=r"^lab.toml \[grid\]: clave desconocida 'semillas'. ¿Quiso decir seeds\?"
+    ):
         grid.load_grid(path)
+
+
+@pytest.mark.parametrize(
+    "table, shown",
+    [
+        (
+            "learning_rates = []",
+            "lab.toml [grid] learning_rates: se necesita al menos un valor, por ejemplo learning_rates = [0.5].",
+        ),
+        ("learning_rates = 1e-400", "lab.toml [grid] learning_rates: tasa de aprendizaje inválida: 1e-400; es tan"),
+        (
+            'learning_rates = "0.1,0.5"',
+            "lab.toml [grid] learning_rates: tasa de aprendizaje inválida: 0.1,0.5 no es "
+            "un número. Para dar varios valores, sepárelos así: learning_rates = [0.1, 0.5].",
+        ),
+        (
+            "iterations = 1e3",
+            "lab.toml [grid] iterations: valor inválido 1e3; debe ser un entero mayor o igual "
+            "que 1. Escríbalo como entero: 1000.",
+        ),
+    ],
+)
+def test_a_bad_lab_toml_value_is_shown_as_written_never_as_a_flag(tmp_path, table, shown):
+    lines = {k: f"{k} = {v!r}".replace("'", '"') for k, v in {**VALUES, "inits": ["zeros"]}.items()}
+    lines[table.split(" =")[0]] = table
+    with pytest.raises(SweepInputError) as error:
+        grid.load_grid(write_config(tmp_path, "\n".join(lines.values())))
+    assert str(error.value).startswith(shown) and "--" not in str(error.value)
+
+
+def test_a_missing_lab_toml_key_names_lab_toml_not_a_flag(tmp_path):
+    lines = [
+        f"{k} = {v!r}".replace("'", '"') for k, v in {**VALUES, "inits": ["zeros"]}.items() if k != "learning_rates"
+    ]
+    with pytest.raises(SweepInputError) as error:
+        grid.load_grid(write_config(tmp_path, "\n".join(lines)))
+    assert str(error.value).startswith("lab.toml [grid]: falta la clave learning_rates.")
+    assert "--lr" not in str(error.value)
 
 
 @pytest.mark.parametrize(
@@ -82,8 +162,10 @@ def test_lab_toml_errors_name_the_file_and_key(tmp_path):
     [
         (None, "No existe el archivo de configuración"),
         ("[grid\n", "lab.toml no es TOML válido: "),
-        ("grid = 3\n", "lab.toml: [grid] debe ser una tabla."),
-        ("[cover]\n", "lab.toml [grid] learning_rates: falta el valor."),
+        ("grid = 3\n", "lab.toml: grid debe ser una tabla, [grid], con sus claves debajo."),
+        ("[cover]\n", "lab.toml [grid]: falta la clave learning_rates."),
+        ("[rejilla]\n", "lab.toml: tabla desconocida [rejilla]. ¿Quiso decir [grid]?"),
+        ('[cover]\nautores = ["Ana"]\n', "lab.toml [cover]: clave desconocida 'autores'. ¿Quiso decir authors?"),
     ],
 )
 def test_an_unreadable_lab_toml_is_a_spanish_error(text, shown, tmp_path):
@@ -145,5 +227,5 @@ def test_the_help_shows_lab_toml_defaults():
 
 def test_as_int_reads_what_was_typed():
     assert grid.as_int(" 7 ", 1, "--x") == 7
-    with pytest.raises(SweepInputError, match=r"^--x: valor inválido '7.5'; debe ser un entero mayor o igual que 1\."):
+    with pytest.raises(SweepInputError, match=r"^--x: valor inválido 7.5; debe ser un entero mayor o igual que 1\."):
         grid.as_int("7.5", 1, "--x")

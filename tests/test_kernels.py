@@ -3,6 +3,7 @@
 import os
 import signal
 import stat
+import subprocess
 import time
 
 import pytest
@@ -66,3 +67,24 @@ def test_a_killed_kernel_is_not_alive(tmp_path):
             time.sleep(0.05)
     finally:
         kernel.shutdown()
+
+
+def test_the_next_build_removes_the_socket_folders_of_dead_builds(tmp_path):
+    """The issue's case: `nnsimple-kernel-*` folders left after `kill -9` or a closed terminal."""
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    folders = {
+        "dead": tmp_path / f"{kernels.SOCKETS_PREFIX}{dead.pid}-abc",
+        "live": tmp_path / f"{kernels.SOCKETS_PREFIX}{os.getpid()}-def",
+        "other": tmp_path / f"{kernels.SOCKETS_PREFIX}sin-pid",
+    }
+    for folder in folders.values():
+        folder.mkdir()
+        (folder / "kernel-1").write_text("")
+    assert kernels.remove_dead_folders(tmp_path) == 1
+    assert not folders["dead"].exists() and folders["live"].exists() and folders["other"].exists()
+    made = kernels.sockets_folder()
+    try:
+        assert made.name.startswith(f"{kernels.SOCKETS_PREFIX}{os.getpid()}-")
+    finally:
+        made.rmdir()

@@ -318,3 +318,55 @@ def test_bce_never_returns_inf_or_nan():
     Y = np.array([[0.0, 1.0]])
     assert math.isfinite(nn.compute_cost(np.array([[1.0, 0.0]]), Y, "bce"))
     assert nn.compute_cost(np.array([[0.0, 1.0]]), Y, "bce") == pytest.approx(0, abs=1e-12)
+
+
+# ---------------------------------------------------------------- kept states (steps) and blocks
+
+
+@pytest.mark.parametrize(("rate", "init"), [(0.5, "random"), (0.01, "random"), (2.0, "zeros"), (1e300, "random")])
+def test_kept_states_equal_the_full_run_there_and_the_counts_stay_exact(xor, monkeypatch, rate, init):
+    X, Y = xor
+    full = nn.train(X, Y, learning_rate=rate, init=init, iterations=600)
+    seeds = nn.train_seeds(X, Y, seeds=range(5), learning_rate=rate, init=init, iterations=600)
+    monkeypatch.setattr(nn, "BLOCK_BYTES", 800)  # a few states per block: many block boundaries
+    steps = [0, 1, 2, 40, 333, 599]
+    kept = nn.train(X, Y, learning_rate=rate, init=init, iterations=600, steps=steps)
+    expected = sorted({*steps, 600, *([full.iterations_to_solve] if full.solved else [])})
+    assert kept.steps.tolist() == expected
+    np.testing.assert_array_equal(kept.costs, full.costs[expected])
+    np.testing.assert_array_equal(kept.accuracy, full.accuracy[expected])
+    for name in nn.PARAMETER_NAMES:
+        np.testing.assert_array_equal(kept.history[name], full.history[name][expected])
+        np.testing.assert_array_equal(kept.parameters[name], full.parameters[name])
+    assert (kept.iterations_to_solve, kept.nonfinite_at) == (full.iterations_to_solve, full.nonfinite_at)
+    few = nn.train_seeds(X, Y, seeds=range(5), learning_rate=rate, init=init, iterations=600, steps=steps)
+    np.testing.assert_array_equal(few.costs, seeds.costs[:, sorted({*steps, 600})])
+    np.testing.assert_array_equal(few.iterations_to_solve, seeds.iterations_to_solve)
+    np.testing.assert_array_equal(few.nonfinite_at, seeds.nonfinite_at)
+
+
+def test_training_in_blocks_gives_the_same_bits_as_in_one(xor, monkeypatch):
+    X, Y = xor
+    one = nn.train(X, Y, learning_rate=0.5, loss="mse", iterations=500)
+    many = nn.train_seeds(X, Y, seeds=range(6), learning_rate=0.5, iterations=500)
+    monkeypatch.setattr(nn, "BLOCK_BYTES", 500)
+    blocks = nn.train(X, Y, learning_rate=0.5, loss="mse", iterations=500)
+    np.testing.assert_array_equal(blocks.costs, one.costs)
+    np.testing.assert_array_equal(blocks.history["W1"], one.history["W1"])
+    np.testing.assert_array_equal(
+        nn.train_seeds(X, Y, seeds=range(6), learning_rate=0.5, iterations=500).costs, many.costs
+    )
+    assert blocks.steps.tolist() == list(range(501))
+
+
+def test_bad_steps_are_refused_in_spanish(xor):
+    X, Y = xor
+    with pytest.raises(ValueError, match="los estados van de 0 a 10"):
+        nn.train(X, Y, iterations=10, steps=[0, 11])
+    with pytest.raises(ValueError, match="lista de enteros"):
+        nn.train(X, Y, iterations=10, steps=[0.5])
+
+
+def test_an_unknown_loss_is_named_with_feminine_agreement():
+    with pytest.raises(ValueError, match="Función de costo desconocida: 'hinge'"):
+        nn.check_loss("hinge")

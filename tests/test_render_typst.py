@@ -215,3 +215,15 @@ def test_pdf_never_ends_a_page_with_a_title_a_heading_or_a_formula_intro(tmp_pat
             assert f"Párrafo de la sección {k}." in page, f"heading {k} ends a page"
         for k in re.findall(r"Caso (\d+): la derivada", page):
             assert f"Fin {k}." in page, f"list item {k} split from its formula"
+
+
+def test_characters_the_pdf_fonts_lack_are_named_in_a_warning(tmp_path, capsys):
+    """The issue's case: Japanese or an emoji in the cover vanished from the PDF without a word."""
+    assert typst.missing_glyphs("Diseño → ∑ α “x” — 日本 😀") == ["日", "本", "😀"]
+    assert typst.missing_glyphs("Laboratorio de redes: ñ, á, ≤") == []
+    node = new_notebook(metadata={"title": "Prueba"})
+    node.cells = [new_markdown_cell("# Portada\n\nAutora: 山田 花子 😀")]
+    typst.write(node, tmp_path / "x.pdf")
+    err = capsys.readouterr().err
+    assert "Aviso: el PDF no puede mostrar 5 caracteres" in err
+    assert "山 (U+5C71)" in err and "😀 (U+1F600)" in err and "lab.toml" in err

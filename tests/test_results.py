@@ -73,20 +73,48 @@ def test_failed_write_keeps_the_previous_file(tmp_path, record):
     assert list(tmp_path.iterdir()) == [path]
 
 
+GRID = {"learning_rates": [0.5, 0.1], "inits": ["random"], "losses": ["bce"], "dataset": "xor", "n_h": 2}
+GRID |= {"iterations": 60, "seed": 2, "seeds": 4}
+
+
+def entry(rate):
+    return results.manifest_entry(results.run_id(rate, "random", "bce"), learning_rate=rate, init="random", loss="bce")
+
+
 def test_load_runs_attaches_records_and_flags_damage(tmp_path, record):
-    results.write_run(tmp_path / "good.json", record)
-    (tmp_path / "bad.json").write_text("{")
-    runs = [
-        {"id": "good", "status": "ok", "results": "good.json", "error": None},
-        {"id": "bad", "status": "ok", "results": "bad.json", "error": None},
-        {"id": "failed", "status": "failed", "results": None, "error": "ValueError: x"},
-    ]
-    files.write_json_atomic(tmp_path / results.MANIFEST, {"schema": 1, "grid": {}, "runs": runs})
+    results.write_run(tmp_path / "lr0.5-random-bce.json", record)
+    (tmp_path / "lr0.1-random-bce.json").write_text("{")
+    failed = results.manifest_entry("lr0.3-random-bce", learning_rate=0.3, init="random", loss="bce", status="failed")
+    runs = [entry(0.5), entry(0.1), {**failed, "error": "ValueError: x"}]
+    files.write_json_atomic(tmp_path / results.MANIFEST, results.manifest(GRID, runs))
     loaded = {r["id"]: r for r in results.load_runs(tmp_path)}
-    assert isinstance(loaded["good"]["record"], results.Record)
-    np.testing.assert_array_equal(loaded["good"]["record"].costs, record["costs"])
-    assert loaded["bad"]["status"] == "failed" and "dañado" in loaded["bad"]["error"]
-    assert loaded["failed"]["record"] is None
+    good = loaded["lr0.5-random-bce"]["record"]
+    assert isinstance(good, results.Record)
+    np.testing.assert_array_equal(good.costs, record["costs"])
+    assert loaded["lr0.1-random-bce"]["status"] == "failed" and "dañado" in loaded["lr0.1-random-bce"]["error"]
+    assert loaded["lr0.3-random-bce"]["record"] is None
+
+
+def test_a_record_copied_over_another_runs_file_is_never_shown_as_that_run(tmp_path, record):
+    """The issue's case: one run's JSON copied over another's; the report must not show α = 0.5's
+    numbers in α = 0.1's rows."""
+    results.write_run(tmp_path / "lr0.5-random-bce.json", record)
+    results.write_run(tmp_path / "lr0.1-random-bce.json", record)  # a valid file, of the other run
+    files.write_json_atomic(tmp_path / results.MANIFEST, results.manifest(GRID, [entry(0.5), entry(0.1)]))
+    loaded = {r["id"]: r for r in results.load_runs(tmp_path)}
+    assert loaded["lr0.5-random-bce"]["record"] is not None
+    swapped = loaded["lr0.1-random-bce"]
+    assert swapped["status"] == "failed" and swapped["record"] is None
+    assert "lr0.1-random-bce.json contiene los resultados de la ejecución lr0.5-random-bce" in swapped["error"]
+
+
+def test_a_record_of_another_grid_or_key_is_a_mismatch(record):
+    name = "lr0.5-random-bce.json"
+    assert results.mismatch(record, entry(0.5), GRID, name) is None
+    problem = results.mismatch(record, entry(0.5), {**GRID, "iterations": 1000}, name)
+    assert problem == f"{name} es de otra ejecución: iterations = 60 (el manifiesto dice 1000)"
+    keyed = {**entry(0.5), "cache_key": "otra"}
+    assert "clave de caché" in results.mismatch(record, keyed, GRID, name)
 
 
 def test_missing_manifest_says_what_to_do(tmp_path):
@@ -137,3 +165,48 @@ def test_a_whole_file_with_a_field_missing_is_rejected_in_spanish(tmp_path, reco
     results.write_run(path, record)  # checksummed: only the view sees what is missing
     with pytest.raises(results.ResultsError, match="no tiene el formato esperado"):
         results.read_record(path)
+
+
+# ---------------------------------------------------------------- states kept at bounded resolution
+
+
+def test_the_default_grid_keeps_every_state_and_a_long_run_about_two_thousand():
+    assert results.stored_steps(1000) is None and results.stored_steps(2000) is None
+    steps = results.stored_steps(1_000_000)
+    assert steps[0] == 0 and steps[-1] == 1_000_000 and np.all(np.diff(steps) > 0)
+    assert set(range(1001)) <= set(steps) and set(range(999_901, 1_000_001)) <= set(steps)
+    assert {100_000 * k for k in range(11)} <= set(steps)  # evenly spaced over the whole run
+    assert len(steps) < 2200
+    assert len(results.stored_steps(10**12)) <= 2102  # the same size, whatever the iterations
+
+
+def test_a_long_run_is_stored_at_its_kept_states_with_exact_counts(tmp_path):
+    X, Y = nn.load_dataset("xor")
+    steps = results.stored_steps(5000)
+    one = nn.train(X, Y, learning_rate=0.01, iterations=5000, steps=steps)
+    many = nn.train_seeds(X, Y, seeds=range(3), learning_rate=0.01, iterations=5000, steps=one.steps)
+    full = nn.train(X, Y, learning_rate=0.01, iterations=5000)
+    path = tmp_path / "lr0.01-random-bce.json"
+    results.write_run(path, results.run_record(one, many, dataset="xor", X=X, Y=Y))
+    view = results.read_record(path)
+    assert not view.every_state and len(view.steps) == len(view.costs) == len(view.seeds.cost_quantiles[0])
+    assert view.iterations_to_solve == full.iterations_to_solve  # exact, and its state is kept:
+    k = view.iterations_to_solve
+    assert view.costs[view.index_of(k)] == full.costs[k] and view.costs[view.index_of(-1)] == full.costs[-1]
+    np.testing.assert_array_equal(view.history["W1"], full.history["W1"][view.steps])
+    with pytest.raises(KeyError, match="no guarda el estado 4501"):
+        view.index_of(4501)
+
+
+def test_a_default_record_has_no_steps_field_and_every_state(record):
+    assert "steps" not in record
+    view = results.Record.from_dict(record)
+    assert view.every_state and view.steps.tolist() == list(range(61)) and view.index_of(-1) == 60
+
+
+def test_seeds_kept_at_other_states_than_the_main_run_are_refused():
+    X, Y = nn.load_dataset("xor")
+    one = nn.train(X, Y, iterations=50, steps=[0, 10])
+    many = nn.train_seeds(X, Y, seeds=[0], iterations=50, steps=[0, 20])
+    with pytest.raises(ValueError, match="steps=result.steps"):
+        results.run_record(one, many, dataset="xor", X=X, Y=Y)

@@ -23,7 +23,7 @@ import nbformat
 import pytest
 
 import nnsimple as nn
-from nnsimple_lab import cache, files, results, sweep
+from nnsimple_lab import cache, files, provenance, results, sweep
 from nnsimple_lab import grid as grid_module
 from nnsimple_lab.grid import ROOT, load_grid
 from tests.projectcopy import add_gate, children, copy_project, wait_gone
@@ -83,10 +83,11 @@ def test_grid_gives_one_executed_notebook_and_one_results_file_per_run(swept):
         papermill = notebook.metadata.papermill
         assert papermill.parameters == {
             **spec.parameters,
-            "results_path": papermill.parameters["results_path"],
+            "results_path": f"{spec.id}.json",
             "cache_key": spec.cache_key,
         }
-        assert papermill.output_path == str(swept.out / f"{spec.id}.ipynb")
+        assert papermill.output_path == f"{spec.id}.ipynb"  # relative: no path of the builder's machine
+        assert provenance.notebook_problem(swept.out / f"{spec.id}.ipynb", cache.made_from(spec)) is None
         assert papermill.exception is None
         outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
         assert not [o for o in outputs if o.output_type == "error"]
@@ -139,6 +140,7 @@ def test_manifest_lists_the_grid_and_every_run(swept):
         "status": "ok",
         "notebook": "lr0.1-random-bce.ipynb",
         "results": "lr0.1-random-bce.json",
+        "cache_key": cache.plan(grid(), swept.project)[0].cache_key,
         "error": None,
     }
     assert all(r["record"] is not None for r in results.load_runs(swept.out))
@@ -188,7 +190,7 @@ def test_damaged_results_or_a_missing_notebook_are_redone(swept, runs):
     report = sweep.run_sweep(grid(), out=runs, root=swept.project, jobs=2)
     assert sorted(report.executed) == ["lr0.1-random-bce", "lr0.5-random-mse"]
     assert report.damaged == ["lr0.1-random-bce"]
-    assert "dañados o editados a mano" in report.summary() and "lr0.1-random-bce" in report.summary()
+    assert "dañados, editados a mano o de otra ejecución" in report.summary() and "lr0.1-random-bce" in report.summary()
     results.read_run(runs / "lr0.1-random-bce.json")
     assert (runs / "lr0.5-random-mse.ipynb").exists()
 
@@ -230,14 +232,15 @@ def test_a_failing_run_is_kept_for_reading_and_the_others_go_on(swept, runs):
         (["--init", "zero"], ["¿Quiso decir 'zeros'?"]),
         (["--loss", "mae"], ["--loss:", "'mae'", "'bce', 'mse'"]),
         (["--dataset", "xnor"], ["--dataset:", "'xnor'", "'xor', 'and', 'or'"]),
-        (["--lr", "0.1", "-0.5"], ["--lr: Tasa de aprendizaje inválida: -0.5", "mayor que 0"]),
-        (["--lr", "abc"], ["--lr: Tasa de aprendizaje inválida: 'abc'"]),
+        (["--lr", "0.1", "-0.5"], ["--lr: tasa de aprendizaje inválida: -0.5", "mayor que 0"]),
+        (["--lr", "abc"], ["--lr: tasa de aprendizaje inválida: abc no es un número."]),
         (["--lr", "0"], ["--lr:", "0"]),
         (["--lr", "nan"], ["--lr:", "nan"]),
         (["--lr", "0.1", "1e-1"], ["--lr: el valor 1e-1 está repetido (es igual a 0.1)"]),
         (["--init", "zeros", "random", "zeros"], ["--init: el valor zeros está repetido"]),
         (["--iterations", "0"], ["--iterations: valor inválido 0"]),
-        (["--seeds", "x"], ["--seeds: valor inválido 'x'", "entero"]),
+        (["--seeds", "x"], ["--seeds: valor inválido x;", "entero"]),
+        (["--seeds", "2", "--seeds", "3"], ["la opción --seeds aparece 2 veces"]),
         (["--jobs", "0"], ["--jobs: valor inválido 0"]),
         (["--lrs", "0.1"], ["opción desconocida: --lrs. ¿Quiso decir --lr?"]),
         (["--iteration", "5"], ["¿Quiso decir --iterations?"]),
@@ -310,8 +313,8 @@ def test_n_h_and_seed_on_the_command_line_reach_the_runs(tmp_path):
     [
         (None, "No existe el archivo de configuración"),
         ("[grid\n", "lab.toml no es TOML válido"),
-        ("[grid]\nlearning_rates = [0.5]\n", "lab.toml [grid] inits: falta el valor"),
-        ("learning_rates = [0]", "lab.toml [grid] learning_rates: Tasa de aprendizaje inválida: 0"),
+        ("[grid]\nlearning_rates = [0.5]\n", "lab.toml [grid]: falta la clave inits."),
+        ("learning_rates = [0]", "lab.toml [grid] learning_rates: tasa de aprendizaje inválida: 0;"),
         ("n_h = 0", "lab.toml [grid] n_h: valor inválido 0"),
     ],
 )
@@ -436,3 +439,88 @@ def test_a_second_sweep_waits_for_the_first(swept, runs, capfd):
         os.close(fd)  # the first sweep ends
     waiting.join(timeout=20)
     assert sorted(done["report"].cached) == IDS
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGHUP, signal.SIGINT])
+def test_an_interruption_with_runs_queued_prints_no_thread_traceback(gated, signum):
+    """The issue's case: Ctrl-C printed ``InvalidStateError: CANCELLED`` from a thread in 5 of 8
+    trials (queued futures cancelled, then marked broken by the pool's own thread). SIGHUP (the
+    terminal closed) is an interruption too."""
+    args = ["--lr", "0.5", "0.1", "0.2", "0.3", "--init", "random", "--loss", "bce", "--iterations", "30"]
+    command = [
+        sys.executable,
+        "-m",
+        "nnsimple_lab.sweep",
+        *args,
+        "--seeds",
+        "2",
+        "--jobs",
+        "1",
+        "--out",
+        str(gated.out),
+    ]
+    process = subprocess.Popen(
+        command, cwd=gated.project, env=gated.gate.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    gated.gate.wait_started(0.5, alive=lambda: process.poll() is None)  # the first runs, three are queued
+    descendants = [*children(process.pid), *(k for w in children(process.pid) for k in children(w))]
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert "Barrido interrumpido" in stderr and "0 de 4 ejecuciones están completas" in stderr
+    for noise in ("Traceback", "Exception in thread", "InvalidStateError"):
+        assert noise not in stderr
+    assert wait_gone(descendants, timeout=5) == [] and temporaries(gated.out) == []
+
+
+# ---------------------------------------------------------------- the disk refuses
+
+
+def test_a_failed_rename_stops_the_queued_runs_leaves_no_temporaries_and_says_what_to_do(swept, tmp_path, capsys):
+    """The issue's case: a failed rename of a finished run was a traceback, and the workers went
+    on executing the queued runs, leaving their temporaries."""
+    out = tmp_path / "runs"
+    out.mkdir()
+    (out / "lr0.1-random-bce.ipynb").mkdir()  # where the first run's notebook must go: a folder
+    big = grid(learning_rates=[0.1, 0.2, 0.3, 0.4, 0.5])
+    specs = cache.plan(big, swept.project)
+    with pytest.raises(files.StorageError) as error:
+        sweep.run_specs(specs, grid=big, out=out, root=swept.project, jobs=1)
+    assert str(error.value).startswith(f"No se pudo poner en su sitio {out / 'lr0.1-random-bce.ipynb'}:")
+    assert "Qué hacer:" in str(error.value)
+    assert temporaries(out) == [] and len(finished_ids(out)) < len(specs) - 1  # stopped, not all executed
+    assert not (out / results.MANIFEST).exists()
+
+
+def test_a_full_disk_stops_the_sweep_with_a_spanish_message_and_exit_1(swept, tmp_path, capsys):
+    """A real full disk (a small tmpfs) under the runs: the first runs that fit stay whole."""
+    from tests.projectcopy import small_folder
+
+    with small_folder(tmp_path / "disco", kib=600) as out:
+        argv = ["--lr", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "--init", "random", "--loss", "bce"]
+        argv += ["--iterations", "30", "--seeds", "2", "--jobs", "2", "--out", str(out)]
+        monkey_root = swept.project
+        code = subprocess.run(
+            [sys.executable, "-m", "nnsimple_lab.sweep", *argv], cwd=monkey_root, capture_output=True, text=True
+        )
+        assert code.returncode == 1, code.stderr
+        assert "el disco está lleno" in code.stderr and "libere espacio" in code.stderr
+        assert "Traceback" not in code.stderr
+        assert temporaries(out) == []
+        for run in finished_ids(out):  # what is at a final path is whole
+            results.read_run(out / f"{run}.json")
+            assert provenance.notebook_problem(out / f"{run}.ipynb") is None
+        assert not list(out.glob("*.failed.ipynb")) or all(p.stat().st_size > 0 for p in out.glob("*.failed.ipynb"))
+
+
+def test_a_fixed_failure_leaves_no_failed_notebook_behind(swept, runs):
+    specs = cache.plan(grid(), swept.project)
+    parameters = {**specs[0].parameters, "learning_rate": 0.3, "init": "he"}
+    bad = cache.RunSpec(results.run_id(0.3, "he", "bce"), parameters, cache.cache_key(parameters, "x"))
+    sweep.run_specs([bad, *specs], grid=grid(), out=runs, root=swept.project, jobs=1)
+    assert (runs / "lr0.3-he-bce.failed.ipynb").exists()
+    (runs / "lr0.3-he-bce.failed.html").write_text("<html></html>")  # its page, as the build renders it
+    report = sweep.run_specs(specs, grid=grid(), out=runs, root=swept.project, jobs=1)  # the grid without it
+    assert report.exit_code == 0
+    assert not list(runs.glob("*.failed.*"))

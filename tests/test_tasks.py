@@ -1,12 +1,13 @@
 """Tests of tasks: one notebook or one run executed into temporary files, reported as an Outcome."""
 
+import errno
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 
 import nbformat
 from papermill.exceptions import PapermillExecutionError
 
-from nnsimple_lab import cache, results, tasks
+from nnsimple_lab import cache, provenance, results, tasks
 from nnsimple_lab.grid import load_grid
 from tests.projectcopy import copy_project
 
@@ -44,7 +45,51 @@ def test_a_run_executes_into_temporary_files_that_name_their_final_place(tmp_pat
     assert all(name.startswith(".tmp-lr0.5-random-bce-") for name in names)
     assert results.read_run(outcome.results)["cache_key"] == spec.cache_key
     notebook = nbformat.read(outcome.notebook, as_version=4)
-    assert notebook.metadata.papermill.output_path == str(out / "lr0.5-random-bce.ipynb")
+    # the builder's paths are kept out: names relative to the notebook's own folder
+    assert notebook.metadata.papermill.output_path == "lr0.5-random-bce.ipynb"
+    assert notebook.metadata.papermill.parameters["results_path"] == "lr0.5-random-bce.json"
+    assert notebook.metadata.papermill.input_path == "notebooks/experimento.ipynb"
+    text = open(outcome.notebook, encoding="utf-8").read()
+    assert str(tmp_path) not in text and str(project) not in text
+    injected = next(c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'results_path = "lr0.5-random-bce.json"' in injected.source
+    assert provenance.notebook_problem(outcome.notebook, cache.made_from(spec)) is None  # sealed as this run
+
+
+def test_without_paths_replaces_paths_everywhere_but_in_images():
+    node = nbformat.v4.new_notebook(metadata={"papermill": {"input_path": "/casa/ana/proyecto/notebooks/x.ipynb"}})
+    image = nbformat.v4.new_output("display_data", data={"image/png": "/casa/ana/proyecto/", "text/plain": "x"})
+    stream = nbformat.v4.new_output("stream", text='File "/casa/ana/proyecto/nnsimple.py", line 3\n')
+    node.cells = [
+        nbformat.v4.new_code_cell("p = '/casa/ana/proyecto/reports/runs/.tmp-1.json'", outputs=[image, stream])
+    ]
+    pairs = tasks.path_replacements("/casa/ana/proyecto/reports/runs", "/casa/ana/proyecto")
+    pairs.append(("/casa/ana/proyecto/reports/runs/.tmp-1.json", "lr0.5-random-bce.json"))
+    tasks.without_paths(node, pairs)
+    assert node.metadata.papermill.input_path == "notebooks/x.ipynb"
+    assert node.cells[0].source == "p = 'lr0.5-random-bce.json'"
+    assert node.cells[0].outputs[1].text == 'File "nnsimple.py", line 3\n'
+    assert node.cells[0].outputs[0].data["image/png"] == "/casa/ana/proyecto/"  # base64: never touched
+
+
+def test_a_full_disk_or_a_read_only_folder_is_a_storage_failure_that_stops_the_sweep():
+    full = OSError(errno.ENOSPC, "No space left on device", "/x/lr.json")
+    assert "el disco está lleno" in tasks.storage_failure(full) and "/x/lr.json" in tasks.storage_failure(full)
+    in_notebook = PapermillExecutionError(
+        cell_index=1,
+        exec_count=1,
+        source="",
+        ename="OSError",
+        evalue="[Errno 30] Read-only file system: 'a'",
+        traceback=[],
+    )
+    assert "solo lectura" in tasks.storage_failure(in_notebook)
+    ours = PapermillExecutionError(
+        cell_index=1, exec_count=1, source="", ename="StorageError", evalue="No se pudo escribir a: …", traceback=[]
+    )
+    assert tasks.storage_failure(ours) == "No se pudo escribir a: …"
+    assert tasks.storage_failure(ValueError("x")) is None
+    assert tasks.storage_failure(OSError(errno.ENOENT, "No such file", "a")) is None
 
 
 def test_a_failing_check_keeps_the_executed_notebook_for_reading(tmp_path):
@@ -63,3 +108,21 @@ def test_a_failing_check_keeps_the_executed_notebook_for_reading(tmp_path):
     assert outcome.error == "nnsimple_lab.results.ResultsError: el cuaderno no guardó sus resultados"
     executed = nbformat.read(tmp, as_version=4)
     assert executed.cells[0].outputs[0]["text"] == "hecho\n"
+
+
+def test_a_failed_notebook_that_is_not_whole_is_removed_not_kept(tmp_path):
+    """After a full disk papermill can leave an empty file: it is no notebook to read."""
+    source = tmp_path / "n.ipynb"
+    node = nbformat.v4.new_notebook()
+    node.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    node.cells = [nbformat.v4.new_code_cell("print('hecho')")]
+    nbformat.write(node, source)
+    tmp = tmp_path / ".tmp-n.ipynb"
+
+    def check():
+        tmp.write_bytes(b"")  # what a full disk leaves
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp))
+
+    outcome = tasks.execute(source, tmp, tmp_path / "n-final.ipynb", {}, root=tmp_path, check=check)
+    assert not outcome.ok and outcome.notebook is None and not tmp.exists()
+    assert outcome.storage and "el disco está lleno" in outcome.storage

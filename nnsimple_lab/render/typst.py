@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import jinja2
@@ -325,6 +326,39 @@ def compile_pdf(source, root):
         raise RenderError(_typst_error_message(error)) from error
 
 
+def missing_glyphs(text):
+    """The characters of ``text`` that none of the PDF's fonts (the typst wheel's) can show.
+
+    Typst sets them as blanks without a word; they are found by compiling each distinct
+    non-ASCII character once, in a tiny probe, and reading it back from the PDF's text.
+    """
+    import io
+
+    from pypdf import PdfReader
+
+    chars = sorted({c for c in text if ord(c) > 0x7E and not c.isspace() and unicodedata.category(c)[0] not in "CZ"})
+    if not chars:
+        return []
+    lines = "\n".join(f"{ord(c)}:#str.from-unicode({ord(c)})|\\" for c in chars)
+    probe = compile_pdf(f"#set page(width: auto, height: auto, margin: 2pt)\n{lines}\n", tempfile.gettempdir())
+    shown = dict(re.findall(r"(\d+):([^|\n]*)\|", PdfReader(io.BytesIO(probe)).pages[0].extract_text()))
+    return [c for c in chars if shown.get(str(ord(c))) != c]
+
+
+def warn_missing_glyphs(source):
+    """Name on stderr the characters of a Typst ``source`` that the PDF cannot show (none: silent)."""
+    missing = missing_glyphs(source)
+    if missing:
+        named = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:12]) + (", …" if len(missing) > 12 else "")
+        print(
+            f"Aviso: el PDF no puede mostrar {len(missing)} {'carácter' if len(missing) == 1 else 'caracteres'}: "
+            f"sus fuentes no los tienen y quedan en blanco: {named}. El HTML sí los muestra; para el PDF, "
+            "cámbielos (en lab.toml, si están en la portada).",
+            file=sys.stderr,
+        )
+    return missing
+
+
 def write(nb, path, *, base_path=None):
     """Render a notebook (node or path) to a PDF at ``path``, atomically.
 
@@ -340,5 +374,6 @@ def write(nb, path, *, base_path=None):
         except Exception as error:
             raise RenderError(f"No se pudo generar el Typst del PDF: {type(error).__name__}: {error}") from error
         pdf = compile_pdf(source, root)
+    warn_missing_glyphs(source)
     write_atomic(path, pdf)
     return Path(path)

@@ -7,11 +7,11 @@ import datetime as _dt
 import inspect
 import io
 import tokenize
-import tomllib
 
+from nnsimple_lab import config
 from nnsimple_lab.report.es import spanish_date
 
-COVER_KEYS = ("university", "faculty", "course", "title", "subtitle", "authors", "date")
+COVER_KEYS = config.COVER_KEYS
 
 
 def load_cover(lab_toml, today=None):
@@ -20,11 +20,7 @@ def load_cover(lab_toml, today=None):
     An empty ``date`` becomes ``today`` (default: the current date) in Spanish; an ISO date
     (``2026-11-29``) is written in Spanish too; any other text is kept as written.
     """
-    with open(lab_toml, "rb") as f:
-        cover = dict(tomllib.load(f).get("cover", {}))
-    cover = {key: cover.get(key, [] if key == "authors" else "") for key in COVER_KEYS}
-    if isinstance(cover["authors"], str):
-        cover["authors"] = [cover["authors"]]
+    cover = config.cover(config.read(lab_toml))  # checked: ConfigError (Spanish) on a bad key or value
     date = str(cover["date"]).strip()
     if not date:
         cover["date"] = spanish_date(today or _dt.date.today())

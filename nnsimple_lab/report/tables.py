@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from nnsimple_lab import vocab
-from nnsimple_lab.report.es import finite, fmt_cost, fmt_int, fmt_lr, fmt_median, fmt_pct, fmt_value, join_es
+from nnsimple_lab.report.es import finite, fmt_cost, fmt_int, fmt_lr, fmt_median, fmt_pct, fmt_value, join_es, plural
 from nnsimple_lab.report.runs import NOT_IN_GRID, common, inits, learning_rates, losses, unique
 
 NOT_SOLVED = "no alcanza 100 %"  # a table cell of iterations to 100 % when accuracy never stays there
@@ -110,12 +110,12 @@ def setup_table(runs, grid):
     iters = unique(r.iterations for r in done) or [grid.get("iterations")]
     seeds = unique(r.seeds.n_seeds for r in done) or [grid.get("seeds")]
     main_seed = unique(r.seed for r in done) or [grid.get("seed")]
-    failed = f", {len(runs) - len(done)} fallidas)" if len(runs) > len(done) else ")"
+    failed = f", {plural(len(runs) - len(done), 'fallida')})" if len(runs) > len(done) else ")"
     rows = _grid_rows(runs, grid) + [
         ["Iteraciones por ejecución", join_es(fmt_int(x) for x in iters if x is not None)],
         ["Semilla de la ejecución principal", join_es(str(x) for x in main_seed if x is not None)],
         ["Semillas por configuración", join_es(f"{x} (0 a {x - 1})" for x in seeds if x)],
-        ["Ejecuciones", f"{len(runs)} ({len(done)} terminadas" + failed],
+        ["Ejecuciones", f"{len(runs)} ({plural(len(done), 'terminada')}" + failed],
         ["Python", join_es(versions["python"]) or "—"],
         ["NumPy", join_es(versions["numpy"]) or "—"],
         ["`nnsimple.py` (SHA-256)", join_es(f"`{v[:12]}`" for v in versions["nnsimple"]) or "—"],
