@@ -49,7 +49,11 @@ def test_typst_source_injects_strings_only_as_literals(executed_report, tmp_path
     nb = nbformat.read(executed_report, as_version=4)
     source = typst.notebook_to_typst(nb, tmp_path)
     assert 'title: "Laboratorio 1: #XOR_2 [red] $simple$"' in source
-    assert '#nns-figura("img-001.svg", [Figura 1: Costo por iteración con $alpha = 0.5$.])' in source
+    assert (
+        '#nns-figura("img-001.svg", [Figura 1: Costo por iteración con '
+        '#math.equation(block: false, alt: "α = 0.5", $alpha = 0.5$.body);.], '
+        '"El costo baja de 0.86 a 0.05 en 3 iteraciones.") <figura-1>'
+    ) in source
     assert (tmp_path / "img-001.svg").read_text().lstrip().startswith("<?xml")
 
 
@@ -89,7 +93,7 @@ def broken_figure_notebook():
         new_output(
             "display_data",
             data={"image/svg+xml": "<svg esto no es svg", "text/plain": "x"},
-            metadata={"nnsimple": {"kind": "figure", "caption": "Figura 1: rota."}},
+            metadata={"nnsimple": {"kind": "figure", "caption": "Figura 1: rota.", "alt": "Una figura rota: 0 líneas."}},
         )
     ]
     return new_notebook(cells=[new_markdown_cell("# Uno"), cell])

@@ -1,8 +1,10 @@
-"""The notebook as the report shows it, for every format: loading, what is kept, table alignment.
+"""The notebook as the report shows it, for every format: loading, what is kept, links, tables.
 
 What the report shows: markdown cells; code cell inputs only in cells tagged ``mostrar-codigo``;
 no cell tagged ``ocultar``; no stderr; the rich outputs of ``outputs.py`` (cover, figures,
 tables, prose, code) as report elements, the cover out of the flow (the templates put it first).
+Every numbered item gets its id (``metadata.nnsimple.id``, see ``xref``) and every mention of one
+in the text becomes a link to it, so both formats link the same references.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from pathlib import Path
 
 from nnsimple_lab.outputs import COVER_FIELDS, COVER_MIME
+from nnsimple_lab.render import cite, math, xref
 from nnsimple_lab.render.errors import RenderError
 
 SHOW_CODE_TAG = "mostrar-codigo"
@@ -87,7 +90,92 @@ def prepare(nb, *, show_all_code=False, keep_stderr=False):
         if show_input or cell.outputs:
             cells.append(cell)
     nb.cells = cells
+    link_references(nb)
+    add_references(nb)
     return nb, cover
+
+
+def markdown_fields(nb):
+    """Every markdown string of ``nb`` in document order, as ``(holder, key)`` with ``holder[key]``
+    the string: markdown cells, markdown outputs (prose, tables, listings), captions and titles."""
+    fields = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            fields.append((cell, "source"))
+            continue
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("nnsimple", {})
+            for key in ("caption", "title"):
+                if meta.get(key):
+                    fields.append((meta, key))
+            if "text/markdown" in output.get("data", {}):
+                fields.append((output.data, "text/markdown"))
+    return fields
+
+
+_APPENDIX = re.compile(r"^ {0,3}# +(Anexo|Apéndice)", re.I | re.M)
+
+
+def add_references(nb):
+    """Add the section "Referencias" to a document that cites and has no reference list: before
+    its first appendix, or at its end."""
+    pieces = [holder[key] for holder, key in markdown_fields(nb)]
+    if cite.has_references(pieces) or not any(cite.clusters(piece) for piece in pieces):
+        return
+    import nbformat
+
+    cell = nbformat.v4.new_markdown_cell(cite.references_cell_source())
+    where = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and _APPENDIX.search(c.source)), None)
+    nb.cells.insert(len(nb.cells) if where is None else where, cell)
+
+
+# ---------------------------------------------------------------- cross-references
+
+_CAPTION_KEYS = {"figure": "caption", "table": "title", "code": "caption"}
+
+
+def _markdown_outputs(cell):
+    """The markdown data of a cell's outputs, as ``(data dict)`` entries holding "text/markdown"."""
+    return [
+        o.data for o in cell.get("outputs", []) if "text/markdown" in o.get("data", {}) and output_kind(o) != "code"
+    ]
+
+
+def number_items(nb):
+    """Give every numbered figure, table and listing its id (``metadata.nnsimple.id``); return
+    the ids of the document's targets, those of its numbered equations included."""
+    targets = set()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            targets.update(xref.equation_id(n) for n in math.equation_numbers(cell.source))
+            continue
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("nnsimple", {})
+            key = _CAPTION_KEYS.get(meta.get("kind"))
+            target = xref.caption_id(meta.get(key)) if key else None
+            if target and target not in targets:  # a number used twice: the first one is the target
+                meta["id"] = target
+                targets.add(target)
+        for data in _markdown_outputs(cell):
+            targets.update(xref.equation_id(n) for n in math.equation_numbers(data["text/markdown"]))
+    return targets
+
+
+def link_references(nb):
+    """Number the items of ``nb`` (``number_items``) and link, in place, every mention of one:
+    in markdown cells, generated prose and tables, and captions (not in code)."""
+    targets = number_items(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = xref.link_references(cell.source, targets)
+            continue
+        for data in _markdown_outputs(cell):
+            data["text/markdown"] = xref.link_references(data["text/markdown"], targets)
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("nnsimple", {})
+            key = _CAPTION_KEYS.get(meta.get("kind"))
+            if key and meta.get(key):
+                meta[key] = xref.link_caption(meta[key], targets)
 
 
 def _report_outputs(outputs, *, keep_stderr):
