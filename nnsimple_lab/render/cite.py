@@ -21,9 +21,8 @@ import re
 from nnsimple_lab.render import formats, pandoc
 from nnsimple_lab.render.errors import RenderError
 
-BIBLIOGRAPHY = formats.ROOT / "references.bib"
-STYLE = formats.ROOT / formats.TEMPLATES / "referencias" / "apa-no-ampersand.csl"
-FILES = (BIBLIOGRAPHY, STYLE)  # what a rendering with citations is made from
+BIBLIOGRAPHY = formats.ROOT / formats.BIBLIOGRAPHY
+STYLE = formats.ROOT / formats.CITATION_STYLE
 LOCALE = "es-ES"
 TITLE = "Referencias"
 REFS = "::: {#refs}\n:::"

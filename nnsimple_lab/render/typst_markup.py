@@ -125,9 +125,13 @@ class Fixer:
         label, url = match.group(1), match.group(2)
         if label is not None:
             return match.group(0) if label in self.labels else f"#link({typst_string('#' + label)})"
-        found = _local_file(_unquote(url), self.base_path)
-        if found is None:
+        url = _unquote(url)
+        if "://" in url or url.startswith(("#", "mailto:")):
             return match.group(0)
+        found = _local_file(url, self.base_path)
+        if found is None:  # a relative link would break once the PDF leaves its folder
+            print(f"aviso: el enlace a {url} no lleva a ningún archivo: en el PDF queda como texto", file=sys.stderr)
+            return "#nns-adjunto(none)"
         name = self.attachments.setdefault(str(found), self._unique(found.name))
         if not (self.root / name).exists():
             shutil.copyfile(found, self.root / name)
