@@ -105,15 +105,10 @@ def draw(result, seeds, X, Y):
     return fig
 
 
-def _cost(x):
-    """A cost for the status line: plain text, never math markup or ``nan``."""
-    return es.fmt_sci(x, digits=3, math_mode=False) if es.finite(x) and 0 < abs(x) < 1e-3 else es.fmt_cost(x)
-
-
 def status(exploration):
     """The key numbers of an exploration as one Spanish HTML paragraph (no traceback, ever)."""
     r, seeds = exploration.result, exploration.seeds
-    parts = [f"Costo: {_cost(r.costs[0])} al inicio, {_cost(r.costs[-1])} al final"]
+    parts = [f"Costo: {es.fmt_cost_text(r.costs[0])} al inicio, {es.fmt_cost_text(r.costs[-1])} al final"]
     if r.solved:
         parts.append(f"100 % de exactitud desde la iteración {r.iterations_to_solve}")
     else:
@@ -123,7 +118,7 @@ def status(exploration):
     q10, q50, q90 = np.nanquantile(seeds.final_cost, [0.1, 0.5, 0.9])
     parts.append(
         f"semillas que llegan a 100 %: {int(seeds.solved.sum())} de {seeds.seeds.size}; costo final mediano "
-        f"{_cost(q50)} (percentiles 10 y 90: {_cost(q10)} y {_cost(q90)})"
+        f"{es.fmt_cost_text(q50)} (percentiles 10 y 90: {es.fmt_cost_text(q10)} y {es.fmt_cost_text(q90)})"
     )
     text = "; ".join(parts) + f". Calculado y dibujado en {exploration.seconds:.2f} s."
     return f"<p>{text}</p>"

@@ -4,8 +4,9 @@ Every function publishes one display whose metadata carries ``{"nnsimple": {"kin
 the renderer turns each kind into the matching element of the HTML and PDF report:
 
     show_cover(cover)              kind "cover"   the cover page (PDF) / title block (HTML)
-    show_figure(fig, caption)      kind "figure"  centred vector image, caption below
+    show_figure(fig, caption, alt) kind "figure"  centred vector image, caption below, text alternative
     show_table(markdown, title)    kind "table"   pipe table, title above
+    show_explorer(data)            kind "explorer" the HTML's interactive explorer of the runs (not in the PDF)
     show_markdown(text)            kind "prose"   generated prose, rendered like a markdown cell
     show_code(source, caption)     kind "code"    a Python listing, caption above
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import io
 import re
 
+EXPLORER_MIME = "application/vnd.nnsimple.explorer+json"
 COVER_MIME = "application/vnd.nnsimple.cover+json"
 COVER_FIELDS = ("university", "faculty", "course", "title", "subtitle", "authors", "date")
 # Fixed salt for matplotlib's SVG ids: without it they change on every save.
@@ -110,6 +112,14 @@ def show_figure(fig, caption: str, alt: str | None = None) -> None:
     plt.close(fig)
     data = {"image/svg+xml": svg, "text/plain": alt or caption}
     _publish(data, "figure", caption=caption, **extra)
+
+
+def show_explorer(data: dict) -> None:
+    """Emit the offline explorer of the runs (``report.explorer.payload``): drawn by the HTML
+    report's own script, left out of the PDF, whose annex lists the same runs."""
+    if not isinstance(data, dict) or not data.get("runs"):
+        raise ValueError("El explorador necesita al menos una ejecución.")
+    _publish({EXPLORER_MIME: data, "text/plain": "Explorador de las ejecuciones (en la versión HTML)"}, "explorer")
 
 
 def show_table(markdown: str, title: str) -> None:

@@ -55,6 +55,18 @@ def fmt_cost(x):
     return f"{x:.4f}"
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def fmt_cost_text(x):
+    """``fmt_cost`` as plain text, for places without math (an alt text, a widget): ``9.58 × 10⁻⁴``."""
+    text = fmt_cost(x)
+    if not text.startswith("$"):
+        return text
+    mantissa, exponent = fmt_sci(x, digits=3, math_mode=False).split(" × 10^")
+    return f"{mantissa} × 10{exponent.translate(_SUPERSCRIPT)}"
+
+
 def fmt_value(x):
     """A parameter or output value: 4 decimals, ``-0.0000`` written as ``0.0000``.
 
