@@ -309,7 +309,7 @@ def predictions_table(X, Y, A2):
     """Markdown table: each example's input, target, the output A2 and the prediction (A2 >= 0.5)."""
     X, Y, A2 = results.array(X), results.array(Y), results.array(A2)
     rows = [
-        "| x₁ | x₂ | objetivo y | A2 | predicción | ¿acierta? |",
+        "| $x_1$ | $x_2$ | objetivo $y$ | $A_2$ | predicción | ¿acierta? |",
         "|---:|---:|---:|---:|---:|:---:|",
     ]
     for j in range(X.shape[1]):

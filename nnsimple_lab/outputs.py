@@ -38,7 +38,7 @@ FONT_STACKS = {
     "NewComputerModern Math": "'New Computer Modern Math', 'Latin Modern Math', 'STIX Two Math', 'Cambria Math', "
     "math, serif",
 }
-_SVG_FONT = re.compile(r"font-family: '([^']+)'(?:, [a-z-]+)?")
+_SVG_FONT = re.compile(r"font-family: '([^']+)'(?:, (?:'[^']*'|[a-z-]+))*")
 
 
 def _check_text(value, what):

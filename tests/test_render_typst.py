@@ -93,7 +93,9 @@ def broken_figure_notebook():
         new_output(
             "display_data",
             data={"image/svg+xml": "<svg esto no es svg", "text/plain": "x"},
-            metadata={"nnsimple": {"kind": "figure", "caption": "Figura 1: rota.", "alt": "Una figura rota: 0 líneas."}},
+            metadata={
+                "nnsimple": {"kind": "figure", "caption": "Figura 1: rota.", "alt": "Una figura rota: 0 líneas."}
+            },
         )
     ]
     return new_notebook(cells=[new_markdown_cell("# Uno"), cell])

@@ -16,6 +16,7 @@ first appendix ("Anexo…", "Apéndice…") or at its end, unless it already has
 
 from __future__ import annotations
 
+import html
 import re
 
 from nnsimple_lab.render import formats, pandoc
@@ -108,12 +109,22 @@ def _inline(text, to):
     return text.strip()
 
 
-def substitute(markdown, found, *, to):
-    """``markdown`` with its citations and its ``REFS`` div replaced by their formatting in ``found``
-    (raw HTML, or raw Typst in a ``{=typst}`` span or block)."""
+def substitute(markdown, found, *, to, store=None):
+    """``markdown`` with its citations and its ``REFS`` div replaced by their formatting in ``found``:
+    raw Typst (a ``{=typst}`` span or block), or for HTML a token per citation, its HTML appended
+    to ``store`` (a list) for ``restore`` to put back after the markdown is rendered (nbconvert's
+    renderer would re-parse raw inline HTML tag by tag, emptying the links)."""
     if not found:
         return markdown
-    raw = (lambda text, block: text) if to == "html" else _raw_typst
+    if to == "html":
+
+        def raw(text, block):
+            store.append(text)
+            token = _HTML_TOKEN.format(len(store) - 1)
+            return f"\n\n{token}\n\n" if block else token
+
+    else:
+        raw = _raw_typst
     out, position = [], 0
     for start, end in _outside_code(markdown):
         out.append(markdown[position:start])
@@ -123,6 +134,22 @@ def substitute(markdown, found, *, to):
         out.append(stretch)
         position = end
     return "".join(out)
+
+
+_HTML_TOKEN = "CITAPH{}X"
+_HTML_TOKEN_RE = re.compile(r"CITAPH(\d+)X")
+
+
+def restore(document, store):
+    """The rendered HTML ``document`` with each token of ``substitute`` replaced by its HTML
+    (by its plain text inside a tag's attribute, an ``alt`` for instance)."""
+
+    def in_tag(match):
+        return _HTML_TOKEN_RE.sub(lambda m: html.escape(re.sub(r"<[^>]+>", "", store[int(m.group(1))])), match.group(0))
+
+    document = re.sub(r"<[^<>]*CITAPH\d+X[^<>]*>", in_tag, document)
+    document = re.sub(r"<p>\s*CITAPH(\d+)X\s*</p>", lambda m: store[int(m.group(1))], document)
+    return _HTML_TOKEN_RE.sub(lambda m: store[int(m.group(1))], document)
 
 
 def _raw_typst(text, block):

@@ -77,7 +77,7 @@ class ReportHTMLExporter(HTMLExporter):
         """nbconvert's markdown filter, with the math of ``source`` replaced by tokens first."""
         source = _HEADING_UNNUMBERED.sub(rf"\1 {_NONUM}", source)
         extra = context["resources"]["nnsimple"]
-        source = cite.substitute(source, extra["citations"], to="html")
+        source = cite.substitute(source, extra["citations"], to="html", store=extra["cited"])
         return super().markdown2html(context, math.protect(source, extra["math"]))
 
     @jinja2.pass_context
@@ -212,7 +212,7 @@ def notebook_to_html(nb, base_path=".", *, show_all_code=False, keep_stderr=Fals
     title = (cover or {}).get("title") or prepared.metadata.get("title") or "Informe"
     found = cite.citations([holder[key] for holder, key in prepare.markdown_fields(prepared)], to="html")
     extra = {"cover": cover, "title": title, "pygments_css": pygments_css(), "toc_marker": TOC_MARKER}
-    extra.update(math=[], citations=found)
+    extra.update(math=[], citations=found, cited=[])
     resources = {"metadata": {"name": "informe", "path": str(base_path)}, "nnsimple": extra}
     document, resources = exporter().from_notebook_node(prepared, resources=resources)
     document = _ANCHOR_LINK.sub("", document)
@@ -220,6 +220,7 @@ def notebook_to_html(nb, base_path=".", *, show_all_code=False, keep_stderr=Fals
     document = document.replace(NBCONVERT_MISSING_ALT, 'alt="Imagen sin descripción"')
     document, entries = number_headings(document)
     document = document.replace(TOC_MARKER, toc_html(entries), 1)
+    document = cite.restore(document, resources["nnsimple"]["cited"])
     return math.substitute(document, resources["nnsimple"]["math"])
 
 

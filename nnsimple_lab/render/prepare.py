@@ -199,7 +199,11 @@ def _report_outputs(outputs, *, keep_stderr):
 
 # ---------------------------------------------------------------- pipe tables
 
-_NUMBER = re.compile(r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*%?$|^\d+\s*/\s*\d+$")
+_NUMBER = re.compile(
+    r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*%?$"  # 0.5, -3, 1e-3, 12 %
+    r"|^\d+\s*/\s*\d+$"  # 10/20
+    r"|^[-+−]?\d+(\.\d*)?\s*→\s*\d+$"  # 0.9812 → 1: a value and its class
+)
 _PLACEHOLDER = re.compile(r"^[—–-]$")
 _DELIMITER_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
 
@@ -243,12 +247,30 @@ def table_rows(markdown):
     return len(found[1]) if found else 0
 
 
-def align_numeric_columns(markdown):
-    """Right-align (``---:``) the columns of a pipe table whose body cells are all numbers
-    (or a dash, "—", for no value).
+def _is_note(cell):
+    """A cell that is no number and holds no digit ("no converge", "divergió"): a numeric column's remark."""
+    return not re.search(r"\d", cell)
 
-    Columns with an alignment of their own are left as they are; text that is not a pipe
-    table comes back unchanged.
+
+def _true_minus(cell):
+    """A number's hyphen-minus as the minus sign (U+2212): "-1.0986" -> "−1.0986" (math is left to TeX)."""
+    return re.sub(r"^(\s*(?:\*\*)?)-(?=\d|\.\d)", "\\1−", cell)
+
+
+def _joined(cells, template):
+    """A row's cells joined back with the outer pipes of ``template`` (a row of the same table)."""
+    lead = "|" if template.strip().startswith("|") else ""
+    trail = "|" if template.strip().endswith("|") else ""
+    return lead + "|".join(cells) + trail
+
+
+def align_numeric_columns(markdown):
+    """Typeset the numeric columns of a pipe table: right-aligned (``---:``), so that numbers with
+    the same decimals align on their point, and with the true minus sign.
+
+    A column is numeric when some body cell is a number and every other one is a dash ("—": no
+    value) or a remark without digits ("no converge"). Columns with an alignment of their own
+    keep it; text that is not a pipe table comes back unchanged.
     """
     lines = markdown.split("\n")
     found = _pipe_table(lines)
@@ -256,14 +278,17 @@ def align_numeric_columns(markdown):
         return markdown
     i, body = found
     delimiter = _split_row(lines[i])
-    new = []
+    new, numeric = [], []
     for col, spec in enumerate(delimiter):
         column = [row[col] for row in body if col < len(row) and row[col].strip()]
-        plain = ":" not in spec
-        numbers = [cell for cell in column if not _PLACEHOLDER.match(cell.strip())]  # "—": no value
-        new.append(" ---: " if plain and numbers and all(map(_is_number, numbers)) else spec)
-    if new != delimiter:
-        lead = "|" if lines[i].strip().startswith("|") else ""
-        trail = "|" if lines[i].strip().endswith("|") else ""
-        lines[i] = lead + "|".join(new) + trail
+        numbers = [cell for cell in column if _is_number(cell)]
+        is_numeric = bool(numbers) and all(
+            _is_number(c) or _PLACEHOLDER.match(c.strip()) or _is_note(c) for c in column
+        )
+        numeric.append(is_numeric)
+        new.append(" ---: " if is_numeric and ":" not in spec else spec)
+    lines[i] = _joined(new, lines[i])
+    for k, row in enumerate(body, start=i + 1):
+        cells = [_true_minus(cell) if col < len(numeric) and numeric[col] else cell for col, cell in enumerate(row)]
+        lines[k] = _joined(cells, lines[k])
     return "\n".join(lines)
