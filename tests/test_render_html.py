@@ -180,3 +180,50 @@ def test_headings_are_numbered_and_the_index_nests_them():
     toc = html.toc_html(entries)
     assert re.findall(r'href="#([^"]+)"', toc) == ["a", "b", "b-2", "c"]
     assert toc.count("<ol>") == 2 and html.toc_html([]) == ""
+
+
+# ---------------------------------------------------------------- links, citations, accessibility
+
+
+def test_every_internal_link_reaches_an_element(html_document):
+    ids = set(re.findall(r'\sid="([^"]+)"', html_document))
+    targets = re.findall(r'href="#([^"]+)"', html_document)
+    assert {"figura-1", "tabla-1", "ecuacion-1", "ref-rumelhart1986", "ref-glorot2010"} <= set(targets)
+    assert not [t for t in targets if t not in ids]
+    assert "Figura 7" in html_document and 'href="#figura-7"' not in html_document, "no link to nothing"
+
+
+def test_the_numbered_equation_carries_its_number_and_id(html_document):
+    equation = re.search(r'<div class="ecuacion numerada" id="ecuacion-1">(.*?)</div>', html_document, re.S)
+    assert equation and '<span class="numero-ecuacion">(1)</span>' in equation.group(1)
+    assert "\\tag" not in html_document
+
+
+def test_citations_link_to_the_reference_list_in_apa(page, html_document):
+    text = page.all_text
+    assert "(Rumelhart et al., 1986)" in text.replace("\xa0", " ")
+    references = re.search(r'<div id="refs".*?</div>\s*</div>', html_document, re.S).group(0)
+    assert re.findall(r'id="ref-([\w-]+)"', references) == ["glorot2010", "rumelhart1986"]
+    assert "Rumelhart, D. E., Hinton, G. E., y Williams, R. J. (1986)." in references
+
+
+def test_a_figure_without_its_own_alt_falls_back_to_its_caption_without_tex():
+    cell = new_code_cell("figura()")
+    cell.outputs = [
+        new_output(
+            "display_data",
+            data={"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" width="10pt"/>', "text/plain": "x"},
+            metadata={"nnsimple": {"kind": "figure", "caption": "Figura 2: Costo con $\\alpha = 0.5$."}},
+        )
+    ]
+    document = html.notebook_to_html(new_notebook(cells=[cell]))
+    assert 'alt="Figura 2: Costo con α = 0.5."' in document
+
+
+def test_code_colours_reach_wcag_contrast():
+    css = html.pygments_css()
+    colours = re.findall(r"(?<![-\w])color: (#[0-9a-f]{6})", css)
+    assert colours and all(html.contrast(c, html.CODE_BACKGROUND) >= 4.5 for c in colours)
+    assert (
+        html.readable("#ffffff") != "#ffffff" and html.contrast(html.readable("#ffffff"), html.CODE_BACKGROUND) >= 4.5
+    )

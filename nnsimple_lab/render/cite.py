@@ -31,16 +31,20 @@ _REFS_DIV = re.compile(r"^:::+\s*\{#refs\}\s*\n:::+[ \t]*$", re.M)
 _KEY = r"@[\w][\w:.#$%&+?<>~/-]*(?<=[\w])"
 # A bracketed cluster "[@a; @b, p. 3]" (not a link's text), or an author-in-text "@a".
 _CLUSTER = re.compile(rf"\[[^\[\]]*?(?<![\w\\]){_KEY}[^\[\]]*\](?![(\[])|(?<![\w@\\\[]){_KEY}")
-_CODE_OR_MATH = re.compile(
-    r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[`~]*[ \t]*$|`+[^`]*`+|(?<!\\)\$\$.*?\$\$|(?<!\\)\$[^$\n]*\$", re.S | re.M
+# Where a "@" is no citation: code, math, a link's destination, a URL, an HTML tag.
+_NOT_PROSE = re.compile(
+    r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[`~]*[ \t]*$|`+[^`]*`+"
+    r"|(?<!\\)\$\$.*?\$\$|(?<!\\)\$[^$\n]*\$"
+    r"|\]\([^)]*\)|https?://\S+|<[^<>\s][^<>]*>",
+    re.S | re.M,
 )
 _BIB_KEY = re.compile(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", re.M)
 
 
 def _outside_code(markdown):
-    """``(start, end)`` of the stretches of ``markdown`` outside code and math."""
+    """``(start, end)`` of the stretches of ``markdown`` outside code, math, links and tags."""
     spans, position = [], 0
-    for match in _CODE_OR_MATH.finditer(markdown):
+    for match in _NOT_PROSE.finditer(markdown):
         spans.append((position, match.start()))
         position = match.end()
     return [*spans, (position, len(markdown))]
@@ -129,8 +133,8 @@ def substitute(markdown, found, *, to, store=None):
     for start, end in _outside_code(markdown):
         out.append(markdown[position:start])
         stretch = markdown[start:end]
-        stretch = _REFS_DIV.sub(lambda m: raw(found[REFS], True), stretch)
         stretch = _CLUSTER.sub(lambda m: raw(found[m.group(0)], False) if m.group(0) in found else m.group(0), stretch)
+        stretch = _REFS_DIV.sub(lambda m: raw(found[REFS], True), stretch)
         out.append(stretch)
         position = end
     return "".join(out)
