@@ -64,8 +64,11 @@ def keys(cluster):
 
 
 def known_keys():
-    """The keys of ``references.bib``."""
-    return set(_BIB_KEY.findall(BIBLIOGRAPHY.read_text(encoding="utf-8")))
+    """The keys of ``references.bib`` (a Spanish RenderError if it cannot be read)."""
+    try:
+        return set(_BIB_KEY.findall(BIBLIOGRAPHY.read_text(encoding="utf-8")))
+    except OSError as error:
+        raise RenderError(f"El informe cita fuentes, pero no se pudo leer {BIBLIOGRAPHY}: {error.strerror}") from error
 
 
 def check_keys(found):
