@@ -52,3 +52,8 @@ def test_a_document_converts_in_one_call_and_compiles_as_pdf_ua(tmp_path):
 def test_strings_are_literals_and_markup_is_escaped():
     assert typst_markup.typst_string('a "b" \\ #c\n') == '"a \\"b\\" \\\\ #c\\n"'
     assert typst_markup.typst_escape("#x_1 [a]") == "\\#x\\_1 \\[a\\]"
+
+
+def test_absolute_values_are_set_tight():
+    """pandoc writes ``|\\Delta|`` as ``\\| Delta \\|``: Typst would space the bars out ("| Δ |")."""
+    assert typst_markup._typst_formula("$ \\| Delta \\| + \\|x - y\\| $") == "abs(Delta) + abs(x - y)"

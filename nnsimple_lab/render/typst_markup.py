@@ -67,6 +67,8 @@ _TYPST_SYMBOLS = (
     (re.compile(r"(?<![\w.\"])sect\b"), "inter"),
 )
 _TOKEN = re.compile(r"MATHPH(\d+)X")
+# pandoc writes |x| as \| x \|, which Typst sets as spaced-out bars ("| Δ |"): abs(x) sets it tight.
+_BARS = re.compile(r"\\\|\s*([^|]*?)\s*\\\|")
 
 
 def _formula_piece(latex):
@@ -79,7 +81,7 @@ def _typst_formula(converted):
     match = re.fullmatch(r"\$\s*(.*?)\s*\$", converted.strip(), re.S)
     if match is None:
         raise RenderError(f"pandoc no devolvió una fórmula: {converted[:120]!r}")
-    body = match.group(1)
+    body = _BARS.sub(r"abs(\1)", match.group(1))
     for pattern, replacement in _TYPST_SYMBOLS:
         body = pattern.sub(replacement, body)
     return body
