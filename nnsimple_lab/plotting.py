@@ -8,9 +8,9 @@ grows a little. Built with ``matplotlib.figure.Figure``, not pyplot: nothing to 
 any process.
 
 Typography: the figures are set in the PDF's typeface, New Computer Modern (text and mathtext),
-and keep their text as text in the SVG (``svg.fonttype = "none"``: searchable, read aloud, and
-drawn in half the time of paths). matplotlib measures the text with the very font files Typst
-uses, copied once out of the ``typst`` wheel, which embeds them (``typeface_files``); Typst then
+and keep their text as text in the SVG (``svg.fonttype = "none"``: searchable, read aloud).
+matplotlib measures the text with the very font files Typst uses, copied once out of the
+``typst`` wheel, which embeds them (``typeface.files``); Typst then
 draws the SVG's text with its own copy, and a browser with the first font of
 ``outputs.FONT_STACKS`` it has. Importing this module sets those rcParams (``STYLE``) for the
 process: the kernel reset restores them between notebooks, and the next import sets them again.
@@ -18,10 +18,6 @@ process: the kernel reset restores them between notebooks, and the next import s
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.util
-import io
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,19 +25,12 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from nnsimple_lab import files
+from nnsimple_lab import typeface
 
-# The families as matplotlib names them (the PDF calls them "New Computer Modern" and
-# "New Computer Modern Math"), and the faces of them the figures use.
+# The families of ``typeface.FACES`` as matplotlib names them (the PDF: "New Computer Modern"
+# and "New Computer Modern Math").
 TEXT_FAMILY = "NewComputerModern"
 MATH_FAMILY = "NewComputerModern Math"
-FACES = {
-    (TEXT_FAMILY, "10 Regular"),
-    (TEXT_FAMILY, "10 Italic"),
-    (TEXT_FAMILY, "10 Bold"),
-    (TEXT_FAMILY, "10 BoldItalic"),
-    (MATH_FAMILY, "Regular"),
-}
 STYLE = {
     "font.family": "serif",
     "font.serif": [TEXT_FAMILY, "DejaVu Serif"],
@@ -61,48 +50,10 @@ STYLE = {
 }
 
 
-def _embedded_fonts(data):
-    """``[(family, style, bytes)]`` of the OpenType (CFF) fonts stored whole inside ``data``."""
-    from matplotlib.ft2font import FT2Font
-
-    found, start = [], 0
-    while (start := data.find(b"OTTO", start)) >= 0:
-        tables = struct.unpack(">H", data[start + 4 : start + 6])[0]
-        if 4 <= tables <= 64:
-            records = (struct.unpack(">II", data[start + 20 + 16 * t : start + 28 + 16 * t]) for t in range(tables))
-            font = data[start : start + max(offset + length for offset, length in records)]
-            try:
-                face = FT2Font(io.BytesIO(font))
-                found.append((face.family_name, face.style_name, font))
-            except (RuntimeError, ValueError):  # four bytes "OTTO" that start no font
-                pass
-        start += 4
-    return found
-
-
-def typeface_files(cache=None):
-    """The font files of ``FACES``, copied out of the ``typst`` wheel into ``cache`` once per version.
-
-    ``cache``: default ``<matplotlib's cache folder>/nnsimple-lab/typst-<version>``. The wheel's
-    compiled library holds the fonts Typst embeds; nothing is downloaded or installed.
-    """
-    version = importlib.metadata.version("typst")
-    folder = Path(cache or Path(matplotlib.get_cachedir()) / "nnsimple-lab" / f"typst-{version}")
-    wanted = {f"{family}-{style}".replace(" ", "") + ".otf": (family, style) for family, style in FACES}
-    if not all((folder / name).is_file() for name in wanted):
-        library = next(Path(importlib.util.find_spec("typst").submodule_search_locations[0]).glob("_typst*"))
-        fonts = {(family, style): font for family, style, font in _embedded_fonts(library.read_bytes())}
-        for name, face in wanted.items():
-            if face not in fonts:
-                raise RuntimeError(f"El paquete typst {version} no trae la fuente {face[0]} {face[1]}.")
-            files.write_atomic(folder / name, fonts[face])
-    return sorted(folder / name for name in wanted)
-
-
 def use_document_style():
-    """Register the document's typeface with matplotlib and set ``STYLE`` (idempotent)."""
+    """Register the document's typeface (``typeface.files``) with matplotlib and set ``STYLE`` (idempotent)."""
     known = {Path(entry.fname).resolve() for entry in font_manager.fontManager.ttflist}
-    for path in typeface_files():
+    for path in typeface.files().values():
         if path.resolve() not in known:
             font_manager.fontManager.addfont(str(path))
     matplotlib.rcParams.update(STYLE)

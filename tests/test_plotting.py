@@ -54,20 +54,6 @@ def test_titles_stay_at_a_fixed_height():
 # ---------------------------------------------------------------- the document's typeface
 
 
-def test_the_typeface_comes_out_of_the_typst_wheel_once(tmp_path):
-    import typst
-    from matplotlib.ft2font import FT2Font
-
-    paths = plotting.typeface_files(tmp_path)
-    faces = {(FT2Font(str(p)).family_name, FT2Font(str(p)).style_name) for p in paths}
-    assert faces == plotting.FACES
-    families = set(typst.Fonts(include_system_fonts=False).families())
-    assert {"New Computer Modern", "New Computer Modern Math"} <= families, "the very fonts Typst sets the PDF in"
-    stamps = [p.stat().st_mtime_ns for p in paths]
-    assert plotting.typeface_files(tmp_path) == paths
-    assert [p.stat().st_mtime_ns for p in paths] == stamps, "extracted once"
-
-
 def test_figures_are_set_in_the_document_typeface_with_text_kept_as_text():
     import io
 

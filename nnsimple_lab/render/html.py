@@ -21,7 +21,7 @@ from nbconvert.exporters import HTMLExporter
 from traitlets import default
 from traitlets.config import Config
 
-from nnsimple_lab.render import cite, formats, math, prepare
+from nnsimple_lab.render import cite, formats, math, prepare, webfont
 from nnsimple_lab.render.errors import RenderError, write_atomic
 
 FORMAT = formats.FORMATS["html"]
@@ -202,11 +202,11 @@ def toc_html(entries):
     return "".join(parts)
 
 
-def notebook_to_html(nb, base_path=".", *, show_all_code=False, keep_stderr=False):
+def notebook_to_html(nb, base_path=".", *, show_all_code=False, keep_stderr=False, text_fonts=True):
     """The report's HTML document (a string) for a notebook node.
 
     ``base_path``: the folder relative image links start from; ``show_all_code``/``keep_stderr``:
-    see ``prepare.prepare``.
+    see ``prepare.prepare``; ``text_fonts``: embed the PDF's text faces (``webfont``).
     """
     prepared, cover = prepare.prepare(nb, show_all_code=show_all_code, keep_stderr=keep_stderr)
     title = (cover or {}).get("title") or prepared.metadata.get("title") or "Informe"
@@ -221,18 +221,25 @@ def notebook_to_html(nb, base_path=".", *, show_all_code=False, keep_stderr=Fals
     document, entries = number_headings(document)
     document = document.replace(TOC_MARKER, toc_html(entries), 1)
     document = cite.restore(document, resources["nnsimple"]["cited"])
-    return math.substitute(document, resources["nnsimple"]["math"])
+    document = math.substitute(document, resources["nnsimple"]["math"])
+    # The PDF's fonts: its math font for this page's formulas; its text faces for the report.
+    faces = [webfont.math_font_face(document), webfont.text_font_faces() if text_fonts else ""]
+    faces = "\n".join(face for face in faces if face)
+    return document.replace("</head>", f"<style>\n{faces}\n</style>\n</head>", 1) if faces else document
 
 
-def write(nb, path, *, base_path=None, show_all_code=False, keep_stderr=False):
+def write(nb, path, *, base_path=None, show_all_code=False, keep_stderr=False, text_fonts=True):
     """Render a notebook (node or path) to a self-contained HTML file at ``path``, atomically.
 
-    ``show_all_code``/``keep_stderr``: the executed-notebook pages of the runs show both.
+    ``show_all_code``/``keep_stderr``: the executed-notebook pages of the runs show both;
+    ``text_fonts``: embed the PDF's text faces (the runs' pages leave them to the reader's fonts).
     ``base_path``: the folder relative image links start from (default: the notebook's).
     """
     node, folder = prepare.load_notebook(nb)
     try:
-        document = notebook_to_html(node, base_path or folder, show_all_code=show_all_code, keep_stderr=keep_stderr)
+        document = notebook_to_html(
+            node, base_path or folder, show_all_code=show_all_code, keep_stderr=keep_stderr, text_fonts=text_fonts
+        )
     except RenderError:
         raise
     except Exception as error:
