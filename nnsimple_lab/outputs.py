@@ -11,7 +11,8 @@ the renderer turns each kind into the matching element of the HTML and PDF repor
     show_code(source, caption)     kind "code"    a Python listing, caption above
 
 Captions and titles are complete as given ("Figura 3: ...", "Tabla 2: ..."): the notebook
-numbers them, the renderer never does. They are inline markdown, so ``$math$`` works there.
+numbers figures and tables; the renderer gives each numbered item an id, links every mention
+of it ("la Figura 3") and numbers the captioned listings left unnumbered ("Listado N: ..."). They are inline markdown, so ``$math$`` works there.
 Figures are saved as SVG only, deterministically (no dates, fixed SVG ids), so the same data
 gives the same bytes. No PNG copy: both renderings of the report use the SVG and JupyterLab
 shows it. Their text stays text (``plotting.STYLE``), named by a font stack (``FONT_STACKS``):
@@ -152,7 +153,8 @@ def code_markdown(source: str) -> str:
 def show_code(source: str, caption: str | None = None) -> None:
     """Emit a Python listing, e.g. ``inspect.getsource(nnsimple.forward_prop)``.
 
-    ``caption`` (optional, inline markdown) goes above the listing, complete as given.
+    ``caption`` (optional, inline markdown) goes above the listing; without "Listado N:" the
+    renderer numbers it, counting the captioned listings in order.
     """
     _check_text(source, "El código")
     extra = {}

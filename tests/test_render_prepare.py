@@ -126,3 +126,23 @@ def test_a_document_that_cites_gets_its_references_before_the_annex():
     assert [c.source.split("\n")[0] for c in prepared.cells] == ["# Uno", "# Referencias {-}", "# Anexo: todo {-}"]
     uncited, _ = prepare.prepare(new_notebook(cells=[new_markdown_cell("# Uno\n\nSin citas, jp@uvg.")]))
     assert len(uncited.cells) == 1
+
+
+def test_captioned_listings_left_unnumbered_are_numbered_in_order():
+    cells = []
+    for caption in ("BCE y su gradiente.", "Listado 2: MSE.", None, "La retropropagación."):
+        cell = new_code_cell("codigo()")
+        meta = {"kind": "code", **({"caption": caption} if caption else {})}
+        cell.outputs = [
+            new_output("display_data", data={"text/markdown": "```python\nx\n```"}, metadata={"nnsimple": meta})
+        ]
+        cells.append(cell)
+    prepared, _ = prepare.prepare(new_notebook(cells=cells))
+    captions = [c.outputs[0].metadata["nnsimple"].get("caption") for c in prepared.cells]
+    assert captions == ["Listado 1: BCE y su gradiente.", "Listado 2: MSE.", None, "Listado 3: La retropropagación."]
+    assert [c.outputs[0].metadata["nnsimple"].get("id") for c in prepared.cells] == [
+        "listado-1",
+        "listado-2",
+        None,
+        "listado-3",
+    ]

@@ -161,9 +161,25 @@ def number_items(nb):
     return targets
 
 
+def number_listings(nb):
+    """Number, in place, the captioned listings the notebook left unnumbered: "Listado N: …", N
+    counting every captioned listing in order (a numbered one keeps its number)."""
+    count = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("nnsimple", {})
+            if meta.get("kind") != "code" or not meta.get("caption"):
+                continue
+            count += 1
+            if xref.caption_id(meta["caption"]) is None:
+                meta["caption"] = f"Listado {count}: {meta['caption']}"
+
+
 def link_references(nb):
-    """Number the items of ``nb`` (``number_items``) and link, in place, every mention of one:
-    in markdown cells, generated prose and tables, and captions (not in code)."""
+    """Number the listings and the items of ``nb`` (``number_listings``, ``number_items``) and
+    link, in place, every mention of one: in markdown cells, generated prose and tables, and
+    captions (not in code)."""
+    number_listings(nb)
     targets = number_items(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
