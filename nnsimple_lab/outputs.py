@@ -12,7 +12,8 @@ the renderer turns each kind into the matching element of the HTML and PDF repor
 
 Captions and titles are complete as given ("Figura 3: ...", "Tabla 2: ..."): the notebook
 numbers figures and tables; the renderer gives each numbered item an id, links every mention
-of it ("la Figura 3") and numbers the captioned listings left unnumbered ("Listado N: ..."). They are inline markdown, so ``$math$`` works there.
+of it ("la Figura 3") and numbers the captioned listings left unnumbered ("Listado N: ...").
+They are inline markdown, so ``$math$`` works there.
 Figures are saved as SVG only, deterministically (no dates, fixed SVG ids), so the same data
 gives the same bytes. No PNG copy: both renderings of the report use the SVG and JupyterLab
 shows it. Their text stays text (``plotting.STYLE``), named by a font stack (``FONT_STACKS``):
