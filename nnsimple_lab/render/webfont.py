@@ -87,21 +87,22 @@ def math_font_face(document):
     chars = formula_characters(document)
     if not chars:
         return ""
-    return f'@font-face {{ font-family: "{FAMILY}"; src: {_woff_url(subset_woff(chars))}; }}'
+    return f'@font-face {{ font-family: "{FAMILY}"; src: {_woff_url(cached_woff(chars))}; }}'
 
 
 def _woff_url(data):
     return f'url(data:font/woff;base64,{base64.b64encode(data).decode("ascii")}) format("woff")'
 
 
-def _cached_text_woff(face):
-    """The text subset of ``face``, from the cache folder (made there the first time)."""
+def cached_woff(chars, face=typeface.MATH):
+    """``subset_woff(chars, face)``, kept in the typeface's cache folder: made once per machine
+    for each set of characters (subsetting takes a few tenths of a second)."""
     import hashlib
 
-    key = hashlib.sha256("".join(sorted(TEXT_CHARACTERS)).encode()).hexdigest()[:12]
+    key = hashlib.sha256("".join(sorted(chars)).encode()).hexdigest()[:16]
     path = typeface.cache_folder() / "web" / f"{typeface.file_name(face)[:-4]}-{key}.woff"
     if not path.is_file():
-        files.write_atomic(path, subset_woff(TEXT_CHARACTERS, face))
+        files.write_atomic(path, subset_woff(chars, face))
     return path.read_bytes()
 
 
@@ -110,7 +111,7 @@ def text_font_faces():
     """The ``@font-face`` rules of ``TEXT_FAMILY``: the PDF's text faces for ``TEXT_CHARACTERS``."""
     rules = []
     for face, (style, weight) in TEXT_FACES.items():
-        src = _woff_url(_cached_text_woff(face))
+        src = _woff_url(cached_woff(TEXT_CHARACTERS, face))
         rules.append(
             f'@font-face {{ font-family: "{TEXT_FAMILY}"; font-style: {style}; font-weight: {weight}; src: {src}; }}'
         )
