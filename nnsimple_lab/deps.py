@@ -12,6 +12,7 @@ the ``__init__.py`` of the packages on the way, since importing ``a.b.c`` runs t
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -46,6 +47,17 @@ def _base(node, package):
     return ".".join([*parts, *([node.module] if node.module else [])])
 
 
+def _statements(body):
+    """Every statement in ``body``, nested ones too (in functions, classes, ``if``, ``try`` …).
+
+    Imports are statements: expressions never hold one, so they are not visited.
+    """
+    for node in body:
+        yield node
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            yield from _statements(getattr(node, field, ()))
+
+
 def imported_names(source, package=""):
     """Absolute names a piece of code may import: modules, their packages, ``from`` targets.
 
@@ -56,7 +68,7 @@ def imported_names(source, package=""):
         tree = ast.parse(source)
     except SyntaxError:  # the notebook or module fails where it runs, and says so there
         return names
-    for node in ast.walk(tree):
+    for node in _statements(tree.body):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 names.update(_prefixes(alias.name))
@@ -67,19 +79,28 @@ def imported_names(source, package=""):
     return names
 
 
+@functools.lru_cache(maxsize=512)
+def _module_imports(path, package, stamp):
+    """``imported_names`` of a module file; ``stamp`` (mtime, size) makes an edited file be read again.
+
+    A build asks for the dependencies of several steps, which share most modules: each is parsed once.
+    """
+    return frozenset(imported_names(Path(path).read_text(encoding="utf-8"), package))
+
+
 def dependencies(sources, root, package=""):
     """The project files that the code in ``sources`` imports, directly or through others (sorted)."""
     modules = project_modules(root)
-    seen, todo = {}, [(source, package) for source in sources]
+    seen, todo = {}, [imported_names(source, package) for source in sources]
     while todo:
-        source, where = todo.pop()
-        for name in imported_names(source, where):
+        for name in todo.pop():
             path = modules.get(name)
             if path is None or name in seen:
                 continue
             seen[name] = path
             inside = name if path.name == "__init__.py" else name.rpartition(".")[0]
-            todo.append((path.read_text(encoding="utf-8"), inside))
+            stat = path.stat()
+            todo.append(_module_imports(str(path), inside, (stat.st_mtime_ns, stat.st_size)))
     return sorted(set(seen.values()))
 
 
@@ -100,6 +121,8 @@ def notebook_cells(path):
 
 def python_code(source):
     """A code cell's source as plain Python (IPython's ``%magic`` and ``!shell`` translated)."""
+    if not any(line.lstrip().startswith(("%", "!")) for line in source.splitlines()):
+        return source  # nothing to translate: IPython's import is not needed
     from IPython.core.inputtransformer2 import TransformerManager
 
     return TransformerManager().transform_cell(source)
