@@ -37,7 +37,7 @@ endif
 # Messages of the build then name LR=, INIT=, … (what the user typed), not --lr, --init.
 AS_MAKE = NNSIMPLE_LAB_MAKE="make $@"
 
-.PHONY: help venv runs report html pdf test test-fast lint bench bench-bounds lab clean
+.PHONY: help venv axe runs report html pdf test test-fast lint bench bench-bounds lab clean
 
 help: ## Muestra esta ayuda
 	@echo "nnsimple-lab: informe reproducible del laboratorio NNsimple"
@@ -55,6 +55,16 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 
 venv: $(STAMP) ## Crea el entorno .venv desde requirements.txt (solo si cambió)
+
+# axe-core (npm, pinned in tests/axe/package-lock.json) for the accessibility test in a real browser
+# (tests/test_accessibility.py), in the git-ignored tests/axe/node_modules. Without npm the test
+# skips and says what to install; the browser is Debian's chromium and chromium-driver.
+AXE := tests/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE) ## Instala axe-core (npm) para la prueba de accesibilidad en el navegador
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "aviso: falta npm (Debian: apt-get install npm); la prueba de accesibilidad se omitirá"; fi
 
 runs: $(STAMP) ## Ejecuta la rejilla de experimentos en reports/runs (LR=, INIT=, LOSS=, JOBS= la cambian)
 	@$(AS_MAKE) $(PY) -m nnsimple_lab.sweep $(SWEEP_ARGS)
@@ -74,7 +84,7 @@ html: $(STAMP) ## Solo reports/informe.html (sin conexión) y las páginas de re
 pdf: $(STAMP) ## Solo reports/informe.pdf (Typst; no hace falta TeX), de las ejecuciones ya hechas
 	@$(AS_MAKE) $(PY) -m nnsimple_lab.build --no-sweep --formato pdf
 
-test: $(STAMP) ## Ejecuta todas las pruebas (pytest) y revisa el código (ruff); lo que corre CI
+test: $(STAMP) axe ## Ejecuta todas las pruebas (pytest) y revisa el código (ruff); lo que corre CI
 	$(PY) -m pytest
 	@$(MAKE) --no-print-directory lint
 

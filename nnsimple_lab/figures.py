@@ -10,8 +10,11 @@ Each picture comes in two layers:
 Inputs are plain arrays or nested lists, as found in a ``nnsimple.TrainResult`` or in a results
 record from ``results.read_run`` (where non-finite values are ``None``), so the report draws the
 same pictures from stored results. In a notebook, ``%matplotlib inline`` displays a returned
-Figure once. Names of inits and losses come from ``vocab``; numbers keep matplotlib's decimal
-point (0.5).
+Figure once; ``outputs.show_figure(fig, caption, alt=…)`` shows it with a caption and its text
+alternative, which ``cost_alt``, ``parameters_alt``, ``decision_alt`` and ``seeds_alt`` write
+from the same data (what the figure shows, with its numbers, in Spanish, no markup). Names of
+inits and losses come from ``vocab``; parameters are written as in the report ($W_1$, $b_2$);
+numbers keep matplotlib's decimal point (0.5) and the true minus sign.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ import nnsimple
 from nnsimple_lab import plotting, results, vocab
 
 PARAMETER_TITLES = {
-    "W1": "W1: pesos de la capa oculta",
-    "b1": "b1: sesgos de la capa oculta",
-    "W2": "W2: pesos de la salida",
-    "b2": "b2: sesgo de la salida",
+    "W1": "$W_1$: pesos de la capa oculta",
+    "b1": "$b_1$: sesgos de la capa oculta",
+    "W2": "$W_2$: pesos de la salida",
+    "b2": "$b_2$: sesgo de la salida",
 }
 CLASS_COLORS = ("tab:blue", "tab:orange")  # class 0, class 1
 FIGSIZE = (6.0, 3.6)  # inches; at 100 dpi a PNG of about 600 x 360 pixels
@@ -43,7 +46,12 @@ def run_label(learning_rate, init, loss):
 
 
 def _cost_axis_label(loss):
-    return "Costo J" if loss is None else f"Costo J ({vocab.loss(loss).short})"
+    return "Costo $J$" if loss is None else f"Costo $J$ ({vocab.loss(loss).short})"
+
+
+def _math_name(name):
+    """A parameter's name as mathtext: ``"W1"`` -> ``"W_1"`` (written between dollars)."""
+    return f"{name[0]}_{name[1:]}" if len(name) > 1 else name
 
 
 # ---------------------------------------------------------------- cost curve
@@ -92,8 +100,8 @@ def cost_figure(costs, *, steps=None, loss=None, title="Costo durante el entrena
 
 
 def entry_labels(name, shape):
-    """Labels of a parameter's entries in numpy's index order: ``W1[0,0]``, ``W1[0,1]``, …"""
-    return [f"{name}[{','.join(str(i) for i in index)}]" for index in np.ndindex(*shape)]
+    """Labels of a parameter's entries in numpy's index order: ``$W_1[0,0]$``, ``$W_1[0,1]$``, …"""
+    return [f"${_math_name(name)}[{','.join(str(i) for i in index)}]$" for index in np.ndindex(*shape)]
 
 
 def plot_parameter(ax, name, values, *, steps=None):
@@ -155,7 +163,7 @@ def plot_decision_boundary(ax, parameters, X, Y, *, margin=0.5, resolution=121):
     filled = ax.contourf(g1, g2, A2, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6, vmin=0, vmax=1)
     if np.nanmin(A2) < 0.5 < np.nanmax(A2):
         ax.contour(g1, g2, A2, levels=[0.5], colors="black", linewidths=1.5)
-        ax.plot([], [], color="black", label="frontera (A2 = 0.5)")
+        ax.plot([], [], color="black", label="frontera ($A_2 = 0.5$)")
     else:
         predicted = int(np.nanmean(A2) >= 0.5)
         ax.text(
@@ -170,7 +178,7 @@ def plot_decision_boundary(ax, parameters, X, Y, *, margin=0.5, resolution=121):
     for label, color in enumerate(CLASS_COLORS):
         mask = Y[0] == label
         ax.scatter(X[0, mask], X[1, mask], s=90, color=color, edgecolors="black", label=f"clase {label}", zorder=3)
-    ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), xlabel="x₁", ylabel="x₂", aspect="equal")
+    ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
     return filled
 
 
@@ -180,7 +188,7 @@ def decision_figure(parameters, X, Y, *, title="Frontera de decisión"):
     fig, axes = plotting.figure(5.0, 4.0, margins)
     ax = axes[0, 0]
     filled = plot_decision_boundary(ax, parameters, X, Y)
-    fig.colorbar(filled, ax=ax, label="A2 (probabilidad de la clase 1)")
+    fig.colorbar(filled, ax=ax, label="$A_2$ (probabilidad de la clase 1)")
     ax.set_title(title)
     fig.legend(loc="lower center", ncols=3, fontsize="small")
     return fig
@@ -224,6 +232,93 @@ def seeds_figure(final_cost, solved, *, loss=None, title=None):
     return fig
 
 
+# ---------------------------------------------------------------- text alternatives
+
+
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")  # "W1" -> "W₁" in plain text
+
+
+def _num(value, digits=4):
+    """A number for a sentence: ``digits`` significant figures, the true minus sign."""
+    return f"{value:.{digits}g}".replace("-", "−")
+
+
+def cost_alt(costs, *, loss=None, steps=None):
+    """What ``cost_figure`` shows, in words: where the cost starts and ends, and in how many iterations.
+
+    ``steps``: the iteration of each stored cost (a bounded history); default 0, 1, 2, …
+    """
+    costs = results.array(costs)
+    name = "El costo" if loss is None else f"El costo {vocab.loss(loss).short}"
+    at = np.arange(costs.size) if steps is None else np.asarray(steps)
+    steps = int(at[-1]) if costs.size else 0
+    finite = np.isfinite(costs)
+    if costs.size == 0:
+        return f"{name}: la ejecución no tiene iteraciones."
+    if not finite.all():
+        first = int(at[np.argmin(finite)])
+        return f"{name} empieza en {_num(costs[0])} y deja de ser un número finito en la iteración {first}: diverge."
+    start, end = costs[0], costs[-1]
+    if np.isclose(start, end, rtol=1e-4, atol=1e-6):
+        return f"{name} se queda en {_num(end)} durante las {steps} iteraciones: no aprende."
+    verb = "baja" if end < start else "sube"
+    return f"{name} {verb} de {_num(start)} a {_num(end)} en {steps} iteraciones."
+
+
+def _range_words(values):
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    return f"en {_num(low, 3)}" if np.isclose(low, high) else f"entre {_num(low, 3)} y {_num(high, 3)}"
+
+
+def parameters_alt(history, *, steps=None):
+    """What ``parameters_figure`` shows: for each parameter, the range of its entries at the start and the end.
+
+    ``steps``: the iteration of each stored state (a bounded history); default 0, 1, 2, …
+    """
+    parts = []
+    for name in nnsimple.PARAMETER_NAMES:
+        values = results.array(history[name])
+        first, last = values[0], values[-1]
+        count = first.size
+        entries = "1 elemento" if count == 1 else f"{count} elementos"
+        label = name.translate(_SUBSCRIPT_DIGITS)
+        parts.append(f"{label} ({entries}) empieza {_range_words(first)} y termina {_range_words(last)}")
+    states = results.array(history[nnsimple.PARAMETER_NAMES[0]]).shape[0]
+    iterations = states - 1 if steps is None else int(np.asarray(steps)[-1])
+    return f"Pesos y sesgos en {iterations} iteraciones, un panel por parámetro: " + "; ".join(parts) + "."
+
+
+def decision_alt(parameters, X, Y):
+    """What ``decision_figure`` shows: where the network says 1, and how it classifies each example."""
+    parameters = {k: results.array(parameters[k]) for k in nnsimple.PARAMETER_NAMES}
+    X, Y = results.array(X), results.array(Y)
+    A2, _ = nnsimple.forward_prop(X, parameters)
+    predicted = (A2[0] >= 0.5).astype(int)
+    right = int((predicted == Y[0]).sum())
+    examples = "; ".join(
+        f"({X[0, j]:g}, {X[1, j]:g}): salida {_num(A2[0, j], 3)}, clase {predicted[j]}" for j in range(X.shape[1])
+    )
+    return (
+        f"La salida de la red sobre el plano de entradas y los {X.shape[1]} ejemplos; "
+        f"clasifica bien {right} de {X.shape[1]}. Cada ejemplo: {examples}."
+    )
+
+
+def seeds_alt(final_cost, solved):
+    """What ``seeds_figure`` shows: how many seeds solve the task and where their final costs lie."""
+    final_cost = results.array(final_cost)
+    solved = np.asarray(solved, dtype=bool)
+    finite = np.isfinite(final_cost)
+    groups = ((solved & finite, "resuelven la tarea"), (~solved & finite, "no la resuelven"))
+    parts = []
+    for mask, words in groups:
+        costs = f", con costo final {_range_words(final_cost[mask])}" if mask.any() else ""
+        parts.append(f"{int(mask.sum())} {words}{costs}")
+    diverged = int((~finite).sum())
+    tail = f"; {diverged} divergen" if diverged else ""
+    return f"Histograma del costo final de {solved.size} semillas: " + "; ".join(parts) + tail + "."
+
+
 # ---------------------------------------------------------------- tables (Markdown)
 
 
@@ -235,7 +330,7 @@ def predictions_table(X, Y, A2):
     """Markdown table: each example's input, target, the output A2 and the prediction (A2 >= 0.5)."""
     X, Y, A2 = results.array(X), results.array(Y), results.array(A2)
     rows = [
-        "| x₁ | x₂ | objetivo y | A2 | predicción | ¿acierta? |",
+        "| $x_1$ | $x_2$ | objetivo $y$ | $A_2$ | predicción | ¿acierta? |",
         "|---:|---:|---:|---:|---:|:---:|",
     ]
     for j in range(X.shape[1]):

@@ -11,22 +11,36 @@ the renderer turns each kind into the matching element of the HTML and PDF repor
     show_code(source, caption)     kind "code"    a Python listing, caption above
 
 Captions and titles are complete as given ("Figura 3: ...", "Tabla 2: ..."): the notebook
-numbers them, the renderer never does. They are inline markdown, so ``$math$`` works there.
+numbers figures and tables; the renderer gives each numbered item an id, links every mention
+of it ("la Figura 3") and numbers the captioned listings left unnumbered ("Listado N: ...").
+They are inline markdown, so ``$math$`` works there.
 Figures are saved as SVG only, deterministically (no dates, fixed SVG ids), so the same data
 gives the same bytes. No PNG copy: both renderings of the report use the SVG and JupyterLab
-shows it. matplotlib and IPython are imported only by the functions that use them: the
-renderer imports this module for ``COVER_MIME`` and ``COVER_FIELDS``.
+shows it. Their text stays text (``plotting.STYLE``), named by a font stack (``FONT_STACKS``):
+the document's typeface first, which Typst has, then what a browser may have instead.
+matplotlib and IPython are imported only by the functions that use them: the renderer imports
+this module for ``COVER_MIME`` and ``COVER_FIELDS``.
 """
 
 from __future__ import annotations
 
 import io
+import re
 
 EXPLORER_MIME = "application/vnd.nnsimple.explorer+json"
 COVER_MIME = "application/vnd.nnsimple.cover+json"
 COVER_FIELDS = ("university", "faculty", "course", "title", "subtitle", "authors", "date")
 # Fixed salt for matplotlib's SVG ids: without it they change on every save.
 SVG_HASHSALT = "nnsimple"
+# How an SVG names the fonts matplotlib set its text in (``plotting``): Typst's name of the
+# document's typeface first, then look-alikes a browser may have, then a generic family.
+FONT_STACKS = {
+    "NewComputerModern": "'New Computer Modern', 'NewComputerModern', 'Latin Modern Roman', 'CMU Serif', "
+    "'Computer Modern Serif', 'TeX Gyre Termes', Georgia, serif",
+    "NewComputerModern Math": "'New Computer Modern Math', 'Latin Modern Math', 'STIX Two Math', 'Cambria Math', "
+    "math, serif",
+}
+_SVG_FONT = re.compile(r"font-family: '([^']+)'(?:, (?:'[^']*'|[a-z-]+))*")
 
 
 def _check_text(value, what):
@@ -71,13 +85,17 @@ def show_cover(cover: dict) -> None:
 
 
 def figure_svg(fig) -> str:
-    """Return the SVG text of a matplotlib figure, deterministic (no date, fixed ids)."""
+    """Return the SVG text of a matplotlib figure, deterministic (no date, fixed ids), its fonts
+    named by their ``FONT_STACKS``."""
     import matplotlib
 
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue()
+    return _SVG_FONT.sub(
+        lambda m: f"font-family: {FONT_STACKS[m.group(1)]}" if m.group(1) in FONT_STACKS else m.group(0),
+        buffer.getvalue(),
+    )
 
 
 def show_figure(fig, caption: str, alt: str | None = None) -> None:
@@ -136,7 +154,8 @@ def code_markdown(source: str) -> str:
 def show_code(source: str, caption: str | None = None) -> None:
     """Emit a Python listing, e.g. ``inspect.getsource(nnsimple.forward_prop)``.
 
-    ``caption`` (optional, inline markdown) goes above the listing, complete as given.
+    ``caption`` (optional, inline markdown) goes above the listing; without "Listado N:" the
+    renderer numbers it, counting the captioned listings in order.
     """
     _check_text(source, "El código")
     extra = {}

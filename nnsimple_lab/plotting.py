@@ -1,19 +1,65 @@
-"""The one way a figure of the project is laid out: fixed margins and gaps, in inches.
+"""The one way a figure of the project looks: the document's typeface, fixed margins and gaps.
 
 Both the run figures (``figures``) and the report's figures (``report.figures``) start from
 ``figure``. Margins are fixed instead of matplotlib's constrained layout, which measures every
 label twice more to place the axes. Figures are shown cropped to what they draw
 (``bbox_inches="tight"``), so a label longer than its margin is never cut off: the picture just
-grows a little. Built with ``matplotlib.figure.Figure``, not pyplot: no global state, nothing
-to close, safe in any process.
+grows a little. Built with ``matplotlib.figure.Figure``, not pyplot: nothing to close, safe in
+any process.
+
+Typography: the figures are set in the PDF's typeface, New Computer Modern (text and mathtext),
+and keep their text as text in the SVG (``svg.fonttype = "none"``: searchable, read aloud).
+matplotlib measures the text with the very font files Typst uses, copied once out of the
+``typst`` wheel, which embeds them (``typeface.files``); Typst then
+draws the SVG's text with its own copy, and a browser with the first font of
+``outputs.FONT_STACKS`` it has. Importing this module sets those rcParams (``STYLE``) for the
+process: the kernel reset restores them between notebooks, and the next import sets them again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib
+from matplotlib import font_manager
 from matplotlib.figure import Figure
+
+from nnsimple_lab import typeface
+
+# The families of ``typeface.FACES`` as matplotlib names them (the PDF: "New Computer Modern"
+# and "New Computer Modern Math").
+TEXT_FAMILY = "NewComputerModern"
+MATH_FAMILY = "NewComputerModern Math"
+STYLE = {
+    "font.family": "serif",
+    "font.serif": [TEXT_FAMILY, "DejaVu Serif"],
+    "svg.fonttype": "none",
+    "axes.unicode_minus": True,  # "−1.0", the true minus sign
+    # mathtext in the same fonts: upright symbols and operators from the math font, letters in
+    # the text italic; no fallback to matplotlib's Computer Modern, whose private code points
+    # would be written into the SVG as wrong characters ("X" for a sum).
+    "mathtext.fontset": "custom",
+    "mathtext.rm": MATH_FAMILY,
+    "mathtext.sf": MATH_FAMILY,
+    "mathtext.cal": MATH_FAMILY,
+    "mathtext.it": f"{TEXT_FAMILY}:italic",
+    "mathtext.bf": f"{TEXT_FAMILY}:bold",
+    "mathtext.tt": "DejaVu Sans Mono",
+    "mathtext.fallback": None,
+}
+
+
+def use_document_style():
+    """Register the document's typeface (``typeface.files``) with matplotlib and set ``STYLE`` (idempotent)."""
+    known = {Path(entry.fname).resolve() for entry in font_manager.fontManager.ttflist}
+    for path in typeface.files().values():
+        if path.resolve() not in known:
+            font_manager.fontManager.addfont(str(path))
+    matplotlib.rcParams.update(STYLE)
+
+
+use_document_style()
 
 
 @dataclass(frozen=True)

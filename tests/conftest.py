@@ -20,3 +20,24 @@ def executed_report(tmp_path_factory):
     path = tmp_path_factory.mktemp("informe") / "informe.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium (Debian's chromium and chromium-driver) driven by selenium; skips without them."""
+    import shutil
+
+    driver_path = shutil.which("chromedriver")
+    browser_path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if driver_path is None or browser_path is None:
+        pytest.skip("falta un navegador: instale los paquetes de Debian chromium y chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser_path
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,900"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)  # nothing is downloaded
+    yield driver
+    driver.quit()

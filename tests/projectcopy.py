@@ -27,7 +27,7 @@ import nbformat
 
 from nnsimple_lab.grid import ROOT
 
-PROJECT = ("nnsimple.py", "lab.toml", "nnsimple_lab", "notebooks", "templates")
+PROJECT = ("nnsimple.py", "lab.toml", "nnsimple_lab", "notebooks", "templates", "references.bib")
 GATE_VARIABLE = "NNSIMPLE_PRUEBA_ESPERA"
 GATE_CELL = """\
 import os as _os, pathlib as _pathlib, time as _time

@@ -1,6 +1,7 @@
 """Tests of figures: real figures, checked on what is drawn (lines, labels, titles, limits)."""
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -36,7 +37,7 @@ def test_cost_figure_draws_one_curve_over_every_iteration(run):
     assert ax.get_xlim() == (0, 200)
     assert ax.get_title() == "Costo durante el entrenamiento"
     assert ax.get_xlabel().startswith("Iteración")
-    assert ax.get_ylabel() == "Costo J (BCE)"
+    assert ax.get_ylabel() == "Costo $J$ (BCE)"
     assert any(t.get_text() == f"costo final: {result.costs[-1]:.4g}" for t in ax.texts)
 
 
@@ -44,7 +45,7 @@ def test_cost_figure_takes_a_stored_record_with_nulls():
     """A record's costs are lists with None for non-finite values: they plot as gaps."""
     fig = figures.cost_figure([0.7, 0.5, None, 0.2], loss="mse", log=True)
     ax = fig.axes[0]
-    assert ax.get_yscale() == "log" and ax.get_ylabel() == "Costo J (MSE)"
+    assert ax.get_yscale() == "log" and ax.get_ylabel() == "Costo $J$ (MSE)"
     assert np.isnan(ax.get_lines()[0].get_ydata()[2])
     assert renders(fig)
 
@@ -68,7 +69,7 @@ def test_run_figures_are_laid_out_by_plotting(run):
     assert (width, height) == figures.FIGSIZE
     margins = figures.MARGINS
     assert box.x0 * width == pytest.approx(margins.left) and (1 - box.y1) * height == pytest.approx(margins.top)
-    assert fig.axes[0].get_ylabel() == "Costo J (MSE)"
+    assert fig.axes[0].get_ylabel() == "Costo $J$ (MSE)"
 
 
 def test_parameters_figure_has_one_panel_per_parameter_and_one_line_per_entry(run):
@@ -80,10 +81,10 @@ def test_parameters_figure_has_one_panel_per_parameter_and_one_line_per_entry(ru
     assert [ax.get_title() for ax in panels] == [figures.PARAMETER_TITLES[k] for k in nn.PARAMETER_NAMES]
     labels = [[line.get_label() for line in ax.get_lines()] for ax in panels]
     assert labels == [
-        ["W1[0,0]", "W1[0,1]", "W1[1,0]", "W1[1,1]"],
-        ["b1[0,0]", "b1[1,0]"],
-        ["W2[0,0]", "W2[0,1]"],
-        ["b2[0,0]"],
+        ["$W_1[0,0]$", "$W_1[0,1]$", "$W_1[1,0]$", "$W_1[1,1]$"],
+        ["$b_1[0,0]$", "$b_1[1,0]$"],
+        ["$W_2[0,0]$", "$W_2[0,1]$"],
+        ["$b_2[0,0]$"],
     ]
     w1_01 = panels[0].get_lines()[1]
     np.testing.assert_array_equal(w1_01.get_ydata(), result.history["W1"][:, 0, 1])
@@ -94,7 +95,8 @@ def test_parameters_figure_has_one_panel_per_parameter_and_one_line_per_entry(ru
 
 
 def test_entry_labels_follow_numpy_index_order():
-    assert figures.entry_labels("W1", (3, 2)) == ["W1[0,0]", "W1[0,1]", "W1[1,0]", "W1[1,1]", "W1[2,0]", "W1[2,1]"]
+    labels = ["$W_1[0,0]$", "$W_1[0,1]$", "$W_1[1,0]$", "$W_1[1,1]$", "$W_1[2,0]$", "$W_1[2,1]$"]
+    assert figures.entry_labels("W1", (3, 2)) == labels  # the report's notation
 
 
 def test_decision_figure_shows_the_boundary_and_the_four_points(run):
@@ -103,13 +105,13 @@ def test_decision_figure_shows_the_boundary_and_the_four_points(run):
     assert renders(fig)
     ax = fig.axes[0]
     assert ax.get_title() == "Frontera de decisión"
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x₁", "x₂")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("$x_1$", "$x_2$")
     assert ax.get_xlim() == (-0.5, 1.5) and ax.get_ylim() == (-0.5, 1.5)
     points = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert sorted(len(p.get_offsets()) for p in points) == [2, 2]
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend == ["frontera (A2 = 0.5)", "clase 0", "clase 1"]
-    assert fig.axes[1].get_ylabel() == "A2 (probabilidad de la clase 1)"  # the colour bar
+    assert legend == ["frontera ($A_2 = 0.5$)", "clase 0", "clase 1"]
+    assert fig.axes[1].get_ylabel() == "$A_2$ (probabilidad de la clase 1)"  # the colour bar
 
 
 def test_decision_figure_without_a_boundary_says_so():
@@ -123,7 +125,7 @@ def test_decision_figure_without_a_boundary_says_so():
     assert renders(fig)
     ax = fig.axes[0]
     assert any("Sin frontera" in t.get_text() and "clase 1" in t.get_text() for t in ax.texts)
-    assert "frontera (A2 = 0.5)" not in [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "frontera ($A_2 = 0.5$)" not in [t.get_text() for t in fig.legends[0].get_texts()]
 
 
 def test_seeds_figure_counts_solved_and_unsolved_seeds(run):
@@ -152,7 +154,7 @@ def test_predictions_table_lists_inputs_targets_outputs_and_predictions():
     X, Y = nn.load_dataset("xor")
     A2 = np.array([[0.1, 0.9, 0.4, 0.5]])
     table = figures.predictions_table(X, Y, A2).splitlines()
-    assert table[0] == "| x₁ | x₂ | objetivo y | A2 | predicción | ¿acierta? |"
+    assert table[0] == "| $x_1$ | $x_2$ | objetivo $y$ | $A_2$ | predicción | ¿acierta? |"
     assert table[2:] == [
         "| 0 | 0 | 0 | 0.1000 | 0 | sí |",
         "| 0 | 1 | 1 | 0.9000 | 1 | sí |",
@@ -165,3 +167,46 @@ def test_seeds_table_summarises_the_distribution():
     table = figures.seeds_table([0.1, 0.2, 0.3, None], [True, True, False, False]).splitlines()
     assert table[0].startswith("| semillas | resuelven la tarea | costo final: mínimo")
     assert table[2] == "| 4 | 2 (50 %) | 0.1000 | 0.1200 | 0.2000 | 0.2800 | 0.3000 |"
+
+
+# ---------------------------------------------------------------- text alternatives
+
+
+def _plain_spanish_with_numbers(alt, caption_like=""):
+    assert alt and alt != caption_like
+    assert "\\" not in alt and "$" not in alt, "no markup, no LaTeX"
+    assert re.search(r"\d", alt), "numbers from the data"
+    return alt
+
+
+def test_cost_alt_says_where_the_cost_starts_and_ends(run):
+    _, _, result, _ = run
+    alt = _plain_spanish_with_numbers(figures.cost_alt(result.costs, loss="bce"))
+    assert alt == f"El costo BCE baja de {result.costs[0]:.4g} a {result.costs[-1]:.4g} en 200 iteraciones."
+    flat = figures.cost_alt([0.6931, 0.6931, 0.6931])
+    assert flat == "El costo se queda en 0.6931 durante las 2 iteraciones: no aprende."
+    assert "diverge" in figures.cost_alt([0.7, 3.0, None]) and "iteración 2" in figures.cost_alt([0.7, 3.0, None])
+
+
+def test_parameters_alt_gives_each_parameter_at_the_start_and_the_end(run):
+    _, _, result, _ = run
+    alt = _plain_spanish_with_numbers(figures.parameters_alt(result.history))
+    assert alt.startswith("Pesos y sesgos en 200 iteraciones, un panel por parámetro: W₁ (4 elementos) empieza entre")
+    last = result.history["b2"][-1, 0, 0]
+    assert f"b₂ (1 elemento) empieza en 0 y termina en {last:.3g}".replace("-", "−") in alt
+
+
+def test_decision_alt_counts_the_examples_it_classifies_right():
+    X, Y = nn.load_dataset("xor")
+    result = nn.train(X, Y, iterations=1000, learning_rate=0.5)
+    alt = _plain_spanish_with_numbers(figures.decision_alt(result.parameters, X, Y))
+    right = int(((result.A2[0] >= 0.5).astype(int) == Y[0]).sum())
+    assert f"clasifica bien {right} de 4" in alt and "(0, 1): salida" in alt
+
+
+def test_seeds_alt_counts_solved_seeds_and_their_costs():
+    alt = figures.seeds_alt([0.01, 0.02, 0.5, None], [True, True, False, False])
+    assert alt == (
+        "Histograma del costo final de 4 semillas: 2 resuelven la tarea, con costo final entre 0.01 y 0.02; "
+        "1 no la resuelven, con costo final en 0.5; 1 divergen."
+    )

@@ -212,7 +212,7 @@ def test_a_single_run_grid_builds(reports):
 
 # ---------------------------------------------------------------- a new loss, end to end
 
-COPIED = ("nnsimple.py", "nnsimple_lab", "notebooks", "templates", "lab.toml", "tests/runsfolder.py")
+COPIED = ("nnsimple.py", "nnsimple_lab", "notebooks", "templates", "lab.toml", "references.bib", "tests/runsfolder.py")
 NAIVE_COLOR = "#9467bd"
 NAIVE_LOSS = """
 

@@ -134,7 +134,7 @@ def test_a_run_in_a_warm_kernel_equals_a_run_in_a_fresh_one(warm_and_fresh):
     (fresh, fresh_results), (warm, warm_results) = warm_and_fresh.fresh["run"], warm_and_fresh.warm["run"]
     duration = r"\(\d+\.\d+ s de cálculo\)"
     assert cell_outputs(warm, mask=duration) == cell_outputs(fresh, mask=duration)
-    assert sum("image/png" in o.get("data", {}) for _, outputs in cell_outputs(warm) for o in outputs) == 4
+    assert sum("image/svg+xml" in o.get("data", {}) for _, outputs in cell_outputs(warm) for o in outputs) == 4
     assert record_without_timing(warm_results) == record_without_timing(fresh_results)
     assert (
         json.dumps(record_without_timing(warm_results), sort_keys=True).encode()

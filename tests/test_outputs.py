@@ -4,6 +4,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re
 import subprocess
 import sys
 
@@ -132,3 +133,17 @@ def test_a_real_kernel_publishes_every_kind(executed_report):
     assert [kind for kind in kinds if kind] == ["cover", "prose", "figure", "table", "code"]
     figure = next(o for c in nb.cells for o in c.get("outputs", []) if prepare.output_kind(o) == "figure")
     assert set(figure["data"]) == {"image/svg+xml", "text/plain"}
+
+
+def test_figure_svg_names_its_fonts_by_a_stack_the_pdf_and_a_browser_resolve():
+    from nnsimple_lab import plotting
+
+    fig, axes = plotting.figure(4.0, 3.0, plotting.Margins(0.6, 0.2, 0.5, 0.3))
+    axes[0, 0].set_title("Costo $J = \\sum_i \\alpha_i$ por iteración")
+    svg = outputs.figure_svg(fig)
+    stacks = set(re.findall(r"font-family: ([^;\"]+)", svg))
+    assert stacks == set(outputs.FONT_STACKS.values())
+    for stack in stacks:
+        first = stack.split(",")[0].strip("'")
+        assert first in {"New Computer Modern", "New Computer Modern Math"}  # Typst's names of its fonts
+        assert stack.endswith("serif"), "a generic family last"

@@ -1,5 +1,7 @@
 """Tests of plotting: margins and gaps in inches, titles at a fixed height, axes always 2-D."""
 
+import re
+
 import pytest
 from matplotlib.figure import Figure
 
@@ -47,3 +49,27 @@ def test_titles_stay_at_a_fixed_height():
     free.set_title("Título")
     free.figure.draw_without_rendering()
     assert free.title.get_position()[1] > 1.0  # what the fixed height avoids measuring
+
+
+# ---------------------------------------------------------------- the document's typeface
+
+
+def test_figures_are_set_in_the_document_typeface_with_text_kept_as_text():
+    import io
+
+    import matplotlib
+
+    assert matplotlib.rcParams["svg.fonttype"] == "none"
+    fig, axes = plotting.figure(6.0, 3.6, MARGINS)
+    ax = axes[0, 0]
+    ax.plot([0, 1], [-1, 2])
+    ax.set(title="Iteración: $W_1[0,1]$, $\\sum_i dZ_2 \\odot A_1$", xlabel="Costo $J$")
+    svg = io.StringIO()
+    fig.savefig(svg, format="svg")
+    text = svg.getvalue()
+    assert "<text" in text, "text as text, not paths"
+    families = set(re.findall(r"font-family: '([^']+)'", text))
+    assert families == {plotting.TEXT_FAMILY, plotting.MATH_FAMILY}, "no fallback font (Computer Modern's codes)"
+    assert "−1" in text, "the true minus sign on the ticks"
+    glyphs = "".join(re.findall(r">([^<>]*)</tspan>", text))  # mathtext: one tspan per glyph
+    assert "Iteración:" in glyphs and "∑" in glyphs and "⊙" in glyphs

@@ -33,7 +33,7 @@ def test_every_format_is_attempted_and_every_failure_reported(tmp_path):
         new_output(
             "display_data",
             data={"image/svg+xml": "<svg esto no es svg", "text/plain": "x"},
-            metadata={"nnsimple": {"kind": "figure", "caption": "Figura 1: rota."}},
+            metadata={"nnsimple": {"kind": "figure", "caption": "Figura 1: rota.", "alt": "Nada: 0 líneas."}},
         )
     ]
     nb = new_notebook(cells=[new_markdown_cell("# Uno"), cell])

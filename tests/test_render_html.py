@@ -40,7 +40,7 @@ def test_html_is_spanish_and_has_cover_and_index(page):
 def test_html_index_links_to_numbered_headings(html_document):
     nav = re.search(r'<nav class="indice".*?</nav>', html_document, re.S).group(0)
     targets = re.findall(r'href="#([^"]+)"', nav)
-    assert len(targets) == 3
+    assert len(targets) == 4 and targets[-1] == "Referencias"  # added by the renderer: the report cites
     for target in targets:
         assert f'id="{target}"' in html_document
     assert re.search(r'<h1 id="[^"]+"><span class="secnum">1\.</span> Introducción</h1>', html_document)
@@ -50,7 +50,7 @@ def test_html_index_links_to_numbered_headings(html_document):
 
 def test_html_math_is_mathml_and_no_tex_is_left(page, html_document):
     assert html_document.count("<math") >= 8
-    assert '<math display="block">' in html_document
+    assert '<math display="block" alttext="' in html_document
     text = page.all_text
     for tex in ("\\frac", "\\sigma", "\\begin{aligned}", "\\tanh", "\\text{", "\\alpha", "$$"):
         assert tex not in text
@@ -66,11 +66,20 @@ def test_html_has_the_report_elements(page, html_document):
     assert "Tabla 1: Costo final por tasa de aprendizaje" in text
     assert "Listado 1: la función" in text
     assert "El costo final es" in text and "la red resuelve XOR" in text
-    image = re.search(r'<figure class="figura">\s*<img ([^>]*)>', html_document).group(1)
-    assert 'src="data:image/svg+xml;base64,' in image
-    assert 'alt="Figura 1: Costo por iteración con \\alpha = 0.5."' in image
-    table = re.search(r'<figure class="tabla">\s*<figcaption>Tabla 1:.*?</figcaption>\s*<table>', html_document, re.S)
+    image = re.search(
+        r'<figure class="figura" id="figura-1">\s*<div class="lienzo"[^>]*>\s*<img ([^>]*)>', html_document
+    )
+    assert 'src="data:image/svg+xml;base64,' in image.group(1)
+    assert 'alt="El costo baja de 0.86 a 0.05 en 3 iteraciones."' in image.group(1), "its own alt, not its caption"
+    table = re.search(
+        r'<figure class="tabla" id="tabla-1">\s*<figcaption id="tabla-1-titulo">Tabla 1:.*?</figcaption>\s*'
+        r"<div ([^>]*)>\s*<table>",
+        html_document,
+        re.S,
+    )
     assert table, "the table's title goes above the table"
+    box = set(table.group(1).split())  # it scrolls in a box named by the title
+    assert box == {'aria-labelledby="tabla-1-titulo"', 'class="desplazable"', 'role="group"'}
     assert 'style="text-align:right"' in html_document  # numeric columns
 
 
@@ -90,7 +99,7 @@ def test_html_has_no_external_url(page, html_document):
     for tag, url in page.urls:
         if tag in ("script", "link", "img", "iframe", "source", "video", "audio", "object"):
             assert url.startswith("data:"), (tag, url[:80])
-    assert "script" not in page.tags and "link" not in page.tags
+    assert "link" not in page.tags and not any(tag == "script" for tag, _ in page.urls)  # scripts are inline
     for style in page.styles:
         assert "@import" not in style
         for url in re.findall(r"url\(([^)]*)\)", style):
@@ -102,7 +111,7 @@ def test_html_keeps_percent_with_its_number_formulas_with_punctuation_and_short_
     nb = new_notebook(cells=[new_markdown_cell("Del 100 % con la salida equivocada ($a \\to 0$), y `5 % 3`.")])
     document = html.notebook_to_html(nb)
     assert "100\xa0%" in document and '<code class="junto">5 % 3</code>' in document
-    assert re.search(r'<span class="junto">\(<math display="inline">.*?</math>\),</span>', document)
+    assert re.search(r'<span class="junto">\(<math display="inline" alttext="a → 0">.*?</math>\),</span>', document)
 
 
 def test_html_tables_do_not_hyphenate_keep_ids_whole_and_scroll_on_narrow_screens(html_document):
@@ -171,3 +180,50 @@ def test_headings_are_numbered_and_the_index_nests_them():
     toc = html.toc_html(entries)
     assert re.findall(r'href="#([^"]+)"', toc) == ["a", "b", "b-2", "c"]
     assert toc.count("<ol>") == 2 and html.toc_html([]) == ""
+
+
+# ---------------------------------------------------------------- links, citations, accessibility
+
+
+def test_every_internal_link_reaches_an_element(html_document):
+    ids = set(re.findall(r'\sid="([^"]+)"', html_document))
+    targets = re.findall(r'href="#([^"]+)"', html_document)
+    assert {"figura-1", "tabla-1", "ecuacion-1", "ref-rumelhart1986", "ref-glorot2010"} <= set(targets)
+    assert not [t for t in targets if t not in ids]
+    assert "Figura 7" in html_document and 'href="#figura-7"' not in html_document, "no link to nothing"
+
+
+def test_the_numbered_equation_carries_its_number_and_id(html_document):
+    equation = re.search(r'<div class="ecuacion numerada" id="ecuacion-1">(.*?)</div>', html_document, re.S)
+    assert equation and '<span class="numero-ecuacion">(1)</span>' in equation.group(1)
+    assert "\\tag" not in html_document
+
+
+def test_citations_link_to_the_reference_list_in_apa(page, html_document):
+    text = page.all_text
+    assert "(Rumelhart et al., 1986)" in text.replace("\xa0", " ")
+    references = re.search(r'<div id="refs".*?</div>\s*</div>', html_document, re.S).group(0)
+    assert re.findall(r'id="ref-([\w-]+)"', references) == ["glorot2010", "rumelhart1986"]
+    assert "Rumelhart, D. E., Hinton, G. E., y Williams, R. J. (1986)." in references
+
+
+def test_a_figure_without_its_own_alt_falls_back_to_its_caption_without_tex():
+    cell = new_code_cell("figura()")
+    cell.outputs = [
+        new_output(
+            "display_data",
+            data={"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" width="10pt"/>', "text/plain": "x"},
+            metadata={"nnsimple": {"kind": "figure", "caption": "Figura 2: Costo con $\\alpha = 0.5$."}},
+        )
+    ]
+    document = html.notebook_to_html(new_notebook(cells=[cell]))
+    assert 'alt="Figura 2: Costo con α = 0.5."' in document
+
+
+def test_code_colours_reach_wcag_contrast():
+    css = html.pygments_css()
+    colours = re.findall(r"(?<![-\w])color: (#[0-9a-f]{6})", css)
+    assert colours and all(html.contrast(c, html.CODE_BACKGROUND) >= 4.5 for c in colours)
+    assert (
+        html.readable("#ffffff") != "#ffffff" and html.contrast(html.readable("#ffffff"), html.CODE_BACKGROUND) >= 4.5
+    )

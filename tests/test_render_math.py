@@ -24,7 +24,8 @@ def test_scan_math_finds_math_like_pandoc(markdown, expected):
 def test_mathml_of_a_formula_and_a_visible_fallback(capsys):
     assert "<mfrac>" in math.latex_to_mathml("\\frac{a}{b}")
     assert '<mi class="fn">tanh</mi>' in math.latex_to_mathml("\\tanh(z)")
-    assert math.latex_to_mathml("x", display=True).startswith('<math display="block">')
+    assert math.latex_to_mathml("x", display=True).startswith('<math display="block" alttext="x">')
+    assert 'alttext="1/(1 + e^(−z))"' in math.latex_to_mathml("\\frac{1}{1 + e^{-z}}"), "the linear text, no TeX"
     assert math.latex_to_mathml("\\frac{a}{") == '<code class="tex">\\frac{a}{</code>'
     assert "no se pudo convertir a MathML" in capsys.readouterr().err
 
@@ -35,8 +36,10 @@ def test_tokens_become_mathml_glued_to_their_punctuation():
     assert "$" not in protected and formulas == [("x", False), ("y", True)]
     paragraphs = "<p>" + protected.replace("\n\n", "</p>\n<p>") + "</p>"
     document = math.substitute(paragraphs, formulas)
-    assert document.startswith('<p>Sea <span class="junto">(<math display="inline">')
+    assert document.startswith('<p>Sea <span class="junto">(<math display="inline" alttext="x">')
     assert "</math>),</span> y:</p>" in document
-    assert document.endswith('<div class="ecuacion"><math display="block"><mrow><mi>y</mi></mrow></math></div>')
-    # In an attribute (an alt, an id), a formula is its TeX source.
+    assert document.endswith(
+        '<div class="ecuacion"><math display="block" alttext="y"><mrow><mi>y</mi></mrow></math></div>'
+    )
+    # In an attribute (an alt, an id), a formula is its linear text.
     assert math.substitute(f'<img alt="{protected.split(",")[0]}">', formulas) == '<img alt="Sea (x)">'

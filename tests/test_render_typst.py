@@ -49,7 +49,11 @@ def test_typst_source_injects_strings_only_as_literals(executed_report, tmp_path
     nb = nbformat.read(executed_report, as_version=4)
     source = typst.notebook_to_typst(nb, tmp_path)
     assert 'title: "Laboratorio 1: #XOR_2 [red] $simple$"' in source
-    assert '#nns-figura("img-001.svg", [Figura 1: Costo por iteración con $alpha = 0.5$.])' in source
+    assert (
+        '#nns-figura("img-001.svg", [Figura 1: Costo por iteración con '
+        '#math.equation(block: false, alt: "α = 0.5", $alpha = 0.5$.body);.], '
+        '"El costo baja de 0.86 a 0.05 en 3 iteraciones.") <figura-1>'
+    ) in source
     assert (tmp_path / "img-001.svg").read_text().lstrip().startswith("<?xml")
 
 
@@ -89,7 +93,9 @@ def broken_figure_notebook():
         new_output(
             "display_data",
             data={"image/svg+xml": "<svg esto no es svg", "text/plain": "x"},
-            metadata={"nnsimple": {"kind": "figure", "caption": "Figura 1: rota."}},
+            metadata={
+                "nnsimple": {"kind": "figure", "caption": "Figura 1: rota.", "alt": "Una figura rota: 0 líneas."}
+            },
         )
     ]
     return new_notebook(cells=[new_markdown_cell("# Uno"), cell])
@@ -227,3 +233,100 @@ def test_characters_the_pdf_fonts_lack_are_named_in_a_warning(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Aviso: el PDF no puede mostrar 5 caracteres" in err
     assert "山 (U+5C71)" in err and "😀 (U+1F600)" in err and "lab.toml" in err
+
+
+# ---------------------------------------------------------------- accessibility, links, citations
+
+
+def structure_alts(reader):
+    """``[(structure type, alt text)]`` of the PDF's tagged structure, in order."""
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if "/Alt" in node:
+            found.append((str(node.get("/S")), str(node["/Alt"])))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def test_pdf_declares_pdf_ua_1_and_pdf_a_3a(pdf):
+    reader, _ = pdf
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "<pdfuaid:part>1</pdfuaid:part>" in metadata
+    assert "<pdfaid:part>3</pdfaid:part>" in metadata and "<pdfaid:conformance>A</pdfaid:conformance>" in metadata
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+
+
+def test_every_figure_and_formula_carries_its_alt_text(pdf):
+    reader, _ = pdf
+    alts = structure_alts(reader)
+    assert ("/Figure", "El costo baja de 0.86 a 0.05 en 3 iteraciones.") in alts
+    formulas = [alt for kind, alt in alts if kind == "/Formula"]
+    assert "σ(z) = 1/(1+e^(−z))" in formulas and "α = 0.5" in formulas
+    assert len(formulas) >= 8 and all(alt and "\\" not in alt for alt in formulas)
+
+
+def test_references_are_links_to_their_targets(pdf):
+    reader, pages = pdf
+    links = []
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            dest = annotation.get("/Dest")
+            if annotation.get("/Subtype") == "/Link" and dest:
+                if isinstance(dest, str):  # a named destination
+                    links.append(reader.get_destination_page_number(reader.named_destinations[dest]))
+                else:
+                    links.append(reader.get_page_number(dest[0].get_object()))
+    caption_page = next(i for i, text in enumerate(pages) if "Figura 1: Costo" in text)
+    assert caption_page in links, "'la Figura 1' leads to the figure's page"
+    references_page = next(i for i, text in enumerate(pages) if "Rumelhart, D. E., Hinton" in text)
+    assert references_page in links, "a citation leads to its entry"
+    assert len(links) >= 6  # Ecuación (1), Figura 1, Tabla 1 twice, two citations
+
+
+def test_citations_are_apa_and_listed_in_referencias(pdf):
+    _, pages = pdf
+    text = re.sub(r"\s+", " ", " ".join(pages))
+    assert "(Rumelhart et al., 1986)" in text and "Glorot y Bengio (2010)" in text
+    references = text[text.rindex("Referencias") :]
+    assert "Glorot, X., y Bengio, Y. (2010)." in references
+    assert "Rumelhart, D. E., Hinton, G. E., y Williams, R. J. (1986)." in references
+    assert "Goodfellow" not in references, "only what is cited"
+
+
+def test_a_figure_without_alt_text_is_a_spanish_error_and_keeps_the_previous_file(tmp_path):
+    nb = broken_figure_notebook()
+    del nb.cells[1].outputs[0].metadata["nnsimple"]["alt"]
+    target = tmp_path / "informe.pdf"
+    target.write_bytes(b"%PDF anterior")
+    with pytest.raises(RenderError, match=r"Falta el texto alternativo de 'Figura 1: rota\.'.*PDF/UA-1.*alt="):
+        typst.write(nb, target)
+    assert target.read_bytes() == b"%PDF anterior"
+
+
+def test_a_local_link_attaches_its_file_and_stays_as_text(tmp_path, capsys):
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "lr0.5-random-bce.html").write_text("<p>cuaderno ejecutado</p>", encoding="utf-8")
+    nb = new_notebook(
+        cells=[new_markdown_cell("# Anexo\n\n[lr0.5-random-bce](runs/lr0.5-random-bce.html) y [otra](runs/no.html).")]
+    )
+    typst.write(nb, tmp_path / "informe.pdf", base_path=tmp_path)
+    reader = PdfReader(tmp_path / "informe.pdf")
+    assert reader.attachments == {"lr0.5-random-bce.html": [b"<p>cuaderno ejecutado</p>"]}
+    uris = [
+        a.get_object()["/A"].get("/URI")
+        for page in reader.pages
+        for a in page.get("/Annots") or []
+        if "/A" in a.get_object()
+    ]
+    assert uris == [], "no link that depends on the PDF's folder"
+    assert "lr0.5-random-bce y otra." in reader.pages[-1].extract_text()
+    assert "runs/no.html no lleva a ningún archivo" in capsys.readouterr().err

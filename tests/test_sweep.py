@@ -91,7 +91,8 @@ def test_grid_gives_one_executed_notebook_and_one_results_file_per_run(swept):
         assert papermill.exception is None
         outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
         assert not [o for o in outputs if o.output_type == "error"]
-        assert sum("image/png" in o.get("data", {}) for o in outputs) == 4  # the four figures
+        figures = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
+        assert len(figures) == 4 and all(o.metadata["nnsimple"]["alt"] for o in figures)  # each with its alt
         injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
         assert len(injected) == 1 and f"init = {spec.parameters['init']!r}".replace("'", '"') in injected[0].source
 

@@ -73,7 +73,7 @@ def render_runs(folder):
         try:
             node, base_path = prepare.load_notebook(notebook)
             node.metadata.setdefault("title", f"Cuaderno ejecutado: {notebook.stem}")
-            html.write(node, page, base_path=base_path, show_all_code=True, keep_stderr=True)
+            html.write(node, page, base_path=base_path, show_all_code=True, keep_stderr=True, text_fonts=False)
         except RenderError as error:
             errors.append(f"{notebook.name}: {error}")
             continue

@@ -20,6 +20,9 @@ from nnsimple_lab.render.errors import RenderError
 
 ROOT = Path(__file__).resolve().parents[2]  # the project: templates/ lives here
 TEMPLATES = "templates"
+# What every format's citations are made from (``cite``): the sources and their style.
+BIBLIOGRAPHY = "references.bib"
+CITATION_STYLE = f"{TEMPLATES}/referencias/apa-no-ampersand.csl"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,5 +92,7 @@ def template_files(name, root=ROOT):
 
 def sources(name, root=ROOT):
     """The project files an output of format ``name`` is made from, besides the notebook itself:
-    the code of its module (followed through its imports) and its template files."""
-    return [*deps.module_dependencies([get(name).module], root), *template_files(name, root)]
+    the code of its module (followed through its imports), its template files, the bibliography
+    and its style."""
+    shared = [Path(root) / BIBLIOGRAPHY, Path(root) / CITATION_STYLE]
+    return [*deps.module_dependencies([get(name).module], root), *template_files(name, root), *shared]

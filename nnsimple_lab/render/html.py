@@ -2,8 +2,11 @@
 
 An nbconvert ``HTMLExporter`` with ``templates/informe_html`` (extends ``lab``), images
 embedded, no external URL at all. nbconvert renders the markdown with every formula replaced
-by a token (``math.protect``); after it, the headings are numbered as in the PDF, the index
-goes where the template left its marker, and MathML goes where the tokens are.
+by a token (``math.protect``) and every citation already formatted (``cite``, the same
+citeproc call as the PDF's); after it, the headings are numbered as in the PDF, the index goes
+where the template left its marker, and MathML goes where the tokens are. Every figure's
+``alt`` is its own text alternative (``outputs.show_figure(…, alt=…)``), never its caption
+unless it has none; the code's colours are darkened where they would not reach WCAG's 4.5:1.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from nbconvert.exporters import HTMLExporter
 from traitlets import default
 from traitlets.config import Config
 
-from nnsimple_lab.render import formats, math, prepare
+from nnsimple_lab.render import cite, formats, math, prepare, webfont
 from nnsimple_lab.render.errors import RenderError, write_atomic
 
 FORMAT = formats.FORMATS["html"]
@@ -73,7 +76,9 @@ class ReportHTMLExporter(HTMLExporter):
     def markdown2html(self, context, source):
         """nbconvert's markdown filter, with the math of ``source`` replaced by tokens first."""
         source = _HEADING_UNNUMBERED.sub(rf"\1 {_NONUM}", source)
-        return super().markdown2html(context, math.protect(source, context["resources"]["nnsimple"]["math"]))
+        extra = context["resources"]["nnsimple"]
+        source = cite.substitute(source, extra["citations"], to="html", store=extra["cited"])
+        return super().markdown2html(context, math.protect(source, extra["math"]))
 
     @jinja2.pass_context
     def md_inline(self, context, source):
@@ -91,6 +96,18 @@ class ReportHTMLExporter(HTMLExporter):
         yield from super().default_filters()  # markdown2html among them: the method above
         yield ("md_inline", self.md_inline)
         yield ("alt_text", self.alt_text)
+        yield ("svg_width", svg_width)
+
+
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)(pt|px)?"')
+
+
+def svg_width(svg):
+    """The natural width of an SVG image in CSS pixels (matplotlib writes it in points), or 0."""
+    match = _SVG_WIDTH.search(svg if isinstance(svg, str) else "".join(svg))
+    if not match:
+        return 0
+    return round(float(match.group(1)) * (4 / 3 if match.group(2) == "pt" else 1))
 
 
 @functools.cache
@@ -102,12 +119,39 @@ def exporter():
     return ReportHTMLExporter(config=config)
 
 
+CODE_BACKGROUND = "#f6f6f3"  # the code blocks' background (static/informe.css: --fondo-codigo)
+MIN_CONTRAST = 4.5  # WCAG 2.1 AA, normal text
+
+
+def _luminance(hex_colour):
+    """WCAG relative luminance of ``#rrggbb``."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground, background):
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    high, low = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def readable(colour, background=CODE_BACKGROUND):
+    """``colour`` darkened in steps of 5 % until it reaches ``MIN_CONTRAST`` on ``background``."""
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    while contrast("#" + "".join(f"{c:02x}" for c in channels), background) < MIN_CONTRAST:
+        channels = [int(c * 0.95) for c in channels]
+    return "#" + "".join(f"{c:02x}" for c in channels)
+
+
 @functools.cache
 def pygments_css():
-    """The CSS of the code highlighting, put in the page itself."""
+    """The CSS of the code highlighting (pygments' default style, every colour readable), put in the page."""
     from pygments.formatters import HtmlFormatter
 
-    return HtmlFormatter(style="default").get_style_defs(".highlight")
+    css = HtmlFormatter(style="default").get_style_defs(".highlight")
+    css = re.sub(r"#([0-9a-fA-F]{3})\b(?![0-9a-fA-F])", lambda m: "#" + "".join(c * 2 for c in m.group(1)), css)
+    return re.sub(r"(?<![-\w])color: (#[0-9a-fA-F]{6})", lambda m: f"color: {readable(m.group(1).lower())}", css)
 
 
 def number_headings(document, toc_depth=2, number_depth=3):
@@ -158,15 +202,17 @@ def toc_html(entries):
     return "".join(parts)
 
 
-def notebook_to_html(nb, base_path=".", *, show_all_code=False, keep_stderr=False):
+def notebook_to_html(nb, base_path=".", *, show_all_code=False, keep_stderr=False, text_fonts=True):
     """The report's HTML document (a string) for a notebook node.
 
     ``base_path``: the folder relative image links start from; ``show_all_code``/``keep_stderr``:
-    see ``prepare.prepare``.
+    see ``prepare.prepare``; ``text_fonts``: embed the PDF's text faces (``webfont``).
     """
     prepared, cover = prepare.prepare(nb, show_all_code=show_all_code, keep_stderr=keep_stderr)
     title = (cover or {}).get("title") or prepared.metadata.get("title") or "Informe"
-    extra = {"cover": cover, "title": title, "pygments_css": pygments_css(), "toc_marker": TOC_MARKER, "math": []}
+    found = cite.citations([holder[key] for holder, key in prepare.markdown_fields(prepared)], to="html")
+    extra = {"cover": cover, "title": title, "pygments_css": pygments_css(), "toc_marker": TOC_MARKER}
+    extra.update(math=[], citations=found, cited=[])
     resources = {"metadata": {"name": "informe", "path": str(base_path)}, "nnsimple": extra}
     document, resources = exporter().from_notebook_node(prepared, resources=resources)
     document = _ANCHOR_LINK.sub("", document)
@@ -174,18 +220,26 @@ def notebook_to_html(nb, base_path=".", *, show_all_code=False, keep_stderr=Fals
     document = document.replace(NBCONVERT_MISSING_ALT, 'alt="Imagen sin descripción"')
     document, entries = number_headings(document)
     document = document.replace(TOC_MARKER, toc_html(entries), 1)
-    return math.substitute(document, resources["nnsimple"]["math"])
+    document = cite.restore(document, resources["nnsimple"]["cited"])
+    document = math.substitute(document, resources["nnsimple"]["math"])
+    # The PDF's fonts: its math font for this page's formulas; its text faces for the report.
+    faces = [webfont.math_font_face(document), webfont.text_font_faces() if text_fonts else ""]
+    faces = "\n".join(face for face in faces if face)
+    return document.replace("</head>", f"<style>\n{faces}\n</style>\n</head>", 1) if faces else document
 
 
-def write(nb, path, *, base_path=None, show_all_code=False, keep_stderr=False):
+def write(nb, path, *, base_path=None, show_all_code=False, keep_stderr=False, text_fonts=True):
     """Render a notebook (node or path) to a self-contained HTML file at ``path``, atomically.
 
-    ``show_all_code``/``keep_stderr``: the executed-notebook pages of the runs show both.
+    ``show_all_code``/``keep_stderr``: the executed-notebook pages of the runs show both;
+    ``text_fonts``: embed the PDF's text faces (the runs' pages leave them to the reader's fonts).
     ``base_path``: the folder relative image links start from (default: the notebook's).
     """
     node, folder = prepare.load_notebook(nb)
     try:
-        document = notebook_to_html(node, base_path or folder, show_all_code=show_all_code, keep_stderr=keep_stderr)
+        document = notebook_to_html(
+            node, base_path or folder, show_all_code=show_all_code, keep_stderr=keep_stderr, text_fonts=text_fonts
+        )
     except RenderError:
         raise
     except Exception as error:

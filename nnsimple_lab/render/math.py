@@ -1,8 +1,10 @@
-"""Math in markdown: finding it the way pandoc does, and MathML for the HTML.
+"""Math in markdown: finding it the way pandoc does, numbered equations, and MathML for the HTML.
 
-``scan_math`` is shared by both formats (the HTML puts placeholder tokens where the math is and
-MathML after nbconvert's markdown; the PDF hands pandoc clean ``$…$``), so that both agree on
-what is math. ``protect`` and ``substitute`` are the HTML's two halves of that round trip.
+``scan_math`` and ``protect`` are shared by both formats: each formula becomes a token that
+markdown leaves alone, and each format puts its own math where the tokens are (MathML in the
+HTML, ``substitute``; a Typst equation with its alt text in the PDF), so that both agree on what
+is math. A display formula with ``\\tag{N}`` is equation N (``equation_number``): both formats
+number it "(N)" at the right and give it the id ``xref.equation_id(N)``.
 """
 
 from __future__ import annotations
@@ -12,8 +14,12 @@ import html
 import re
 import sys
 
+from nnsimple_lab.render import xref
+from nnsimple_lab.render.mathalt import linear
+
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _MATH_ENV = re.compile(r"\\begin\{(equation|align|gather|multline|eqnarray)(\*?)\}(.*?)\\end\{\1\2\}", re.S)
+_TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
 _ENV_AS = {"equation": None, "multline": "gathered", "gather": "gathered", "align": "aligned", "eqnarray": "aligned"}
 
 
@@ -138,6 +144,28 @@ def scan_math(markdown, on_math):
     return "".join(out)
 
 
+def equation_number(latex):
+    """``(latex without its \\tag, the tag's text or None)``: ``"a = b \\tag{2}"`` -> ``("a = b", "2")``."""
+    match = _TAG.search(latex)
+    if match is None:
+        return latex, None
+    return (latex[: match.start()] + latex[match.end() :]).strip(), match.group(1).strip()
+
+
+def equation_numbers(markdown):
+    """The ``\\tag`` numbers of the display formulas of ``markdown``, in order."""
+    found = []
+
+    def on_math(latex, display):
+        number = equation_number(latex)[1] if display else None
+        if number:
+            found.append(number)
+        return ""
+
+    scan_math(markdown, on_math)
+    return found
+
+
 # ---------------------------------------------------------------- MathML
 
 # What latex2mathml does not know, said in what it does.
@@ -165,6 +193,8 @@ def latex_to_mathml(latex, display=False):
         print(f"aviso: no se pudo convertir a MathML la fórmula {latex!r}: {error}", file=sys.stderr)
         return f'<code class="tex">{html.escape(latex)}</code>'
     mathml = mathml.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "", 1)
+    # What a screen reader says if it cannot read the MathML itself.
+    mathml = re.sub(r"^<math([^>]*)>", lambda m: f'<math{m.group(1)} alttext="{html.escape(linear(latex))}">', mathml)
     # \\log, \\tanh...: marked so that the CSS gives them TeX's thin spaces (latex2mathml gives none).
     return _MATHML_FUNCTION.sub(r'<mi class="fn">\1</mi>', mathml)
 
@@ -191,22 +221,36 @@ def protect(markdown, math):
     return scan_math(markdown, on_math)
 
 
+def numbered_mathml(latex):
+    """MathML of a display formula; with ``\\tag{N}``, in a box with the id of equation N and "(N)" at its right."""
+    latex, number = equation_number(latex)
+    mathml = latex_to_mathml(latex, True)
+    if number is None:
+        return mathml
+    return (
+        f'<span class="ecuacion numerada" id="{xref.equation_id(number)}">{mathml}'
+        f'<span class="numero-ecuacion">({html.escape(number)})</span></span>'
+    )
+
+
 def substitute(document, math):
-    """The HTML ``document`` with MathML where its tokens are (the TeX source in attribute values).
+    """The HTML ``document`` with MathML where its tokens are (the formula's linear text in attribute values).
 
     Inline math and the text touching it ("(", ")," ...) go in a ``junto`` span (never split
     there); display math alone in a paragraph becomes a block of its own.
     """
 
     def in_tag(match):  # a token inside a tag is in an attribute value (alt, id, href)
-        return _TOKEN_RE.sub(lambda m: html.escape(math[int(m.group(1))][0]), match.group(0))
+        return _TOKEN_RE.sub(
+            lambda m: html.escape(linear(equation_number(math[int(m.group(1))][0])[0])), match.group(0)
+        )
 
     document = re.sub(r"<[^<>]*MATHPH\d+X[^<>]*>", in_tag, document)
     out, position = [], 0
     for match in _TOKEN_RE.finditer(document):
         start, end = match.span()
         latex, display = math[int(match.group(1))]
-        mathml = latex_to_mathml(latex, display)
+        mathml = numbered_mathml(latex) if display else latex_to_mathml(latex, display)
         before = start
         while before > position and document[before - 1] not in " \t\n<>":
             before -= 1
@@ -218,6 +262,15 @@ def substitute(document, math):
             out.append(f'<span class="junto">{document[before:start]}{mathml}{document[end:after]}</span>')
         position = after
     out.append(document[position:])
+    document = re.sub(
+        r'<p>\s*(<math display="block"[^>]*>.*?</math>)\s*</p>',
+        r'<div class="ecuacion">\1</div>',
+        "".join(out),
+        flags=re.S,
+    )
     return re.sub(
-        r'<p>\s*(<math display="block">.*?</math>)\s*</p>', r'<div class="ecuacion">\1</div>', "".join(out), flags=re.S
+        r'<p>\s*<span class="ecuacion numerada" (id="[^"]*")>(.*?</span>)</span>\s*</p>',
+        r'<div class="ecuacion numerada" \1>\2</div>',
+        document,
+        flags=re.S,
     )

@@ -1,8 +1,10 @@
-"""The notebook as the report shows it, for every format: loading, what is kept, table alignment.
+"""The notebook as the report shows it, for every format: loading, what is kept, links, tables.
 
 What the report shows: markdown cells; code cell inputs only in cells tagged ``mostrar-codigo``;
 no cell tagged ``ocultar``; no stderr; the rich outputs of ``outputs.py`` (cover, figures,
 tables, prose, code) as report elements, the cover out of the flow (the templates put it first).
+Every numbered item gets its id (``metadata.nnsimple.id``, see ``xref``) and every mention of one
+in the text becomes a link to it, so both formats link the same references.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from pathlib import Path
 
 from nnsimple_lab.outputs import COVER_FIELDS, COVER_MIME
+from nnsimple_lab.render import cite, math, xref
 from nnsimple_lab.render.errors import RenderError
 
 SHOW_CODE_TAG = "mostrar-codigo"
@@ -87,7 +90,108 @@ def prepare(nb, *, show_all_code=False, keep_stderr=False):
         if show_input or cell.outputs:
             cells.append(cell)
     nb.cells = cells
+    link_references(nb)
+    add_references(nb)
     return nb, cover
+
+
+def markdown_fields(nb):
+    """Every markdown string of ``nb`` in document order, as ``(holder, key)`` with ``holder[key]``
+    the string: markdown cells, markdown outputs (prose, tables, listings), captions and titles."""
+    fields = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            fields.append((cell, "source"))
+            continue
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("nnsimple", {})
+            for key in ("caption", "title"):
+                if meta.get(key):
+                    fields.append((meta, key))
+            if "text/markdown" in output.get("data", {}):
+                fields.append((output.data, "text/markdown"))
+    return fields
+
+
+_APPENDIX = re.compile(r"^ {0,3}# +(Anexo|Apéndice)", re.I | re.M)
+
+
+def add_references(nb):
+    """Add the section "Referencias" to a document that cites and has no reference list: before
+    its first appendix, or at its end."""
+    pieces = [holder[key] for holder, key in markdown_fields(nb)]
+    if cite.has_references(pieces) or not any(cite.clusters(piece) for piece in pieces):
+        return
+    import nbformat
+
+    cell = nbformat.v4.new_markdown_cell(cite.references_cell_source())
+    where = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and _APPENDIX.search(c.source)), None)
+    nb.cells.insert(len(nb.cells) if where is None else where, cell)
+
+
+# ---------------------------------------------------------------- cross-references
+
+_CAPTION_KEYS = {"figure": "caption", "table": "title", "code": "caption"}
+
+
+def _markdown_outputs(cell):
+    """The markdown data of a cell's outputs, as ``(data dict)`` entries holding "text/markdown"."""
+    return [
+        o.data for o in cell.get("outputs", []) if "text/markdown" in o.get("data", {}) and output_kind(o) != "code"
+    ]
+
+
+def number_items(nb):
+    """Give every numbered figure, table and listing its id (``metadata.nnsimple.id``); return
+    the ids of the document's targets, those of its numbered equations included."""
+    targets = set()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            targets.update(xref.equation_id(n) for n in math.equation_numbers(cell.source))
+            continue
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("nnsimple", {})
+            key = _CAPTION_KEYS.get(meta.get("kind"))
+            target = xref.caption_id(meta.get(key)) if key else None
+            if target and target not in targets:  # a number used twice: the first one is the target
+                meta["id"] = target
+                targets.add(target)
+        for data in _markdown_outputs(cell):
+            targets.update(xref.equation_id(n) for n in math.equation_numbers(data["text/markdown"]))
+    return targets
+
+
+def number_listings(nb):
+    """Number, in place, the captioned listings the notebook left unnumbered: "Listado N: …", N
+    counting every captioned listing in order (a numbered one keeps its number)."""
+    count = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("nnsimple", {})
+            if meta.get("kind") != "code" or not meta.get("caption"):
+                continue
+            count += 1
+            if xref.caption_id(meta["caption"]) is None:
+                meta["caption"] = f"Listado {count}: {meta['caption']}"
+
+
+def link_references(nb):
+    """Number the listings and the items of ``nb`` (``number_listings``, ``number_items``) and
+    link, in place, every mention of one: in markdown cells, generated prose and tables, and
+    captions (not in code)."""
+    number_listings(nb)
+    targets = number_items(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = xref.link_references(cell.source, targets)
+            continue
+        for data in _markdown_outputs(cell):
+            data["text/markdown"] = xref.link_references(data["text/markdown"], targets)
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("nnsimple", {})
+            key = _CAPTION_KEYS.get(meta.get("kind"))
+            if key and meta.get(key):
+                meta[key] = xref.link_caption(meta[key], targets)
 
 
 def _report_outputs(outputs, *, keep_stderr):
@@ -111,7 +215,11 @@ def _report_outputs(outputs, *, keep_stderr):
 
 # ---------------------------------------------------------------- pipe tables
 
-_NUMBER = re.compile(r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*%?$|^\d+\s*/\s*\d+$")
+_NUMBER = re.compile(
+    r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*%?$"  # 0.5, -3, 1e-3, 12 %
+    r"|^\d+\s*/\s*\d+$"  # 10/20
+    r"|^[-+−]?\d+(\.\d*)?\s*→\s*\d+$"  # 0.9812 → 1: a value and its class
+)
 _PLACEHOLDER = re.compile(r"^[—–-]$")
 _DELIMITER_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
 
@@ -155,12 +263,30 @@ def table_rows(markdown):
     return len(found[1]) if found else 0
 
 
-def align_numeric_columns(markdown):
-    """Right-align (``---:``) the columns of a pipe table whose body cells are all numbers
-    (or a dash, "—", for no value).
+def _is_note(cell):
+    """A cell that is no number and holds no digit ("no converge", "divergió"): a numeric column's remark."""
+    return not re.search(r"\d", cell)
 
-    Columns with an alignment of their own are left as they are; text that is not a pipe
-    table comes back unchanged.
+
+def _true_minus(cell):
+    """A number's hyphen-minus as the minus sign (U+2212): "-1.0986" -> "−1.0986" (math is left to TeX)."""
+    return re.sub(r"^(\s*(?:\*\*)?)-(?=\d|\.\d)", "\\1−", cell)
+
+
+def _joined(cells, template):
+    """A row's cells joined back with the outer pipes of ``template`` (a row of the same table)."""
+    lead = "|" if template.strip().startswith("|") else ""
+    trail = "|" if template.strip().endswith("|") else ""
+    return lead + "|".join(cells) + trail
+
+
+def align_numeric_columns(markdown):
+    """Typeset the numeric columns of a pipe table: right-aligned (``---:``), so that numbers with
+    the same decimals align on their point, and with the true minus sign.
+
+    A column is numeric when some body cell is a number and every other one is a dash ("—": no
+    value) or a remark without digits ("no converge"). Columns with an alignment of their own
+    keep it; text that is not a pipe table comes back unchanged.
     """
     lines = markdown.split("\n")
     found = _pipe_table(lines)
@@ -168,14 +294,17 @@ def align_numeric_columns(markdown):
         return markdown
     i, body = found
     delimiter = _split_row(lines[i])
-    new = []
+    new, numeric = [], []
     for col, spec in enumerate(delimiter):
         column = [row[col] for row in body if col < len(row) and row[col].strip()]
-        plain = ":" not in spec
-        numbers = [cell for cell in column if not _PLACEHOLDER.match(cell.strip())]  # "—": no value
-        new.append(" ---: " if plain and numbers and all(map(_is_number, numbers)) else spec)
-    if new != delimiter:
-        lead = "|" if lines[i].strip().startswith("|") else ""
-        trail = "|" if lines[i].strip().endswith("|") else ""
-        lines[i] = lead + "|".join(new) + trail
+        numbers = [cell for cell in column if _is_number(cell)]
+        is_numeric = bool(numbers) and all(
+            _is_number(c) or _PLACEHOLDER.match(c.strip()) or _is_note(c) for c in column
+        )
+        numeric.append(is_numeric)
+        new.append(" ---: " if is_numeric and ":" not in spec else spec)
+    lines[i] = _joined(new, lines[i])
+    for k, row in enumerate(body, start=i + 1):
+        cells = [_true_minus(cell) if col < len(numeric) and numeric[col] else cell for col, cell in enumerate(row)]
+        lines[k] = _joined(cells, lines[k])
     return "\n".join(lines)

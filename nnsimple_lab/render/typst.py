@@ -12,10 +12,6 @@ from __future__ import annotations
 import base64
 import functools
 import os
-import re
-import shutil
-import subprocess
-import sys
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -25,7 +21,7 @@ from nbconvert.exporters import TemplateExporter
 from traitlets import default
 from traitlets.config import Config
 
-from nnsimple_lab.render import formats, math, prepare
+from nnsimple_lab.render import formats, prepare, typst_markup
 from nnsimple_lab.render.errors import RenderError, write_atomic
 
 FORMAT = formats.FORMATS["pdf"]
@@ -34,139 +30,13 @@ FORMAT = formats.FORMATS["pdf"]
 LONG_TABLE_ROWS = 15
 
 
-def typst_string(value):
-    """A Typst string literal holding ``value`` exactly (safe to inject anywhere in code)."""
-    out = []
-    for char in str(value):
-        if char in '\\"':
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif char == "\r":
-            out.append("\\r")
-        elif ord(char) < 32 or ord(char) == 127:
-            out.append(f"\\u{{{ord(char):x}}}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
-
-
-_TYPST_MARKUP_SPECIAL = re.compile(r"([\\#$*_@<>\[\]`~=/+\-'\"])")
-
-
-def typst_escape(text):
-    """Plain text made safe as Typst *markup* (every special character backslash-escaped)."""
-    return _TYPST_MARKUP_SPECIAL.sub(r"\\\1", str(text))
-
-
-# ---------------------------------------------------------------- markdown through pandoc
-
-_SEPARATOR = "nnsimple-pieza"
-
-
-def markdown_for_pandoc(markdown):
-    """Markdown as pandoc's ``commonmark_x`` reads it the way Jupyter does (math, ``{-}``)."""
-    markdown = re.sub(r"^( {0,3}#{1,6}[ \t].*?)[ \t]+\{-\}[ \t]*$", r"\1 {.unnumbered}", markdown, flags=re.M)
-
-    def on_math(latex, display):
-        return f"$${latex}$$" if display else f"${latex}$"
-
-    return math.scan_math(markdown, on_math)
-
-
-@functools.cache
-def pandoc_path():
-    """The pandoc binary shipped by pypandoc-binary."""
-    import pypandoc
-
-    return pypandoc.get_pandoc_path()
-
-
-def markdown_to_typst(pieces):
-    """``{markdown: Typst markup}`` for many markdown strings, converted by ONE pandoc process."""
-    unique = list(dict.fromkeys(pieces))
-    if not unique:
-        return {}
-    document = "".join(f"{piece}\n\n```{{=typst}}\n// {_SEPARATOR} {i}\n```\n\n" for i, piece in enumerate(unique))
-    command = [pandoc_path(), "--from=commonmark_x", "--to=typst", "--wrap=none"]
-    try:
-        result = subprocess.run(command, input=document.encode("utf-8"), capture_output=True, check=False)
-    except OSError as error:
-        raise RenderError(f"No se pudo ejecutar pandoc ({command[0]}): {error}") from error
-    if result.returncode != 0:
-        raise RenderError(f"pandoc no pudo convertir el markdown a Typst: {result.stderr.decode(errors='replace')}")
-    parts = re.split(rf"^// {_SEPARATOR} (\d+)\n?", result.stdout.decode("utf-8"), flags=re.M)
-    numbers = parts[1::2]
-    if numbers != [str(i) for i in range(len(unique))]:
-        broken = unique[int(numbers[-1]) + 1 if numbers else 0]
-        raise RenderError(
-            "No se pudo separar el markdown convertido por pandoc: ¿un bloque de código sin cerrar? "
-            f"Revise este texto: {broken[:200]!r}"
-        )
-    return {piece: typst.strip() for piece, typst in zip(unique, parts[0::2], strict=False)}
-
-
-# Symbols pandoc 3.9 writes that typst 0.15 renamed (found by compiling every common LaTeX command).
-_TYPST_SYMBOLS = (
-    (re.compile(r"\b(dot|times|minus|plus)\.circle\b"), r"\1.o"),
-    (re.compile(r"(?<![\w.\"])sect\b"), "inter"),
-)
-_TYPST_MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$", re.S)
-_TYPST_LINK_LABEL = re.compile(r"#link\(<([^>]+)>\)")
-_TYPST_LABEL = re.compile(r"^<([^>\n]+)>$", re.M)
-_TYPST_IMAGE = re.compile(r'image\("((?:[^"\\]|\\.)*)"')
-
-
-def _fix_typst_math(typst):
-    """Rename the symbols of ``_TYPST_SYMBOLS`` inside the math of pandoc's output."""
-
-    def fix(match):
-        formula = match.group(0)
-        for pattern, replacement in _TYPST_SYMBOLS:
-            formula = pattern.sub(replacement, formula)
-        return formula
-
-    return _TYPST_MATH.sub(fix, typst)
-
-
-def _local_image(source, base_path, image_dir, copied):
-    """The name under ``image_dir`` of the markdown image ``source`` (copied there), or None."""
-    if source not in copied:
-        local = "://" not in source and not source.startswith("attachment:")
-        found = Path(base_path) / source if local else None
-        name = None
-        if found is not None and found.is_file():
-            name = f"md-{len(copied):03d}{found.suffix.lower()}"
-            shutil.copyfile(found, Path(image_dir) / name)
-        copied[source] = name
-    return copied[source]
-
-
-def fix_typst_pieces(converted, base_path, image_dir):
-    """Make pandoc's Typst compile on its own: no dangling label links, images copied locally."""
-    labels = set()
-    for typst in converted.values():
-        labels.update(_TYPST_LABEL.findall(typst))
-    copied = {}
-
-    def link(match):
-        label = match.group(1)
-        return match.group(0) if label in labels else f"#link({typst_string('#' + label)})"
-
-    def image(match):
-        source = match.group(1).replace('\\"', '"').replace("\\\\", "\\")
-        name = _local_image(source, base_path, image_dir, copied)
-        if name is None:
-            print(f"aviso: imagen no disponible para el PDF: {source}", file=sys.stderr)
-            return f"nns-sin-imagen({typst_string(source)}"
-        return f'image("{name}"'
-
-    return {
-        key: _fix_typst_math(_TYPST_IMAGE.sub(image, _TYPST_LINK_LABEL.sub(link, value)))
-        for key, value in converted.items()
-    }
+# Strings from the notebook enter Typst only through these (re-exported for the template's filters).
+typst_string = typst_markup.typst_string
+typst_escape = typst_markup.typst_escape
+# The PDF is tagged and checked by Typst against these standards: PDF/UA-1 (accessible: alt text
+# on every image and equation, a title, tables well formed) and PDF/A-3a (archival, tagged; the
+# "3" allows attached files, the run pages of the annex).
+PDF_STANDARDS = ("ua-1", "a-3a")
 
 
 # ---------------------------------------------------------------- the exporter
@@ -174,8 +44,25 @@ def fix_typst_pieces(converted, base_path, image_dir):
 _IMAGE_TYPES = (("image/svg+xml", ".svg"), ("image/png", ".png"), ("image/jpeg", ".jpg"))
 
 
+def image_alt(output, number):
+    """The alt text of image output ``number`` (``outputs.show_figure``'s ``alt``): PDF/UA-1 needs one.
+
+    Raises a Spanish RenderError naming the figure (its caption) when there is none.
+    """
+    meta = output.get("metadata", {}).get("nnsimple", {})
+    alt = meta.get("alt")
+    if isinstance(alt, str) and alt.strip():
+        return alt.strip()
+    where = meta.get("caption") or f"la imagen {number} del cuaderno (una salida sin pie de figura)"
+    raise RenderError(
+        f"Falta el texto alternativo de {where!r}: el PDF accesible (PDF/UA-1) lo exige para cada imagen. "
+        "Muestre la figura con outputs.show_figure(fig, pie, alt=...) y un texto que diga qué muestra, con sus cifras."
+    )
+
+
 def write_images(nb, image_dir):
-    """Write every image output to ``image_dir``; record its name in ``output.metadata.filenames``."""
+    """Write every image output to ``image_dir``; record its name in ``output.metadata.filenames``
+    and its alt text (``image_alt``) in ``output.metadata.nnsimple.alt``."""
     count = 0
     for cell in nb.cells:
         for output in cell.get("outputs", []):
@@ -184,6 +71,7 @@ def write_images(nb, image_dir):
                 if mime not in data:
                     continue
                 count += 1
+                output.setdefault("metadata", {}).setdefault("nnsimple", {})["alt"] = image_alt(output, count)
                 name = f"img-{count:03d}{suffix}"
                 content = data[mime]
                 if mime == "image/svg+xml":
@@ -193,27 +81,6 @@ def write_images(nb, image_dir):
                 (Path(image_dir) / name).write_bytes(raw)
                 output.setdefault("metadata", {}).setdefault("filenames", {})[mime] = name
                 break
-
-
-def collect_markdown(nb):
-    """Normalise in place, and list, every markdown string the Typst template converts."""
-    pieces = []
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = markdown_for_pandoc(cell.source)
-            pieces.append(cell.source)
-            continue
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "text/markdown" in data:
-                data["text/markdown"] = markdown_for_pandoc(data["text/markdown"])
-                pieces.append(data["text/markdown"])
-            meta = output.get("metadata", {}).get("nnsimple", {})
-            for key in ("caption", "title"):
-                if meta.get(key):
-                    meta[key] = markdown_for_pandoc(meta[key])
-                    pieces.append(meta[key])
-    return pieces
 
 
 @jinja2.pass_context
@@ -229,7 +96,8 @@ class ReportTypstExporter(TemplateExporter):
     """TemplateExporter writing the report as Typst source.
 
     Per document, ``resources["nnsimple"]`` holds what the template shows (cover, title,
-    authors, ``long_table_rows``) and ``typst_markdown``, pandoc's Typst of every markdown piece.
+    authors, ``long_table_rows``, ``attachments``: the files attached to the PDF) and
+    ``typst_markdown``, the Typst of every markdown piece (``typst_markup.convert``).
     """
 
     output_mimetype = "text/x-typst"
@@ -277,17 +145,20 @@ def exporter():
 
 
 def notebook_to_typst(nb, image_dir, base_path="."):
-    """Typst source of the report; images are written to ``image_dir`` (the compile root)."""
+    """Typst source of the report; images and attached files are written to ``image_dir`` (the compile root)."""
     prepared, cover = prepare.prepare(nb)
     write_images(prepared, image_dir)
-    converted = markdown_to_typst(collect_markdown(prepared))
+    converted, attachments = typst_markup.convert(
+        prepared, base_path, image_dir, targets=prepare.number_items(prepared)
+    )
     title = (cover or {}).get("title") or prepared.metadata.get("title") or "Informe"
     extra = {
         "cover": cover,
         "title": title,
         "authors": (cover or {}).get("authors", []),
         "long_table_rows": LONG_TABLE_ROWS,
-        "typst_markdown": fix_typst_pieces(converted, base_path, image_dir),
+        "typst_markdown": converted,
+        "attachments": sorted(attachments.values()),
     }
     resources = {"metadata": {"name": "informe", "path": str(base_path)}, "nnsimple": extra}
     source, _ = exporter().from_notebook_node(prepared, resources=resources)
@@ -302,6 +173,8 @@ def _typst_error_message(error):
     detail = getattr(error, "diagnostic", "") or getattr(error, "message", "") or str(error)
     hints = getattr(error, "hints", None) or []
     text = f"Typst no pudo compilar el PDF: {detail.strip()}"
+    if "missing alt text" in detail:
+        text += "\n  Falta el texto alternativo de una imagen o fórmula (PDF/UA-1): en markdown, ![texto](imagen)."
     if hints:
         text += "\n" + "\n".join(f"  sugerencia: {hint}" for hint in hints)
     return text
@@ -311,6 +184,7 @@ def compile_pdf(source, root):
     """PDF bytes of a Typst source whose files live in ``root``; only the fonts of the typst wheel.
 
     ``SOURCE_DATE_EPOCH`` (seconds), if set, is the PDF's creation date: the same bytes every time.
+    The PDF must pass ``PDF_STANDARDS``: Typst refuses to write one that does not.
     """
     import typst
 
@@ -320,6 +194,7 @@ def compile_pdf(source, root):
             source.encode("utf-8"),
             root=str(root),
             ignore_system_fonts=True,
+            pdf_standards=list(PDF_STANDARDS),
             timestamp=int(epoch) if epoch and epoch.isdigit() else None,
         )
     except typst.TypstError as error:

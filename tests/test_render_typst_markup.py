@@ -1,0 +1,59 @@
+"""Tests of render.typst_markup: the report's markdown as Typst markup that Typst checks as PDF/UA-1."""
+
+import typst as typst_compiler
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from nnsimple_lab.render import prepare, typst_markup
+
+
+def test_an_equation_carries_its_alt_and_a_number_when_tagged():
+    inline = typst_markup.equation("\\alpha = 0.5", False, "alpha = 0.5")
+    assert inline == '#math.equation(block: false, alt: "α = 0.5", $alpha = 0.5$.body);'
+    numbered = typst_markup.equation("a = b \\tag{3}", True, "a = b")
+    assert numbered == ('#math.equation(block: true, alt: "a = b", numbering: _ => "(3)", $a = b$.body) <ecuacion-3>')
+
+
+def _table_cell(markdown, title):
+    cell = new_code_cell("tabla()")
+    cell.outputs = [
+        new_output(
+            "display_data",
+            data={"text/markdown": markdown},
+            metadata={"nnsimple": {"kind": "table", "title": title}},
+        )
+    ]
+    return cell
+
+
+def test_a_document_converts_in_one_call_and_compiles_as_pdf_ua(tmp_path):
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Uno\n\nSea $f$(x) y\n\n$$\\frac{1}{m} \\tag{1}$$\n\nla Ecuación (1) [@glorot2010]."),
+            _table_cell("| $x$ | y |\n|---|---|\n| 1 | 2 |\n", "Tabla 1: Una tabla."),
+            new_markdown_cell("# Referencias {-}\n\n::: {#refs}\n:::"),
+        ]
+    )
+    nb, _ = prepare.prepare(nb)  # ids and links, as both formats see the notebook
+    converted, attachments = typst_markup.convert(nb, tmp_path, tmp_path)
+    assert attachments == {}
+    body = "\n\n".join(converted[c.source] for c in nb.cells if c.cell_type == "markdown")
+    assert '#math.equation(block: false, alt: "f", $f$.body);(x)' in body, "the call ends before (x)"
+    assert "<ecuacion-1>" in body and "#link(<ecuacion-1>)[Ecuación~(1)]" in body  # ~: no line break there
+    assert "#link(<ref-glorot2010>)[Glorot y Bengio, 2010]" in body and "<ref-glorot2010>" in body
+    table = converted[nb.cells[1].outputs[0].data["text/markdown"]]
+    assert "#nns-table(" in table and "#table(" not in table
+    source = (
+        '#set document(title: "t")\n#set text(lang: "es")\n'
+        "#let nns-table(..args) = table(..args)\n" + body + "\n\n" + table
+    )
+    typst_compiler.compile(source.encode(), root=str(tmp_path), ignore_system_fonts=True, pdf_standards=["ua-1"])
+
+
+def test_strings_are_literals_and_markup_is_escaped():
+    assert typst_markup.typst_string('a "b" \\ #c\n') == '"a \\"b\\" \\\\ #c\\n"'
+    assert typst_markup.typst_escape("#x_1 [a]") == "\\#x\\_1 \\[a\\]"
+
+
+def test_absolute_values_are_set_tight():
+    """pandoc writes ``|\\Delta|`` as ``\\| Delta \\|``: Typst would space the bars out ("| Δ |")."""
+    assert typst_markup._typst_formula("$ \\| Delta \\| + \\|x - y\\| $") == "abs(Delta) + abs(x - y)"
