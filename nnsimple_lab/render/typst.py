@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import functools
 import os
+import re
+import sys
 import tempfile
 import unicodedata
 from pathlib import Path
