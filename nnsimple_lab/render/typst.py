@@ -182,11 +182,11 @@ def _typst_error_message(error):
     return text
 
 
-def compile_pdf(source, root):
+def compile_pdf(source, root, standards=PDF_STANDARDS):
     """PDF bytes of a Typst source whose files live in ``root``; only the fonts of the typst wheel.
 
     ``SOURCE_DATE_EPOCH`` (seconds), if set, is the PDF's creation date: the same bytes every time.
-    The PDF must pass ``PDF_STANDARDS``: Typst refuses to write one that does not.
+    The PDF must pass ``standards``: Typst refuses to write one that does not.
     """
     import typst
 
@@ -196,7 +196,7 @@ def compile_pdf(source, root):
             source.encode("utf-8"),
             root=str(root),
             ignore_system_fonts=True,
-            pdf_standards=list(PDF_STANDARDS),
+            pdf_standards=list(standards),
             timestamp=int(epoch) if epoch and epoch.isdigit() else None,
         )
     except typst.TypstError as error:
@@ -217,7 +217,8 @@ def missing_glyphs(text):
     if not chars:
         return []
     lines = "\n".join(f"{ord(c)}:#str.from-unicode({ord(c)})|\\" for c in chars)
-    probe = compile_pdf(f"#set page(width: auto, height: auto, margin: 2pt)\n{lines}\n", tempfile.gettempdir())
+    # Without the standards: PDF/A refuses a glyph its fonts lack, and the probe is there to find them.
+    probe = compile_pdf(f"#set page(width: auto, height: auto, margin: 2pt)\n{lines}\n", tempfile.gettempdir(), ())
     shown = dict(re.findall(r"(\d+):([^|\n]*)\|", PdfReader(io.BytesIO(probe)).pages[0].extract_text()))
     return [c for c in chars if shown.get(str(ord(c))) != c]
 
@@ -229,7 +230,7 @@ def warn_missing_glyphs(source):
         named = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:12]) + (", …" if len(missing) > 12 else "")
         print(
             f"Aviso: el PDF no puede mostrar {len(missing)} {'carácter' if len(missing) == 1 else 'caracteres'}: "
-            f"sus fuentes no los tienen y quedan en blanco: {named}. El HTML sí los muestra; para el PDF, "
+            f"sus fuentes no los tienen y en el PDF quedan como «?»: {named}. El HTML sí los muestra; para el PDF, "
             "cámbielos (en lab.toml, si están en la portada).",
             file=sys.stderr,
         )
@@ -250,7 +251,8 @@ def write(nb, path, *, base_path=None):
             raise
         except Exception as error:
             raise RenderError(f"No se pudo generar el Typst del PDF: {type(error).__name__}: {error}") from error
+        for char in warn_missing_glyphs(source):  # PDF/A refuses them: a visible stand-in instead
+            source = source.replace(char, "?")
         pdf = compile_pdf(source, root)
-    warn_missing_glyphs(source)
     write_atomic(path, pdf)
     return Path(path)
