@@ -22,9 +22,12 @@ def executed_report(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Headless Chromium (Debian's chromium and chromium-driver) driven by selenium; skips without them."""
+    """Headless Chromium (Debian's chromium and chromium-driver) driven by selenium; skips without them.
+
+    One per test module: it quits with the module, so no later test sees a browser process left.
+    """
     import shutil
 
     driver_path = shutil.which("chromedriver")

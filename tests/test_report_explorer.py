@@ -3,7 +3,6 @@ in a real headless Chromium (Debian's chromium and chromium-driver): the menus s
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -72,31 +71,15 @@ def explorer_page(folder):
     return page
 
 
-@pytest.fixture(scope="module")
-def browser():
-    driver_path = shutil.which("chromedriver")
-    if driver_path is None or not (shutil.which("chromium") or shutil.which("chromium-browser")):
-        pytest.skip("falta un navegador: instale los paquetes de Debian chromium y chromium-driver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    yield driver
-    driver.quit()
-
-
 @pytest.mark.slow
-def test_the_menus_switch_runs_offline(folder, browser):
+def test_the_menus_switch_runs_offline(folder, chromium):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
     page = explorer_page(folder)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page.read_text())  # nothing to fetch
-    browser.get(page.as_uri())
-    section = browser.find_element(By.CSS_SELECTOR, ".explorador")
+    chromium.get(page.as_uri())
+    section = chromium.find_element(By.CSS_SELECTOR, ".explorador")
     menus = {m.get_attribute("data-eje"): Select(m) for m in section.find_elements(By.TAG_NAME, "select")}
     assert [o.text for o in menus["rate"].options] == ["α = 0.1", "α = 0.5"]
     shown = {}
