@@ -42,17 +42,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-# What a checkout needs to build the report (no tests, no reports, no venv).
-PROJECT_FILES = (
-    "*.py",
-    "nnsimple_lab/**/*.py",
-    "lab.toml",
-    "Makefile",
-    "requirements.txt",
-    "pyproject.toml",
-    "notebooks/*.ipynb",
-    "templates/**/*",
-)
+# What a checkout needs to build the report: every file git tracks, except these folders.
+NOT_FOR_THE_BUILD = ("tests/", "benchmarks/", "docs/", ".ci/", "reports/")
 CHANGED_RATE = (0.5, 0.7)  # the grid change: this rate of lab.toml is replaced by that one
 
 GOALS = {
@@ -128,15 +119,18 @@ def run(command, cwd, *, check=True):
 
 
 def copy_project(target):
-    """Copy what a build needs into ``target``, keeping modification times."""
+    """Copy what a build needs (the tracked files, ``NOT_FOR_THE_BUILD`` left out) into ``target``,
+    keeping modification times: no list of the project's files to keep up to date here."""
     target = Path(target)
-    for pattern in PROJECT_FILES:
-        for path in ROOT.glob(pattern):
-            if path.is_file():
-                destination = target / path.relative_to(ROOT)
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, destination)
-    (target / "reports").mkdir()
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        path = ROOT / name
+        if name.startswith(NOT_FOR_THE_BUILD) or not path.is_file():
+            continue
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+    (target / "reports").mkdir(exist_ok=True)
     return target
 
 

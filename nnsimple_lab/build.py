@@ -44,6 +44,7 @@ try:
     from nnsimple_lab.kernels import KERNEL
     from nnsimple_lab.pool import WorkerPool
     from nnsimple_lab.render import formats
+    from nnsimple_lab.report.es import plural
 
     cli.require("nbconvert", "typst", "pypandoc", "latex2mathml")  # imported later, to render
 except ModuleNotFoundError as missing:  # run outside the venv: a Spanish message, not a traceback
@@ -105,10 +106,6 @@ def _shown(path):
     with contextlib.suppress(ValueError):
         return str(path.resolve().relative_to(Path.cwd()))
     return str(path)
-
-
-def _plural(n, one, many):
-    return f"{n} {one if n == 1 else many}"
 
 
 def execute_report(reports=REPORTS, root=ROOT, kernel_name=KERNEL, *, made_from=None, facts=None):
@@ -202,7 +199,7 @@ def _finish(state):
     if failed:
         state.status = cli.EXIT_FAILED
         print(
-            f"Informe generado, pero muestra {_plural(len(failed), 'ejecución fallida', 'ejecuciones fallidas')}: "
+            f"Informe generado, pero muestra {plural(len(failed), 'ejecución fallida', 'ejecuciones fallidas')}: "
             f"{', '.join(failed)} (vea el resumen del barrido o {_shown(state.paths['runs'])}).",
             file=sys.stderr,
         )

@@ -33,6 +33,7 @@ try:
     from nnsimple_lab import budget, cache, entry, files, kernels, results, tasks
     from nnsimple_lab.grid import ROOT, Grid, SweepInputError, from_args, make_grid
     from nnsimple_lab.pool import WorkerPool
+    from nnsimple_lab.report.es import plural
 
     cli.require("tqdm", "papermill", "nbformat", "ipykernel", "matplotlib")  # imported later, in the workers
     from tqdm import tqdm
@@ -78,14 +79,12 @@ class SweepReport:
     def summary(self):
         """A Spanish summary for the terminal."""
         n = len(self.runs)
-        lines = [
-            f"Barrido terminado en {self.seconds:.1f} s: {n} {_plural(n, 'ejecución', 'ejecuciones')} en la rejilla."
-        ]
+        lines = [f"Barrido terminado en {self.seconds:.1f} s: {plural(n, 'ejecución', 'ejecuciones')} en la rejilla."]
         executed = f"  ejecutadas ahora: {len(self.executed)}"
         if self.run_seconds:
             mean = sum(self.run_seconds) / len(self.run_seconds)
             executed += f" ({mean:.1f} s cada una en promedio"
-            executed += f", con {self.jobs} {_plural(self.jobs, 'proceso', 'procesos')})" if self.jobs else ")"
+            executed += f", con {plural(self.jobs, 'proceso')})" if self.jobs else ")"
         lines += [executed, f"  desde la caché: {len(self.cached)}", f"  fallidas: {len(self.failed)}"]
         if self.damaged:
             lines.append(
@@ -99,10 +98,6 @@ class SweepReport:
                     lines.append(f"      cuaderno con el error: {self.out / entry['notebook']}")
         lines.append(f"Resultados en {self.out}; manifiesto: {self.out / results.MANIFEST}.")
         return "\n".join(lines)
-
-
-def _plural(n, one, many):
-    return one if n == 1 else many
 
 
 @dataclass
