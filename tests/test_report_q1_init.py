@@ -8,31 +8,18 @@ import pytest
 
 from nnsimple_lab.report import es, q1_init
 from nnsimple_lab.report import runs as run_view
-from tests import handmade
+from tests import figurekit, handmade
 from tests.runsfolder import write_runs_folder
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("runs")
-    write_runs_folder(folder, learning_rates=(0.1, 0.5), iterations=150, seeds=4)
-    return run_view.load(folder)
+    return figurekit.grid_runs(tmp_path_factory.mktemp("runs"))
 
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
-    """A failed zero run, a damaged random run and a diverging rate, BCE only."""
-    folder = tmp_path_factory.mktemp("broken")
-    write_runs_folder(
-        folder,
-        learning_rates=(0.5, 10.0),
-        losses=("bce",),
-        iterations=120,
-        seeds=3,
-        failed=("lr0.5-zeros-bce",),
-        damaged=("lr0.5-random-bce",),
-    )
-    return run_view.load(folder)
+    return figurekit.broken_runs(tmp_path_factory.mktemp("broken"))
 
 
 def test_styles_and_columns_follow_the_grid(runs):

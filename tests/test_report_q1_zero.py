@@ -7,18 +7,14 @@ import pytest
 
 import nnsimple as nn
 from nnsimple_lab.report import es, q1_zero, symmetry
-from nnsimple_lab.report import runs as run_view
-from tests import handmade
-from tests.runsfolder import write_runs_folder
+from tests import figurekit, handmade
 
 X, Y = nn.load_dataset("xor")
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("runs")
-    write_runs_folder(folder, learning_rates=(0.1, 0.5), iterations=150, seeds=4)
-    return run_view.load(folder)
+    return figurekit.grid_runs(tmp_path_factory.mktemp("runs"))
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 
 from nnsimple_lab.report import es, q2_rate
 from nnsimple_lab.report import runs as run_view
-from tests import handmade
+from tests import figurekit, handmade
 from tests.runsfolder import write_runs_folder
 
 COURSE = {"init": "random", "loss": "bce"}
@@ -16,9 +16,7 @@ COURSE = {"init": "random", "loss": "bce"}
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("runs")
-    write_runs_folder(folder, learning_rates=(0.1, 0.5), iterations=150, seeds=4)
-    return run_view.load(folder)
+    return figurekit.grid_runs(tmp_path_factory.mktemp("runs"))
 
 
 @pytest.fixture(scope="module")

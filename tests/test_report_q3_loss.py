@@ -10,7 +10,7 @@ import nnsimple as nn
 from nnsimple_lab import vocab
 from nnsimple_lab.report import q3_loss
 from nnsimple_lab.report import runs as run_view
-from tests import handmade
+from tests import figurekit, handmade
 from tests.runsfolder import write_runs_folder
 
 NAIVE = vocab.Loss(
@@ -27,9 +27,7 @@ NAIVE = vocab.Loss(
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("runs")
-    write_runs_folder(folder, learning_rates=(0.1, 0.5), iterations=150, seeds=4)
-    return run_view.load(folder)
+    return figurekit.grid_runs(tmp_path_factory.mktemp("runs"))
 
 
 @pytest.fixture(scope="module")

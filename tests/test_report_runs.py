@@ -7,31 +7,18 @@ import pytest
 
 from nnsimple_lab import results, vocab
 from nnsimple_lab.report import runs as run_view
-from tests import handmade
+from tests import figurekit, handmade
 from tests.runsfolder import write_runs_folder
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("runs")
-    write_runs_folder(folder, learning_rates=(0.1, 0.5), iterations=150, seeds=4)
-    return run_view.load(folder)
+    return figurekit.grid_runs(tmp_path_factory.mktemp("runs"))
 
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
-    """A grid with a failed run and a damaged results file, BCE only."""
-    folder = tmp_path_factory.mktemp("broken")
-    write_runs_folder(
-        folder,
-        learning_rates=(0.5, 10.0),
-        losses=("bce",),
-        iterations=120,
-        seeds=3,
-        failed=("lr0.5-zeros-bce",),
-        damaged=("lr0.5-random-bce",),
-    )
-    return run_view.load(folder)
+    return figurekit.broken_runs(tmp_path_factory.mktemp("broken"))
 
 
 def test_runs_carry_the_records_view(runs):
