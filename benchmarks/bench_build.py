@@ -16,7 +16,7 @@ a noisy machine:
   without kernels, notebooks or renderings: the code cells of both notebooks, executed in order;
   and the same without drawing the figures (built, never drawn), for comparison.
 
-Then `nnsimple.train` alone: microseconds per iteration, and 20 seeds vectorised against a loop
+Then `training.train` alone: microseconds per iteration, and 20 seeds vectorised against a loop
 of 20 runs. Memory: the peak of the sum of the proportional set sizes (PSS) of every process of a
 build, sampled every 50 ms, and its largest single process (RSS). The table is printed in
 Spanish, with the medians, the ratios measured side by side in each repetition, and each goal
@@ -243,13 +243,12 @@ def _floor_in_process(project, draw=True):
     matplotlib.use("agg")
     from matplotlib.figure import Figure
 
-    import nnsimple
-    from nnsimple_lab import outputs
+    from nnsimple_lab import outputs, training
 
     outputs.display = lambda *args, **kwargs: None  # publish nowhere; figures are still encoded
     if not draw:
         Figure.savefig = lambda self, *args, **kwargs: None
-    training = [0.0]  # seconds inside nnsimple.train and train_seeds
+    spent = [0.0]  # seconds inside training.train and train_seeds
 
     def timed(function):
         def wrapper(*args, **kwargs):
@@ -257,11 +256,11 @@ def _floor_in_process(project, draw=True):
             try:
                 return function(*args, **kwargs)
             finally:
-                training[0] += time.perf_counter() - begin
+                spent[0] += time.perf_counter() - begin
 
         return wrapper
 
-    nnsimple.train, nnsimple.train_seeds = timed(nnsimple.train), timed(nnsimple.train_seeds)
+    training.train, training.train_seeds = timed(training.train), timed(training.train_seeds)
     grid, specs = default_plan(project)
     runs = project / "reports" / "runs"
     runs.mkdir(parents=True)
@@ -295,13 +294,14 @@ def _floor_in_process(project, draw=True):
     execute(cells("informe.ipynb"), {"runs_dir": str(runs), "lab_toml": str(project / "lab.toml")})
     done = time.perf_counter()
     parts = {"imports": imported - start, "runs": trained - imported, "report": done - trained}
-    print(json.dumps({**parts, "training": training[0]}))
+    print(json.dumps({**parts, "training": spent[0]}))
 
 
 def train_speed(repeats=7):
-    """nnsimple.train: µs per iteration; 20 seeds vectorised (train_seeds) against 20 train calls."""
+    """training.train: µs per iteration; 20 seeds vectorised (train_seeds) against 20 train calls."""
     sys.path.insert(0, str(ROOT))
     import nnsimple as nn
+    from nnsimple_lab import training
 
     X, Y = nn.load_dataset("xor")
     kwargs = {"learning_rate": 0.5, "init": "random", "loss": "bce", "iterations": 1000}
@@ -314,9 +314,9 @@ def train_speed(repeats=7):
             times.append(time.perf_counter() - start)
         return statistics.median(times)
 
-    one = timed(lambda: nn.train(X, Y, seed=2, **kwargs))
-    vectorised = timed(lambda: nn.train_seeds(X, Y, seeds=range(20), **kwargs))
-    loop = timed(lambda: [nn.train(X, Y, seed=s, **kwargs) for s in range(20)])
+    one = timed(lambda: training.train(X, Y, seed=2, **kwargs))
+    vectorised = timed(lambda: training.train_seeds(X, Y, seeds=range(20), **kwargs))
+    loop = timed(lambda: [training.train(X, Y, seed=s, **kwargs) for s in range(20)])
     return {"us_per_iteration": one / kwargs["iterations"] * 1e6, "seeds_vectorised": vectorised, "seeds_loop": loop}
 
 
@@ -394,7 +394,7 @@ def table(rows, train, repeats, grid):
         f"{'tras cambiar una tasa':<30} rehace {len(runs_redone)} de {n} ejecuciones (las de α = "
         f"{CHANGED_RATE[1]:g}) y el informe   {_verdict(only_those)}",
         "",
-        "nnsimple.train (1000 iteraciones, XOR)",
+        "training.train (1000 iteraciones, XOR)",
         "-" * 88,
         f"{'µs por iteración':<58} {train['us_per_iteration']:>7.1f} µs",
         f"{'20 semillas vectorizadas (train_seeds)':<58} {train['seeds_vectorised'] * 1e3:>7.1f} ms",

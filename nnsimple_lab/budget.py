@@ -79,7 +79,7 @@ def run_bytes(parameters):
     per_seed = kept * 8 * 6  # costs and accuracies, their copies and the quantiles' sort
     main = kept * (size + 5) * 8 * 12  # history and curves, as arrays and as JSON
     step = seeds * n_h * M * 8 * 12  # one update's temporaries over the stacked networks
-    return seeds * per_seed + main + step + 3 * (1 << 23)  # + training's blocks (nnsimple.BLOCK_BYTES)
+    return seeds * per_seed + main + step + 3 * (1 << 23)  # + training's blocks (training.BLOCK_BYTES)
 
 
 def available_bytes():

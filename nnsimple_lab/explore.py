@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import nnsimple as nn
-from nnsimple_lab import figures, plotting, vocab
+from nnsimple_lab import figures, plotting, training, vocab
 from nnsimple_lab.report import es
 
 LR_RANGE = (1e-3, 10.0)  # the learning-rate slider, logarithmic
@@ -43,8 +43,8 @@ class Exploration:
     """One configuration trained: its settings, the main run, the seeds and the figure."""
 
     settings: dict
-    result: nn.TrainResult
-    seeds: nn.SeedsResult
+    result: training.TrainResult
+    seeds: training.SeedsResult
     figure: object  # matplotlib.figure.Figure
     seconds: float  # training and drawing, for the status line
 
@@ -76,8 +76,8 @@ def explore(**settings):
     X, Y = nn.load_dataset(s["dataset"])
     common = {"n_h": s["n_h"], "learning_rate": s["learning_rate"], "iterations": s["iterations"]}
     common |= {"init": s["init"], "loss": s["loss"]}
-    result = nn.train(X, Y, seed=s["seed"], **common)
-    seeds = nn.train_seeds(X, Y, seeds=range(s["seeds"]), **common)
+    result = training.train(X, Y, seed=s["seed"], **common)
+    seeds = training.train_seeds(X, Y, seeds=range(s["seeds"]), **common)
     figure = draw(result, seeds, X, Y)
     return Exploration(s, result, seeds, figure, time.perf_counter() - start)
 

@@ -7,7 +7,7 @@ Each picture comes in two layers:
 - a wrapper that makes a whole ``matplotlib.figure.Figure`` for one run (``cost_figure``),
   laid out by ``plotting.figure``.
 
-Inputs are plain arrays or nested lists, as found in a ``nnsimple.TrainResult`` or in a results
+Inputs are plain arrays or nested lists, as found in a ``nnsimple_lab.training.TrainResult`` or in a results
 record from ``results.read_run`` (where non-finite values are ``None``), so the report draws the
 same pictures from stored results. In a notebook, ``%matplotlib inline`` displays a returned
 Figure once; ``outputs.show_figure(fig, caption, alt=…)`` shows it with a caption and its text

@@ -72,7 +72,7 @@ class ResultsError(ValueError):
 # The states a run keeps: every one up to ALL_STATES (the default grid's 1001 states: all); beyond,
 # every state up to HEAD (where learning happens and the report reads when accuracy reaches
 # 100 %), SPREAD + 1 evenly spaced over the whole run and the last TAIL (the end), about 2100.
-# nnsimple.train adds the state from which accuracy stays at 100 %, wherever it falls.
+# nnsimple_lab.training.train adds the state from which accuracy stays at 100 %, wherever it falls.
 ALL_STATES = 2001
 HEAD, SPREAD, TAIL = 1000, 1000, 100
 

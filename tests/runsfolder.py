@@ -1,7 +1,7 @@
 """A real runs folder without the sweep: train with nnsimple, write records with results.
 
 Stands in for the sweep in the report's tests (and by hand, for a quick grid):
-every number comes from ``nnsimple.train`` / ``train_seeds`` and is written with
+every number comes from ``nnsimple_lab.training.train`` / ``train_seeds`` and is written with
 ``results.run_record`` + ``results.write_run``; the manifest follows the format documented
 in ``results.py``. Nothing is hard-coded. Any loss of ``nnsimple.LOSSES`` goes, including
 one a test added to a copy of the project (``tests/test_informe.py``).
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import nnsimple as nn
-from nnsimple_lab import files, results
+from nnsimple_lab import files, results, training
 
 
 def write_runs_folder(
@@ -57,8 +57,10 @@ def write_runs_folder(
                     )
                     continue
                 start = time.perf_counter()
-                one = nn.train(X, Y, n_h=n_h, learning_rate=lr, iterations=iterations, init=init, loss=loss, seed=seed)
-                many = nn.train_seeds(
+                one = training.train(
+                    X, Y, n_h=n_h, learning_rate=lr, iterations=iterations, init=init, loss=loss, seed=seed
+                )
+                many = training.train_seeds(
                     X, Y, seeds=range(seeds), n_h=n_h, learning_rate=lr, iterations=iterations, init=init, loss=loss
                 )
                 record = results.run_record(

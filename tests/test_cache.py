@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 import nnsimple as nn
-from nnsimple_lab import cache, deps, provenance, results
+from nnsimple_lab import cache, deps, provenance, results, training
 from nnsimple_lab.grid import SweepInputError, load_grid
 from tests.projectcopy import copy_project
 
@@ -92,8 +92,8 @@ def write_results(out, spec, cache_key=None):
     X, Y = nn.load_dataset("xor")
     p = spec.parameters
     kwargs = {"learning_rate": p["learning_rate"], "init": p["init"], "loss": p["loss"], "iterations": p["iterations"]}
-    one = nn.train(X, Y, seed=p["seed"], **kwargs)
-    many = nn.train_seeds(X, Y, seeds=range(p["seeds"]), **kwargs)
+    one = training.train(X, Y, seed=p["seed"], **kwargs)
+    many = training.train_seeds(X, Y, seeds=range(p["seeds"]), **kwargs)
     key = spec.cache_key if cache_key is None else cache_key
     record = results.run_record(one, many, dataset="xor", X=X, Y=Y, cache_key=key, duration_s=0.1)
     results.write_run(cache.paths(out, spec.id)["results"], record)

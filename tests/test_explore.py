@@ -17,7 +17,7 @@ import pytest
 from jupyter_server.services.kernels.connection.base import deserialize_binary_message
 
 import nnsimple as nn
-from nnsimple_lab import explore
+from nnsimple_lab import explore, training
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "explorar.ipynb"
@@ -26,7 +26,7 @@ NOTEBOOK = ROOT / "notebooks" / "explorar.ipynb"
 def test_explore_trains_what_nnsimple_trains_and_draws_four_panels():
     found = explore.explore(learning_rate=0.5, init="random", loss="mse", n_h=3, seed=4, iterations=300)
     X, Y = nn.load_dataset("xor")
-    same = nn.train(X, Y, n_h=3, learning_rate=0.5, iterations=300, init="random", loss="mse", seed=4)
+    same = training.train(X, Y, n_h=3, learning_rate=0.5, iterations=300, init="random", loss="mse", seed=4)
     assert np.array_equal(found.result.costs, same.costs)
     assert found.seeds.seeds.tolist() == list(range(explore.DEFAULTS["seeds"]))
     assert len(found.figure.axes) >= 4

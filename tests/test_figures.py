@@ -9,14 +9,14 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
 import nnsimple as nn
-from nnsimple_lab import figures, results
+from nnsimple_lab import figures, results, training
 
 
 @pytest.fixture(scope="module")
 def run():
     X, Y = nn.load_dataset("xor")
-    result = nn.train(X, Y, iterations=200, learning_rate=0.5)
-    seeds = nn.train_seeds(X, Y, seeds=range(8), iterations=200, learning_rate=0.5)
+    result = training.train(X, Y, iterations=200, learning_rate=0.5)
+    seeds = training.train_seeds(X, Y, seeds=range(8), iterations=200, learning_rate=0.5)
     return X, Y, result, seeds
 
 
@@ -117,9 +117,9 @@ def test_decision_figure_shows_the_boundary_and_the_four_points(run):
 def test_decision_figure_without_a_boundary_says_so():
     """Zero initialisation on XOR: A2 = 0.5 everywhere, one class predicted on the whole plane."""
     X, Y = nn.load_dataset("xor")
-    result = nn.train(X, Y, init="zeros", iterations=10)
+    result = training.train(X, Y, init="zeros", iterations=10)
     record = results.run_record(
-        result, nn.train_seeds(X, Y, seeds=[0], init="zeros", iterations=10), dataset="xor", X=X, Y=Y
+        result, training.train_seeds(X, Y, seeds=[0], init="zeros", iterations=10), dataset="xor", X=X, Y=Y
     )
     fig = figures.decision_figure(record["final_parameters"], record["data"]["X"], record["data"]["Y"])
     assert renders(fig)
@@ -198,7 +198,7 @@ def test_parameters_alt_gives_each_parameter_at_the_start_and_the_end(run):
 
 def test_decision_alt_counts_the_examples_it_classifies_right():
     X, Y = nn.load_dataset("xor")
-    result = nn.train(X, Y, iterations=1000, learning_rate=0.5)
+    result = training.train(X, Y, iterations=1000, learning_rate=0.5)
     alt = _plain_spanish_with_numbers(figures.decision_alt(result.parameters, X, Y))
     right = int(((result.A2[0] >= 0.5).astype(int) == Y[0]).sum())
     assert f"clasifica bien {right} de 4" in alt and "(0, 1): salida" in alt

@@ -2,6 +2,7 @@
 iterations do not), on hand-made outcomes, and a real ablation."""
 
 import nnsimple as nn
+from nnsimple_lab import training
 from nnsimple_lab.report import ablation, outcomes
 from tests.handmade import ablation_of, seed_outcomes
 
@@ -33,6 +34,6 @@ def test_a_real_ablation_trains_each_size():
         X, Y, learning_rate=0.5, loss="bce", init="random", iterations=300, seeds=range(8), grid_n_h=2, outcomes=found
     )
     for p in result.points:
-        direct = nn.train_seeds(X, Y, seeds=range(8), n_h=p.n_h, learning_rate=0.5, iterations=300)
+        direct = training.train_seeds(X, Y, seeds=range(8), n_h=p.n_h, learning_rate=0.5, iterations=300)
         assert p.n_solved == int(direct.solved.sum()) and p.n_seeds == 8
     assert result.point(2).n_solved == len(found.solved)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import nnsimple as nn
+from nnsimple_lab import training
 from nnsimple_lab.report import outcomes
 
 X, Y = nn.load_dataset("xor")
@@ -96,7 +97,7 @@ def test_real_seeds_at_half_are_stuck_not_late():
     found = outcomes.seed_outcomes(
         X, Y, learning_rate=0.5, init="random", loss="bce", n_h=2, iterations=300, seeds=range(6)
     )
-    direct = nn.train_seeds(X, Y, seeds=range(6), learning_rate=0.5, iterations=300)
+    direct = training.train_seeds(X, Y, seeds=range(6), learning_rate=0.5, iterations=300)
     assert found.solved == tuple(int(s) for s in np.flatnonzero(direct.solved))
     for seed in found.stuck:
         assert found.plateaus[seed].limit_cost <= found.extended_cost[seed] <= found.final_cost[seed]

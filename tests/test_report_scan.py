@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import nnsimple as nn
+from nnsimple_lab import training
 from nnsimple_lab.report import scan
 from tests.handmade import rate_point as point
 from tests.handmade import scan_of as made
@@ -27,7 +28,7 @@ def test_a_real_rate_point_is_train_seeds():
     p = scan.rate_point(
         X, Y, learning_rate=0.5, loss="bce", init="random", n_h=2, iterations=200, seeds=range(6), main_seed=2
     )
-    direct = nn.train_seeds(X, Y, seeds=range(6), learning_rate=0.5, iterations=200)
+    direct = training.train_seeds(X, Y, seeds=range(6), learning_rate=0.5, iterations=200)
     assert p.n_solved == int(direct.solved.sum()) and p.n_diverged == int(direct.diverged.sum())
     assert p.iterations_to_solve == tuple(None if k < 0 else int(k) for k in direct.iterations_to_solve)
     assert p.main_costs == tuple(direct.costs[2])

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import nnsimple as nn
+from nnsimple_lab import training
 from nnsimple_lab.report import symmetry
 
 X, Y = nn.load_dataset("xor")
@@ -35,6 +36,6 @@ def test_identical_hidden_units_stay_identical_and_cannot_solve_xor():
     start = symmetry.symmetric_start(X, Y, loss="bce", learning_rate=0.5, iterations=300, seeds=range(6), n_h=2)
     assert start.identical and start.best_accuracy <= 0.75
     assert start.n_solved_random == int(
-        nn.train_seeds(X, Y, seeds=range(6), learning_rate=0.5, iterations=300).solved.sum()
+        training.train_seeds(X, Y, seeds=range(6), learning_rate=0.5, iterations=300).solved.sum()
     )
     assert np.all(start.final_accuracy <= 0.75)

@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 
 import nnsimple as nn
-from nnsimple_lab import files, results
+from nnsimple_lab import files, results, training
 
 
 @pytest.fixture
 def record():
     X, Y = nn.load_dataset("xor")
-    one = nn.train(X, Y, learning_rate=0.5, iterations=60)
-    many = nn.train_seeds(X, Y, seeds=range(4), learning_rate=0.5, iterations=60)
+    one = training.train(X, Y, learning_rate=0.5, iterations=60)
+    many = training.train_seeds(X, Y, seeds=range(4), learning_rate=0.5, iterations=60)
     return results.run_record(one, many, dataset="xor", X=X, Y=Y, cache_key="abc", duration_s=0.1)
 
 
@@ -183,9 +183,9 @@ def test_the_default_grid_keeps_every_state_and_a_long_run_about_two_thousand():
 def test_a_long_run_is_stored_at_its_kept_states_with_exact_counts(tmp_path):
     X, Y = nn.load_dataset("xor")
     steps = results.stored_steps(5000)
-    one = nn.train(X, Y, learning_rate=0.01, iterations=5000, steps=steps)
-    many = nn.train_seeds(X, Y, seeds=range(3), learning_rate=0.01, iterations=5000, steps=one.steps)
-    full = nn.train(X, Y, learning_rate=0.01, iterations=5000)
+    one = training.train(X, Y, learning_rate=0.01, iterations=5000, steps=steps)
+    many = training.train_seeds(X, Y, seeds=range(3), learning_rate=0.01, iterations=5000, steps=one.steps)
+    full = training.train(X, Y, learning_rate=0.01, iterations=5000)
     path = tmp_path / "lr0.01-random-bce.json"
     results.write_run(path, results.run_record(one, many, dataset="xor", X=X, Y=Y))
     view = results.read_record(path)
@@ -206,7 +206,7 @@ def test_a_default_record_has_no_steps_field_and_every_state(record):
 
 def test_seeds_kept_at_other_states_than_the_main_run_are_refused():
     X, Y = nn.load_dataset("xor")
-    one = nn.train(X, Y, iterations=50, steps=[0, 10])
-    many = nn.train_seeds(X, Y, seeds=[0], iterations=50, steps=[0, 20])
+    one = training.train(X, Y, iterations=50, steps=[0, 10])
+    many = training.train_seeds(X, Y, seeds=[0], iterations=50, steps=[0, 20])
     with pytest.raises(ValueError, match="steps=result.steps"):
         results.run_record(one, many, dataset="xor", X=X, Y=Y)

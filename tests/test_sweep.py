@@ -23,7 +23,7 @@ import nbformat
 import pytest
 
 import nnsimple as nn
-from nnsimple_lab import cache, files, provenance, results, sweep
+from nnsimple_lab import cache, files, provenance, results, sweep, training
 from nnsimple_lab import grid as grid_module
 from nnsimple_lab.grid import ROOT, load_grid
 from tests.projectcopy import add_gate, children, copy_project, wait_gone
@@ -113,13 +113,13 @@ def test_results_equal_nnsimple_called_directly(swept):
             "seeds": SEEDS,
         }
         kwargs = {"learning_rate": p["learning_rate"], "init": p["init"], "loss": p["loss"], "iterations": ITERATIONS}
-        direct = nn.train(X, Y, seed=2, **kwargs)
+        direct = training.train(X, Y, seed=2, **kwargs)
         assert record["costs"] == direct.costs.tolist()
         assert record["accuracy"] == direct.accuracy.tolist()
         assert record["history"]["W1"] == direct.history["W1"].tolist()
         assert record["final_parameters"]["W2"] == direct.parameters["W2"].tolist()
         assert record["predictions"]["A2"] == direct.A2.tolist()
-        by_seed = nn.train_seeds(X, Y, seeds=range(SEEDS), **kwargs)
+        by_seed = training.train_seeds(X, Y, seeds=range(SEEDS), **kwargs)
         assert record["seed_stats"]["final_cost"] == by_seed.final_cost.tolist()
         assert record["seed_stats"]["n_solved"] == int(by_seed.solved.sum())
         assert record["duration_s"] > 0

@@ -5,7 +5,7 @@
   ``tables``: pipe-markdown tables shared by the questions.
 - Findings, small value objects computed by pure functions, each saying whether it holds:
   ``findings`` (best with ties, trends, count comparisons, paired ratios); and the report's
-  own experiments, in milliseconds with ``nnsimple.train_seeds``: ``scan`` (the learning-rate
+  own experiments, in milliseconds with ``nnsimple_lab.training.train_seeds``: ``scan`` (the learning-rate
   scan, its window, the matched step), ``outcomes`` (why a seed fails: budget or plateau),
   ``ablation`` (hidden units), ``symmetry`` (the zero start is a saddle; identical units),
   ``descent`` (the course's loop from a chosen start).

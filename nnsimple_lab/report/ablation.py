@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-import nnsimple as nn
+from nnsimple_lab import training
 from nnsimple_lab.report.outcomes import SeedOutcomes
 
 SIZES = (2, 3, 4)  # hidden units tried (plus the grid's own)
@@ -69,7 +69,7 @@ def run_ablation(X, Y, *, learning_rate, loss, init, iterations, seeds, grid_n_h
     """Train every size of ``sizes_for(grid_n_h)`` for every seed; ``outcomes`` are the grid n_h's ``SeedOutcomes``."""
     points = []
     for n_h in sizes_for(grid_n_h):
-        result = nn.train_seeds(
+        result = training.train_seeds(
             X, Y, seeds=seeds, n_h=n_h, learning_rate=learning_rate, iterations=iterations, init=init, loss=loss
         )
         solved = [int(k) for k in result.iterations_to_solve if k >= 0]

@@ -1,6 +1,6 @@
 """Gradient descent from a start the report chooses, with the course's own functions.
 
-``nnsimple.train`` always starts from ``initialize_parameters``; the report's small experiments
+``nnsimple_lab.training.train`` always starts from ``initialize_parameters``; the report's small experiments
 need other starts (two identical hidden units) and, once, the gradient of one loss with the
 cost of another (the common mistake of question 3). This is the course's loop, ``forward_prop
 -> backward_prop -> update_parameters``, nothing else: every formula stays in ``nnsimple``.

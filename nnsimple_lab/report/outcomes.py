@@ -1,7 +1,7 @@
 """Why a seed does not solve the task: not yet (too few iterations), stuck (a partial fit), or diverged.
 
 A seed that has not solved in the run's budget is trained again, here, for ``EXTENSION_FACTOR``
-times as many iterations (milliseconds with ``nnsimple.train_seeds``): if it solves then, the
+times as many iterations (milliseconds with ``nnsimple_lab.training.train_seeds``): if it solves then, the
 budget was the limit ("le faltan iteraciones"). If it still does not, its final outputs say
 where it is stuck: the network gives one output to a group of inputs it cannot tell apart,
 and that output is the share of ones among their labels (0.5 for two inputs labelled 1 and
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import nnsimple as nn
+from nnsimple_lab import training
 
 EXTENSION_FACTOR = 10  # a stuck seed is one that does not solve with this many times the iterations
 EXTENSION_CAP = 100_000  # ... but never more iterations than this (a huge budget is extended less)
@@ -122,7 +123,7 @@ def extension_for(iterations):
 
 
 def classify(*, seeds, solved, diverged, budget_cost, iterations, extended, X, Y, loss):
-    """``SeedOutcomes`` from the budget's results and the extension's (a ``nnsimple.SeedsResult`` or None).
+    """``SeedOutcomes`` from the budget's results and the extension's (a ``training.SeedsResult`` or None).
 
     ``seeds``, ``solved``, ``diverged``, ``budget_cost``: per seed, in the budget. ``extended``:
     the unsolved, non-diverged seeds trained for longer (its ``seeds``, ``solved``, ``A2``,
@@ -171,13 +172,13 @@ def seed_outcomes(X, Y, *, learning_rate, init, loss, n_h, iterations, seeds):
     X: (n_x, m), Y: (1, m). Returns ``SeedOutcomes``; milliseconds for the lab's grid.
     """
     config = {"n_h": n_h, "learning_rate": learning_rate, "init": init, "loss": loss}
-    budget = nn.train_seeds(X, Y, seeds=seeds, iterations=iterations, **config)
+    budget = training.train_seeds(X, Y, seeds=seeds, iterations=iterations, **config)
     retry = [
         int(s) for s, ok, bad in zip(budget.seeds, budget.solved, budget.diverged, strict=True) if not ok and not bad
     ]
     extended = None
     if retry:
-        extended = nn.train_seeds(X, Y, seeds=retry, iterations=extension_for(iterations), **config)
+        extended = training.train_seeds(X, Y, seeds=retry, iterations=extension_for(iterations), **config)
     return classify(
         seeds=budget.seeds,
         solved=budget.solved,

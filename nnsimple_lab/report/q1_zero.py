@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 import nnsimple as nn
-from nnsimple_lab import vocab
+from nnsimple_lab import training, vocab
 from nnsimple_lab.report.es import (
     alpha,
     fmt_cost,
@@ -110,11 +110,11 @@ def symmetric_sentence(start):
 def and_demo(learning_rate, iterations, *, loss):
     """Train on AND from zeros (milliseconds): the unbalanced-labels case of question 1."""
     X, Y = nn.load_dataset(AND)
-    return nn.train(X, Y, learning_rate=learning_rate, iterations=iterations, init=ZEROS, loss=loss)
+    return training.train(X, Y, learning_rate=learning_rate, iterations=iterations, init=ZEROS, loss=loss)
 
 
 def parameter_change_table(result):
-    """Per parameter entry of a ``nnsimple.TrainResult``: initial, final, largest |change|."""
+    """Per parameter entry of a ``training.TrainResult``: initial, final, largest |change|."""
     rows = []
     for name in nn.PARAMETER_NAMES:
         h = result.history[name]

@@ -3,7 +3,7 @@
 Rates run on a lattice of factor sqrt(2) from about 0.001 to about 90 (so twice any lattice
 rate is on it too: the matched-step comparison of question 3 needs MSE at 2 alpha), plus the
 grid's rates and, for the losses compared, twice the grid's rates. Each rate is trained with
-``nnsimple.train_seeds`` on the grid's seeds and iterations, so at a grid rate the scan gives
+``nnsimple_lab.training.train_seeds`` on the grid's seeds and iterations, so at a grid rate the scan gives
 the grid's own numbers. ``RatePoint`` is what one rate did; ``Window`` the finding of question 2
 (too small, good, too large); ``MatchedStep`` that of question 3 (equal alpha is not an equal
 step).
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import nnsimple as nn
+from nnsimple_lab import training
 from nnsimple_lab.report.findings import Best, PairedRatio, best, contiguous_block, paired_ratio
 from nnsimple_lab.report.outcomes import find_plateau
 
@@ -71,7 +72,7 @@ class RatePoint:
 
 def rate_point(X, Y, *, learning_rate, loss, init, n_h, iterations, seeds, main_seed):
     """Train one rate for every seed and summarise it as a ``RatePoint``."""
-    result = nn.train_seeds(
+    result = training.train_seeds(
         X, Y, seeds=seeds, n_h=n_h, learning_rate=learning_rate, iterations=iterations, init=init, loss=loss
     )
     plateau = 0

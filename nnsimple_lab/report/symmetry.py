@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import nnsimple as nn
+from nnsimple_lab import training
 from nnsimple_lab.report.descent import descend
 
 RADIUS = 0.1  # distance from the zero start of the probed points
@@ -134,7 +135,9 @@ def symmetric_start(X, Y, *, loss, learning_rate, iterations, seeds, n_h):
     run = descend(X, Y, stacked, learning_rate=learning_rate, iterations=iterations, gradient_loss=loss)
     A2_all, _ = nn.forward_prop(X, run.history)  # (iterations + 1, S, 1, m)
     accuracy = np.mean((A2_all >= 0.5) == (Y == 1), axis=(-2, -1))
-    plain = nn.train_seeds(X, Y, seeds=seeds, n_h=n_h, learning_rate=learning_rate, iterations=iterations, loss=loss)
+    plain = training.train_seeds(
+        X, Y, seeds=seeds, n_h=n_h, learning_rate=learning_rate, iterations=iterations, loss=loss
+    )
     return SymmetricStart(
         loss=loss,
         learning_rate=float(learning_rate),
