@@ -32,27 +32,29 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-import uuid
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from nnsimple_lab import cli
 
 try:
-    from nnsimple_lab import budget, cache, deps, entry, files, kernels, provenance, results, sweep, tasks
-    from nnsimple_lab.grid import CONFIG, ROOT, SweepInputError, from_args
-    from nnsimple_lab.kernels import KERNEL
+    from nnsimple_lab import budget, cache, entry, files, kernels, provenance, results, sweep, tasks
+    from nnsimple_lab.grid import ROOT, SweepInputError, from_args
     from nnsimple_lab.pool import WorkerPool
     from nnsimple_lab.render import formats
     from nnsimple_lab.report.es import plural
+    from nnsimple_lab.report_notebook import (
+        REPORTS,
+        TMP_PREFIX,
+        execute_report,
+        outputs,
+        rendering_inputs,
+        report_inputs,
+    )
 
     cli.require("nbconvert", "typst", "pypandoc", "latex2mathml")  # imported later, to render
 except ModuleNotFoundError as missing:  # run outside the venv: a Spanish message, not a traceback
     cli.outside_environment(missing, __name__, "python -m nnsimple_lab.build")
-
-REPORTS = ROOT / "reports"
-NOTEBOOK = Path("notebooks") / "informe.ipynb"  # relative to the project root
-TMP_PREFIX = ".informe.tmp-"
 
 PROG = "python -m nnsimple_lab.build"
 BROKEN_WORKER = (
@@ -65,63 +67,12 @@ class BuildInputError(ValueError):
     """Nothing to build from (no runs swept yet, or a results file that is not its run's); Spanish."""
 
 
-def outputs(reports=REPORTS):
-    """The build's outputs in ``reports``: ``{"runs", "notebook", "failed", "html", "pdf"}``."""
-    reports = Path(reports)
-    return {
-        "runs": reports / "runs",
-        "notebook": reports / "informe.ipynb",
-        "failed": reports / "informe.failed.ipynb",
-        **{name: reports / f"informe{f.suffix}" for name, f in formats.FORMATS.items()},
-    }
-
-
-def report_inputs(reports=REPORTS, root=ROOT):
-    """What the executed report is made from, by content (sealed in it): the digests of the
-    manifest and of the results files it lists, and the fingerprint of the report notebook,
-    lab.toml and the code the notebook imports."""
-    reports, root = Path(reports), Path(root)
-    runs = outputs(reports)["runs"]
-    names = [runs / results.MANIFEST]
-    with contextlib.suppress(results.ResultsError):
-        names += [runs / e["results"] for e in results.read_manifest(runs)["runs"] if e.get("results")]
-    code = [root / NOTEBOOK, root / CONFIG.name, *deps.notebook_dependencies(root / NOTEBOOK, root)]
-    return {"runs": provenance.digests(names, reports), "code": deps.fingerprint(code, root)}
-
-
-def rendering_inputs(name, reports=REPORTS, root=ROOT):
-    """The digest of what the rendering ``name`` is made from: the executed report and the format's code."""
-    notebook = outputs(reports)["notebook"]
-    return provenance.digest(
-        {
-            "notebook": provenance.digests([notebook], Path(reports)),
-            "code": deps.fingerprint(formats.sources(name, root), root),
-        }
-    )
-
-
 def _shown(path):
     """A path as the user would type it: relative to the current folder when inside it."""
     path = Path(path)
     with contextlib.suppress(ValueError):
         return str(path.resolve().relative_to(Path.cwd()))
     return str(path)
-
-
-def execute_report(reports=REPORTS, root=ROOT, kernel_name=KERNEL, *, made_from=None, facts=None):
-    """Execute ``notebooks/informe.ipynb`` on ``reports/runs`` into a temporary file in ``reports``.
-
-    Runs in a worker (its warm kernel, see ``tasks.execute_notebook``); returns a ``tasks.Outcome``.
-    Never writes a final path. ``made_from``, ``facts``: sealed in it (``provenance.seal``).
-    """
-    reports, root = Path(reports).resolve(), Path(root).resolve()
-    final = outputs(reports)
-    tmp = reports / f"{TMP_PREFIX}{uuid.uuid4().hex[:8]}.ipynb"
-    parameters = {"runs_dir": str(final["runs"]), "lab_toml": str(root / CONFIG.name)}
-    seal = {} if made_from is None else {"made_from": made_from, "facts": facts or {}}
-    return tasks.execute(
-        root / NOTEBOOK, tmp, final["notebook"], parameters, root=root, kernel_name=kernel_name, **seal
-    )
 
 
 # ---------------------------------------------------------------- the build
@@ -174,20 +125,24 @@ def build(
     waiting = f"Otra compilación (o make clean) está trabajando en {_shown(reports)}; esperando a que termine…"
     with files.locked(reports, waiting), files.locked(runs, waiting):
         kernels.remove_dead_folders()
-        workers = WorkerPool(jobs, root=root)
-        try:
-            _sweep(state, workers, specs, grid, root=root, force=force, progress=progress)
-            _report(state, workers, root, checked=specs is not None)
-        except (KeyboardInterrupt, OSError):
-            workers.stop()
-            files.remove_temporaries(runs)
-            files.remove_temporaries(reports, (f"{TMP_PREFIX}*",))
-            raise
-        finally:
-            workers.shutdown()
+        _steps(state, WorkerPool(jobs, root=root), specs, grid, root=root, force=force, progress=progress)
     _finish(state)
     say(f"Listo en {time.perf_counter() - start:.1f} s.")
     return state.status
+
+
+def _steps(state, workers, specs, grid, *, root, force, progress):
+    """Steps 1 to 3 in ``workers``; stopped (and the temporaries gone) when interrupted or refused."""
+    try:
+        _sweep(state, workers, specs, grid, root=root, force=force, progress=progress)
+        _report(state, workers, root, checked=specs is not None)
+    except (KeyboardInterrupt, OSError):
+        workers.stop()
+        files.remove_temporaries(state.paths["runs"])
+        files.remove_temporaries(state.reports, (f"{TMP_PREFIX}*",))
+        raise
+    finally:
+        workers.shutdown()
 
 
 def _finish(state):
@@ -316,24 +271,24 @@ def _submit(workers, fn, *args, **kwargs):
 # ---------------------------------------------------------------- command line
 
 
+DESCRIPTION = (
+    "Genera todo el informe del laboratorio NNsimple en un solo proceso: el barrido de\n"
+    "experimentos (como nnsimple_lab.sweep), el cuaderno del informe ejecutado (reports/informe.ipynb),\n"
+    "sus versiones HTML y PDF y las páginas de cada ejecución (reports/runs/<id>.html).\n"
+    "Solo rehace lo que cambió: una segunda ejecución sin cambios no reescribe nada."
+)
+EPILOG = (
+    "ejemplos:\n"
+    "  python -m nnsimple_lab.build\n"
+    "  python -m nnsimple_lab.build --lr 0.01 0.1 0.5 1.0 --init zeros random --loss bce mse --jobs 2\n"
+    "  python -m nnsimple_lab.build --no-sweep --formato pdf\n\n"
+    "códigos de salida: 0 todo bien; 1 alguna ejecución falló (el informe se genera igual y lo\n"
+    "indica), o falló el informe o su conversión; 2 valores inválidos; 130 interrumpido (Ctrl-C)."
+)
+
+
 def build_parser():
-    parser = entry.grid_parser(
-        PROG,
-        (
-            "Genera todo el informe del laboratorio NNsimple en un solo proceso: el barrido de\n"
-            "experimentos (como nnsimple_lab.sweep), el cuaderno del informe ejecutado (reports/informe.ipynb),\n"
-            "sus versiones HTML y PDF y las páginas de cada ejecución (reports/runs/<id>.html).\n"
-            "Solo rehace lo que cambió: una segunda ejecución sin cambios no reescribe nada."
-        ),
-        epilog=(
-            "ejemplos:\n"
-            "  python -m nnsimple_lab.build\n"
-            "  python -m nnsimple_lab.build --lr 0.01 0.1 0.5 1.0 --init zeros random --loss bce mse --jobs 2\n"
-            "  python -m nnsimple_lab.build --no-sweep --formato pdf\n\n"
-            "códigos de salida: 0 todo bien; 1 alguna ejecución falló (el informe se genera igual y lo\n"
-            "indica), o falló el informe o su conversión; 2 valores inválidos; 130 interrumpido (Ctrl-C)."
-        ),
-    )
+    parser = entry.grid_parser(PROG, DESCRIPTION, epilog=EPILOG)
     parser.add_argument(
         "--force", action="store_true", help="vuelve a ejecutar todo el barrido, aunque esté en la caché"
     )

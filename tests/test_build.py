@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from nnsimple_lab import build, cache, files, provenance, results, sweep
+from nnsimple_lab import build, cache, files, provenance, report_notebook, results, sweep
 from nnsimple_lab.grid import load_grid
 from tests.projectcopy import add_gate, alive, children, copy_project, wait_gone
 
@@ -65,7 +65,7 @@ def rebuilt(built, tmp_path):
 
 @pytest.mark.slow
 def test_a_build_makes_the_runs_the_report_and_its_renderings(built):
-    paths = build.outputs(built.reports)
+    paths = report_notebook.outputs(built.reports)
     assert built.code == 0
     for run in IDS:
         results.read_run(paths["runs"] / f"{run}.json")
@@ -129,12 +129,12 @@ def broken_project(target, *, broken=True):
     """A copy of the project whose report notebook raises in its first code cell (if ``broken``)."""
     project = copy_project(target)
     if broken:
-        notebook = nbformat.read(project / build.NOTEBOOK, as_version=4)
+        notebook = nbformat.read(project / report_notebook.NOTEBOOK, as_version=4)
         code = [c for c in notebook.cells if c.cell_type == "code"]
         cell = next(c for c in code if "parameters" not in c.metadata.get("tags", []))
         cell.source = 'raise RuntimeError("informe roto a propósito")\n' + cell.source
-        nbformat.write(notebook, project / build.NOTEBOOK)
-    os.utime(project / build.NOTEBOOK)  # edited now (a copy keeps the original's time)
+        nbformat.write(notebook, project / report_notebook.NOTEBOOK)
+    os.utime(project / report_notebook.NOTEBOOK)  # edited now (a copy keeps the original's time)
     return project
 
 
@@ -192,7 +192,7 @@ def test_help_and_bad_values_are_spanish(capsys):
 @pytest.mark.slow
 def test_ctrl_c_while_the_report_executes_stops_it_and_keeps_the_earlier_one(built, rebuilt, tmp_path):
     project = copy_project(tmp_path / "project")
-    gate = add_gate(project / build.NOTEBOOK, "'informe'")  # the report waits there, mid-run
+    gate = add_gate(project / report_notebook.NOTEBOOK, "'informe'")  # the report waits there, mid-run
     gate.hold("informe")  # the report is stale: its notebook has a new cell (the gate)
     before = {name: (rebuilt / name).read_bytes() for name in ("informe.ipynb", "informe.html", "informe.pdf")}
     process = subprocess.Popen(

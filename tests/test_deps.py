@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from nnsimple_lab import build, cache, deps
+from nnsimple_lab import build, cache, deps, report_notebook
 from nnsimple_lab.grid import load_grid
 from nnsimple_lab.render import formats
 from tests.projectcopy import copy_project
@@ -143,7 +143,7 @@ def built(tmp_path_factory):
     base = tmp_path_factory.mktemp("deps")
     project = copy_project(base / "project")
     package = project / "nnsimple_lab"
-    report = deps.notebook_dependencies(project / build.NOTEBOOK, project)
+    report = deps.notebook_dependencies(project / report_notebook.NOTEBOOK, project)
     runs = deps.notebook_dependencies(project / cache.NOTEBOOK, project)
     # report-only, e.g. report.py; the run code's own module if it has one (figures.py), else any
     report_module = module_in([p for p in report if p.is_relative_to(package)], avoid=runs)
@@ -155,7 +155,7 @@ def built(tmp_path_factory):
     for module, name in ((report_module, "ayuda_informe"), (run_module, "ayuda_barrido")):
         (package / f"{name}.py").write_text("VALOR = 1\n")
         module.write_text(module.read_text() + f"\nfrom nnsimple_lab import {name}  # a new helper module\n")
-    report = deps.notebook_dependencies(project / build.NOTEBOOK, project)
+    report = deps.notebook_dependencies(project / report_notebook.NOTEBOOK, project)
     runs = deps.notebook_dependencies(project / cache.NOTEBOOK, project)
     assert package / "ayuda_informe.py" in report and package / "ayuda_barrido.py" in runs
     rendering = [path for name in formats.FORMATS for path in formats.sources(name, project)]

@@ -246,6 +246,11 @@ def substitute(document, math):
         )
 
     document = re.sub(r"<[^<>]*MATHPH\d+X[^<>]*>", in_tag, document)
+    return _as_blocks(_with_mathml(document, math))
+
+
+def _with_mathml(document, math):
+    """``document`` with each token replaced by its MathML, inline math glued to its neighbours."""
     out, position = [], 0
     for match in _TOKEN_RE.finditer(document):
         start, end = match.span()
@@ -262,10 +267,15 @@ def substitute(document, math):
             out.append(f'<span class="junto">{document[before:start]}{mathml}{document[end:after]}</span>')
         position = after
     out.append(document[position:])
+    return "".join(out)
+
+
+def _as_blocks(document):
+    """Display math alone in a paragraph (numbered or not) as a block of its own."""
     document = re.sub(
         r'<p>\s*(<math display="block"[^>]*>.*?</math>)\s*</p>',
         r'<div class="ecuacion">\1</div>',
-        "".join(out),
+        document,
         flags=re.S,
     )
     return re.sub(

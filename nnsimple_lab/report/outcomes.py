@@ -133,6 +133,20 @@ def classify(*, seeds, solved, diverged, budget_cost, iterations, extended, X, Y
     seeds = [int(s) for s in seeds]
     won = tuple(s for s, ok in zip(seeds, solved, strict=True) if ok)
     lost = tuple(s for s, ok, bad in zip(seeds, solved, diverged, strict=True) if bad and not ok)
+    costs = {s: float(c) for s, c, ok in zip(seeds, budget_cost, solved, strict=True) if not ok}
+    return SeedOutcomes(
+        iterations=int(iterations),
+        extension=int(extended.config["iterations"]) if extended is not None else int(iterations),
+        solved=won,
+        diverged=lost,
+        final_cost=costs,
+        **_extension_outcomes(extended, X, Y, loss),
+    )
+
+
+def _extension_outcomes(extended, X, Y, loss):
+    """The ``SeedOutcomes`` fields the longer run decides: late, stuck (with their plateau, outputs
+    and gradient norm) or other; each seed's cost there. ``extended`` as in ``classify``."""
     late, stuck, other, plateaus, extended_cost, outputs, norms = [], [], [], {}, {}, {}, {}
     if extended is not None:
         gradients = _gradient_norms(extended, X, Y, loss)
@@ -149,21 +163,15 @@ def classify(*, seeds, solved, diverged, budget_cost, iterations, extended, X, Y
                 plateaus[seed] = plateau
                 outputs[seed] = np.asarray(extended.A2[i], dtype=float).ravel()
                 norms[seed] = float(gradients[i])
-    costs = {s: float(c) for s, c, ok in zip(seeds, budget_cost, solved, strict=True) if not ok}
-    return SeedOutcomes(
-        iterations=int(iterations),
-        extension=int(extended.config["iterations"]) if extended is not None else int(iterations),
-        solved=won,
-        diverged=lost,
-        late=tuple(late),
-        stuck=tuple(stuck),
-        other=tuple(other),
-        plateaus=plateaus,
-        final_cost=costs,
-        extended_cost=extended_cost,
-        outputs=outputs,
-        gradient_norm=norms,
-    )
+    return {
+        "late": tuple(late),
+        "stuck": tuple(stuck),
+        "other": tuple(other),
+        "plateaus": plateaus,
+        "extended_cost": extended_cost,
+        "outputs": outputs,
+        "gradient_norm": norms,
+    }
 
 
 def seed_outcomes(X, Y, *, learning_rate, init, loss, n_h, iterations, seeds):
