@@ -1,8 +1,9 @@
-"""The grid's vocabulary: how each initialisation and each loss is named, written and drawn.
+"""The grid's vocabulary: how each initialisation, each loss and each data set is named, written
+and drawn.
 
 One table per kind, read by every module that shows a run (the report, its figures, the run
-figures, the command line); ``tests/test_vocab.py`` checks that it covers every init and loss
-``nnsimple`` offers. A new loss is one entry in ``nnsimple.LOSSES`` and one here.
+figures, the command line); ``tests/test_vocab.py`` checks that it covers every init, loss and
+data set ``nnsimple`` offers. A new loss is one entry in ``nnsimple.LOSSES`` and one here.
 """
 
 from __future__ import annotations
@@ -34,6 +35,14 @@ class Loss:
     style: str  # matplotlib line style
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """A data set as the reader sees it: what a seed that classifies it right "resolves"."""
+
+    name: str  # "XOR": "las semillas que resuelven XOR"
+    separable: bool | None  # one straight line splits its classes (None: not known)
+
+
 INITS = {
     "zeros": Init(short="ceros", long="inicialización en ceros", color="#7f7f7f", style=":"),
     "random": Init(short="aleatoria", long="inicialización aleatoria", color="#1f77b4", style="-"),
@@ -62,6 +71,13 @@ LOSSES = {
         style="--",
     ),
 }
+
+DATASETS = {
+    "xor": Dataset(name="XOR", separable=False),
+    "and": Dataset(name="AND", separable=True),
+    "or": Dataset(name="OR", separable=True),
+}
+UNKNOWN_DATASET = Dataset(name="los datos", separable=None)  # arrays that are none of DATASETS
 
 REFERENCE_LOSS = "bce"  # the course's loss: questions 1 and 2 use it, question 3 compares against it
 REFERENCE_INIT = "random"  # the course's initialisation: questions 2 and 3 start from it
@@ -92,6 +108,23 @@ def loss(key):
         color="#000000",
         style="-",
     )
+
+
+def dataset(key):
+    """The ``Dataset`` entry of a data-set key (``UNKNOWN_DATASET`` for a key nobody described)."""
+    return DATASETS.get(key, UNKNOWN_DATASET)
+
+
+def dataset_of(X, Y):
+    """The ``Dataset`` entry whose arrays ``nnsimple.DATASETS`` holds exactly X (n_x, m) and Y (1, m)."""
+    import numpy as np  # here: the command lines read this table without loading numpy
+
+    import nnsimple
+
+    for key, (known_X, known_Y) in nnsimple.DATASETS.items():
+        if np.array_equal(X, known_X) and np.array_equal(Y, known_Y):
+            return dataset(key)
+    return UNKNOWN_DATASET
 
 
 def with_article(key, prefix=""):

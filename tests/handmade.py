@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 import nnsimple as nn
-from nnsimple_lab import results
+from nnsimple_lab import results, vocab
 from nnsimple_lab.report import ablation, outcomes, scan
 from nnsimple_lab.report.runs import Run
 
@@ -178,4 +178,12 @@ def rate_point(lr, solved, *, n=10, loss="bce", its=None, osc=0, div=0, plateau=
 
 def scan_of(points):
     """A hand-made ``scan.Scan`` of ``rate_point``s (10 seeds, 1000 iterations)."""
-    return scan.Scan(points=tuple(points), init="random", n_h=2, iterations=1000, seeds=tuple(range(10)), main_seed=2)
+    return scan.Scan(
+        points=tuple(points),
+        init="random",
+        n_h=2,
+        iterations=1000,
+        seeds=tuple(range(10)),
+        main_seed=2,
+        data=vocab.dataset("xor"),
+    )

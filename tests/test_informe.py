@@ -125,6 +125,7 @@ def reports(tmp_path_factory):
         ),
         "c": dict(learning_rates=(0.5, 1.0), losses=("bce",), iterations=120, seeds=3),
         "d": dict(learning_rates=(0.5,), inits=("random",), losses=("bce",), iterations=120, seeds=3),
+        "e": dict(learning_rates=(0.5, 2.0), losses=("bce",), dataset="and", n_h=3, iterations=150, seeds=3),
     }
     processes = {}
     for name, grid in grids.items():
@@ -199,6 +200,25 @@ def test_a_different_grid_adapts(reports):
     assert "La rejilla no tiene ejecuciones con MSE" in report.text
     _, seeds_sentence = _expected(records, grid["iterations"], grid["seeds"])
     assert seeds_sentence in report.text
+
+
+@pytest.mark.slow
+def test_another_data_set_and_width_are_named_as_themselves(reports):
+    report, records, _ = reports["e"]
+    assert not report.errors
+    everything = report.markdown + report.text
+    assert "XOR" not in everything  # every sentence, caption, label and alt text names the grid's data
+    assert "resuelven AND" in report.text and "conjunto de datos AND" in report.text
+    assert "n_h = 2" not in everything
+    assert "ninguna recta separa" not in report.text  # a line does separate AND
+    assert {r["parameters"]["dataset"] for r in records.values()} == {"and"}
+    drawn = [
+        "".join(out["data"]["image/svg+xml"])
+        for cell in report.nb["cells"]
+        for out in cell.get("outputs", [])
+        if "image/svg+xml" in out.get("data", {})
+    ]
+    assert drawn and not any("XOR" in svg for svg in drawn)  # the figures' labels too (text kept as text)
 
 
 @pytest.mark.slow

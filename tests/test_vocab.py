@@ -1,7 +1,10 @@
 """Tests of vocab: one entry per init and loss nnsimple offers, each drawable and nameable."""
 
+import itertools
+
 import matplotlib.colors
 import matplotlib.lines
+import numpy as np
 
 import nnsimple as nn
 from nnsimple_lab import vocab
@@ -10,6 +13,7 @@ from nnsimple_lab import vocab
 def test_covers_every_init_and_loss_of_nnsimple():
     assert set(vocab.INITS) == set(nn.INITS)
     assert set(vocab.LOSSES) == set(nn.LOSSES)
+    assert set(vocab.DATASETS) == set(nn.DATASETS)
     assert vocab.REFERENCE_LOSS in nn.LOSSES and vocab.REFERENCE_INIT in nn.INITS
 
 
@@ -42,3 +46,24 @@ def test_a_key_nobody_described_names_itself():
     assert vocab.loss("hinge").short == "hinge" and vocab.loss("hinge").cost_label == "Costo hinge"
     assert vocab.init("he").long == "inicialización he"
     assert vocab.with_article("hinge", "de") == "del hinge"
+
+
+def _perceptron_separates(X, Y, epochs=200):
+    """True when the perceptron rule finds a line that classifies every example right."""
+    w, b = np.zeros(X.shape[0]), 0.0
+    for _, j in itertools.product(range(epochs), range(X.shape[1])):
+        if (1 if w @ X[:, j] + b > 0 else 0) != Y[0, j]:
+            sign = 1 if Y[0, j] == 1 else -1
+            w, b = w + sign * X[:, j], b + sign
+    return all((1 if w @ X[:, j] + b > 0 else 0) == Y[0, j] for j in range(X.shape[1]))
+
+
+def test_data_sets_are_named_and_their_separability_is_true():
+    for key in nn.DATASETS:
+        X, Y = nn.load_dataset(key)
+        entry = vocab.dataset_of(X, Y)
+        assert entry is vocab.dataset(key) and entry.name == key.upper()
+        assert entry.separable == _perceptron_separates(X, Y)  # converges exactly when a line exists
+    X, Y = nn.load_dataset("xor")
+    assert vocab.dataset_of(X, 1 - Y) is vocab.UNKNOWN_DATASET  # XNOR is no data set of the lab
+    assert vocab.dataset("parity") is vocab.UNKNOWN_DATASET

@@ -10,7 +10,7 @@ import nnsimple as nn
 from nnsimple_lab import plotting, vocab
 from nnsimple_lab.report.es import fmt_rate
 from nnsimple_lab.report.figures import ALERT_COLOR, MARGINS, PAGE_WIDTH
-from nnsimple_lab.report.runs import FAILED, common, find, learning_rates, losses
+from nnsimple_lab.report.runs import FAILED, common, dataset, find, learning_rates, losses
 
 
 def _seed_bar(ax, x, width, run, color, label):
@@ -52,11 +52,12 @@ def fig_seeds_solved(runs, *, init):
     else:
         ax.set_xticks(range(len(rates)), [f"α = {fmt_rate(lr)}" for lr in rates])
         ax.set_xlabel("Tasa de aprendizaje", fontsize=9)
-    ax.set_ylabel("Semillas que resuelven XOR (%)", fontsize=9)
+    task = dataset(runs).name
+    ax.set_ylabel(f"Semillas que resuelven {task} (%)", fontsize=9)
     ax.set_ylim(0, 112)
     iters = common([r for r in runs if r.init == init], lambda r: r.iterations)
     within = f" en {iters} iteraciones" if iters is not None else ""
-    ax.set_title(f"Semillas que resuelven XOR{within}, por función de costo", fontsize=10)
+    ax.set_title(f"Semillas que resuelven {task}{within}, por función de costo", fontsize=10)
     ax.legend(title="Función de costo", fontsize=8, title_fontsize=8, loc="upper left")
     ax.grid(alpha=0.3, axis="y")
     return fig
@@ -72,7 +73,7 @@ def alt_seeds_solved(runs, *, init):
             if r.init == init and r.loss == loss and r.ok
         ]
         parts.append(f"{vocab.loss(loss).short}: " + ", ".join(counts))
-    return "Semillas que resuelven XOR por función de costo y tasa. " + "; ".join(parts) + "."
+    return f"Semillas que resuelven {dataset(runs).name} por función de costo y tasa. " + "; ".join(parts) + "."
 
 
 def fig_dz2_vs_output(loss_keys, *, about):

@@ -19,7 +19,7 @@ from nnsimple_lab.report.figures import (
     log_cost_axes,
     rate_color,
 )
-from nnsimple_lab.report.runs import FAILED, find, steps
+from nnsimple_lab.report.runs import FAILED, dataset, find, steps
 
 
 def fig_cost_by_rate(runs, *, init, loss, rates):
@@ -146,7 +146,7 @@ def fig_solved_over_iterations(runs, *, init, loss_keys, rates):
     _failure_note(ax, failed)
     ax.set_ylim(-3, 103)
     ax.set_xlabel(ITERATION_LABEL, fontsize=9)
-    ax.set_ylabel("Semillas que ya resolvieron XOR (%)", fontsize=9)
+    ax.set_ylabel(f"Semillas que ya resolvieron {dataset(runs).name} (%)", fontsize=9)
     ax.set_title("Semillas con 100 % de exactitud (para siempre) en cada iteración", fontsize=10)
     ax.legend(fontsize=8, loc="upper left", ncols=2 if len(loss_keys) * len(rates) > 4 else 1)
     ax.grid(alpha=0.3)
@@ -162,4 +162,5 @@ def alt_solved_over_iterations(runs, *, init, loss_keys, rates):
             if run is not None and run.ok:
                 s = run.record.seeds
                 parts.append(f"{vocab.loss(loss).short} con tasa {fmt_rate(lr)}: {s.n_solved} de {s.n_seeds} al final")
-    return "Porcentaje de semillas que ya resolvieron XOR en cada iteración. " + ("; ".join(parts) or FAILED) + "."
+    task = dataset(runs).name
+    return f"Porcentaje de semillas que ya resolvieron {task} en cada iteración. " + ("; ".join(parts) or FAILED) + "."

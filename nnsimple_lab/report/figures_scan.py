@@ -18,7 +18,7 @@ from nnsimple_lab.report.scan import MATCH_FACTOR
 
 WINDOW_COLOR = "#2ca02c"
 OUTCOME_STYLES = (  # what the first panel of the scan figure draws, per seed outcome
-    ("n_solved", "resuelven XOR", "#1b9e77", "-", "o"),
+    ("n_solved", "resuelven {data}", "#1b9e77", "-", "o"),
     ("n_plateau", "en una meseta (ajuste parcial)", "#7570b3", "--", "s"),
     ("n_oscillating", "el costo oscila", "#d95f02", "-.", "^"),
     ("n_diverged", "divergen", "#b22222", ":", "v"),
@@ -46,7 +46,7 @@ def fig_scan_window(scan, window, *, grid_rates):
     x = [p.learning_rate for p in points]
     for field, label, color, style, marker in OUTCOME_STYLES:
         y = [100 * getattr(p, field) / p.n_seeds for p in points]
-        top.plot(x, y, color=color, ls=style, marker=marker, ms=3.5, lw=1.6, label=label)
+        top.plot(x, y, color=color, ls=style, marker=marker, ms=3.5, lw=1.6, label=label.format(data=scan.data.name))
     for r in grid_rates:
         top.axvline(r, color="0.45", lw=0.8, ls=(0, (2, 2)))
     top.plot([], [], color="0.45", lw=0.8, ls=(0, (2, 2)), label="tasas de la rejilla")
@@ -172,7 +172,7 @@ def fig_matched(scan, *, reference, other):
     )
     _rate_axis(ax)
     ax.set_ylim(-3, 103)
-    ax.set_ylabel("Semillas que resuelven XOR (%)", fontsize=9)
+    ax.set_ylabel(f"Semillas que resuelven {scan.data.name} (%)", fontsize=9)
     ax.set_title(f"¿Paso igual o tasa igual? ({scan.n_seeds} semillas, {scan.iterations} iteraciones)", fontsize=10)
     ax.legend(fontsize=8, loc="upper left")
     return fig
@@ -189,7 +189,7 @@ def alt_matched(scan, *, reference, other):
             f"{fmt_rate(top.learning_rate)}"
         )
     return (
-        f"Semillas que resuelven XOR según la tasa, con {vocab.loss(reference).short} y con "
+        f"Semillas que resuelven {scan.data.name} según la tasa, con {vocab.loss(reference).short} y con "
         f"{vocab.loss(other).short}, y con {vocab.loss(other).short} a tasa doble dibujado en la mitad: "
         + "; ".join(parts)
         + "."

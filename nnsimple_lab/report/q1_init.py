@@ -28,7 +28,7 @@ from nnsimple_lab.report.es import (
     rates_phrase,
 )
 from nnsimple_lab.report.findings import best, compare_counts
-from nnsimple_lab.report.runs import common, find, inits, learning_rates, losses, select
+from nnsimple_lab.report.runs import common, dataset, find, inits, learning_rates, losses, select
 
 ZEROS = "zeros"  # the question compares zero initialisation ...
 RANDOM = vocab.REFERENCE_INIT  # ... with the course's random one
@@ -318,10 +318,10 @@ def other_init_sentence(runs, other, *, loss):
     rows = comparison.rows
     if comparison.same:
         where = with_rates([lr for lr, _, _ in rows]) if len(rows) <= 4 else f"en las {len(rows)} tasas (anexo)"
-        return f"{start} resuelven XOR las mismas semillas que con la {random.long}, {where}."
+        return f"{start} resuelven {dataset(runs).name} las mismas semillas que con la {random.long}, {where}."
     if len(rows) <= 4:
         counts = join_es(f"{b} frente a {a} con {alpha(lr)}" for lr, a, b in rows)
-        text = f"{start} resuelven XOR {counts} de la {random.long}"
+        text = f"{start} resuelven {dataset(runs).name} {counts} de la {random.long}"
         if comparison.never_fewer:
             text += ": nunca menos"
         elif comparison.never_more:

@@ -36,6 +36,7 @@ from nnsimple_lab.report.q1_init import (
     zero_init_sentence,
     zero_init_stays,
 )
+from nnsimple_lab.report.runs import dataset
 from nnsimple_lab.report.tables import markdown_table
 
 AND = "and"  # the demo's data set: unbalanced labels, where the last gradient does not vanish
@@ -91,7 +92,7 @@ def symmetric_sentence(start):
     n = len(start.seeds)
     text = (
         f"Tampoco basta con pesos distintos de cero si las neuronas ocultas son iguales. Partimos de los pesos "
-        f"aleatorios de cada una de {plural(n, 'semilla')}, pero con la segunda neurona oculta copia de la primera, "
+        f"aleatorios de cada una de {plural(n, 'semilla')}, pero con cada neurona oculta copia de la primera, "
         f"y entrenamos con {alpha(start.learning_rate)} y {vocab.loss(start.loss).short}: en las "
         f"{fmt_int(start.iterations)} iteraciones las neuronas siguen idénticas bit a bit en todas las redes, "
         "porque reciben el mismo gradiente"
@@ -99,10 +100,11 @@ def symmetric_sentence(start):
     if start.best_accuracy < 1:
         text += f", y ninguna red pasa de {fmt_pct(start.best_accuracy)} de exactitud en ninguna iteración"
         if start.n_solved_random is not None:
+            text += f" (desde los mismos pesos sin copiar, resuelven {start.data.name} {start.n_solved_random} de {n})"
+        if start.data.separable is False:  # the reason holds only for data no straight line splits
             text += (
-                f" (desde los mismos pesos sin copiar, resuelven XOR {start.n_solved_random} de {n}). Dos neuronas "
-                "iguales valen por una: la salida depende de la entrada solo a través de $w \\cdot x + b$, la "
-                "frontera de decisión es una recta, y ninguna recta separa XOR"
+                ". Neuronas ocultas idénticas valen por una sola: la salida depende de la entrada solo a través de "
+                f"$w \\cdot x + b$, la frontera de decisión es una recta, y ninguna recta separa {start.data.name}"
             )
     return text + "."
 
@@ -199,7 +201,7 @@ def _random_conclusion(runs, loss, learning_rate):
         return ""
     r = random_run.record
     reached = (
-        f"clasifica XOR sin errores desde la iteración {fmt_int(r.iterations_to_solve)}"
+        f"clasifica {dataset(runs).name} sin errores desde la iteración {fmt_int(r.iterations_to_solve)}"
         if r.iterations_to_solve is not None
         else f"no alcanza 100 % de exactitud en {fmt_int(r.iterations)} iteraciones"
     )

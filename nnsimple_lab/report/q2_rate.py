@@ -14,7 +14,7 @@ import numpy as np
 from nnsimple_lab import vocab
 from nnsimple_lab.report.es import alpha, cap, finite, fmt_cost, fmt_int, fmt_pct, fmt_rate, fmt_value, join_es, plural
 from nnsimple_lab.report.findings import best, trend
-from nnsimple_lab.report.runs import common, find, learning_rates, representative, select, steps
+from nnsimple_lab.report.runs import common, dataset, find, learning_rates, representative, select, steps
 from nnsimple_lab.report.tables import SUMMARY_HEADER, markdown_table, summary_row
 
 # Cross-entropy keeps falling as a right answer grows more confident, so a network that already
@@ -238,16 +238,16 @@ def parameter_motion_sentence(runs, *, init, loss):
     if growing and loss == UNBOUNDED_LOSS:
         which = join_es(alpha(r.learning_rate) for r in growing) if len(growing) <= MANY else f"{len(growing)} tasas"
         text += (
-            f" Con {which}, {'que ya resolvió' if len(growing) == 1 else 'que ya resolvieron'} XOR, el costo sigue "
-            f"bajando y el mayor peso sigue creciendo: con {vocab.loss(loss).short}, una red que ya acierta puede "
-            "seguir ganando confianza sin límite, así que los pesos siguen creciendo en lugar de asentarse en un "
-            "valor fijo."
+            f" Con {which}, {'que ya resolvió' if len(growing) == 1 else 'que ya resolvieron'} {dataset(runs).name}, "
+            f"el costo sigue bajando y el mayor peso sigue creciendo: con {vocab.loss(loss).short}, una red que ya "
+            "acierta puede seguir ganando confianza sin límite, así que los pesos siguen creciendo en lugar de "
+            "asentarse en un valor fijo."
         )
     return text
 
 
 def seeds_sentence(runs, *, init, loss, table_ref="la tabla de resultados"):
-    """How many of the N seeds solve XOR at each rate, the best with its ties, and how many diverge."""
+    """How many of the N seeds solve the data set at each rate, the best with its ties, and how many diverge."""
     done = done_runs(runs, init=init, loss=loss)
     if not done:
         return ""
@@ -258,10 +258,10 @@ def seeds_sentence(runs, *, init, loss, table_ref="la tabla de resultados"):
     solved = [(r.learning_rate, r.record.seeds.n_solved) for r in done]
     if len(done) <= MANY:
         counts = join_es(f"{k} con {alpha(lr)}" for lr, k in solved)
-        text = cap(f"{of}resuelven XOR {_within(done)}: {counts}.")
+        text = cap(f"{of}resuelven {dataset(runs).name} {_within(done)}: {counts}.")
     else:
         text = cap(
-            f"{of}resuelven XOR {_within(done)} entre {min(k for _, k in solved)} y "
+            f"{of}resuelven {dataset(runs).name} {_within(done)} entre {min(k for _, k in solved)} y "
             f"{max(k for _, k in solved)}, según la tasa ({table_ref})."
         )
     ranking = best(solved)

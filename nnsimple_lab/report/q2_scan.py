@@ -60,14 +60,15 @@ def scan_intro_sentence(scan, loss, *, grid_seeds, matches_grid=False):
 def window_sentences(w, *, iterations):
     """The window of ``scan.window``: too small, good (with its fastest rate), too large. "" when it does not hold."""
     if not w.holds:
-        return "En el barrido ninguna tasa estable resuelve XOR."
+        return f"En el barrido ninguna tasa estable resuelve {w.data.name}."
     lo, hi = w.window[0], w.window[-1]
     n = w.n_seeds
     text = ""
     if w.none_below:
         top = w.none_below[-1]
         text += (
-            f"Con $\\alpha \\leq {fmt_rate(top)}$ ninguna semilla resuelve XOR en {fmt_int(iterations)} iteraciones: "
+            f"Con $\\alpha \\leq {fmt_rate(top)}$ ninguna semilla resuelve {w.data.name} "
+            f"en {fmt_int(iterations)} iteraciones: "
             f"el costo baja, pero despacio (mediana final {fmt_cost(w.point(top).median_final_cost)} con "
             f"{alpha(top)}). "
         )

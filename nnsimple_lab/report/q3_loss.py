@@ -28,7 +28,7 @@ from nnsimple_lab.report.es import (
 )
 from nnsimple_lab.report.findings import compare_counts, paired_ratio
 from nnsimple_lab.report.q1_init import ZEROS, still_facts
-from nnsimple_lab.report.runs import common, find, learning_rates, losses, select, unique
+from nnsimple_lab.report.runs import common, dataset, find, learning_rates, losses, select, unique
 from nnsimple_lab.report.tables import markdown_table
 
 QUESTION_LOSS = "mse"  # the question asks what changes with MSE
@@ -222,12 +222,12 @@ def _no_comparison(runs, loss):
     return "No hay ninguna tasa de la rejilla con ejecuciones terminadas de ambos costos."
 
 
-def _counts_text(comparison, loss):
+def _counts_text(comparison, loss, task):
     ref, name = vocab.loss(REFERENCE).short, vocab.loss(loss).short
     rows = comparison.rows
     if len(rows) <= MANY:
         counts = "; ".join(f"{a} y {b} con {alpha(lr)}" for lr, a, b in rows)
-        text = f"Semillas que resuelven XOR con {ref} y con {name}, respectivamente: {counts}."
+        text = f"Semillas que resuelven {task} con {ref} y con {name}, respectivamente: {counts}."
     else:
         text = (
             f"En {len(rows)} tasas de la rejilla, {name} resuelve más semillas que {ref} en "
@@ -275,7 +275,10 @@ def loss_comparison_sentence(runs, *, init):
         if not pairs:
             parts.append(_no_comparison(runs, loss))
             continue
-        parts.append(_counts_text(seed_count_comparison(runs, init=init, loss=loss), loss) + _speed_text(pairs, loss))
+        parts.append(
+            _counts_text(seed_count_comparison(runs, init=init, loss=loss), loss, dataset(runs).name)
+            + _speed_text(pairs, loss)
+        )
     return " ".join(parts)
 
 
@@ -344,7 +347,8 @@ def confidence_sentence(runs, *, init, loss, learning_rate):
     seed = find(runs, learning_rate, init, loss).record.seed
     less = m.distance > b.distance
     text = (
-        f"Con {alpha(learning_rate)} y la semilla {seed}, las dos redes clasifican bien XOR, pero la entrenada con "
+        f"Con {alpha(learning_rate)} y la semilla {seed}, las dos redes clasifican bien {dataset(runs).name}, "
+        "pero la entrenada con "
         f"{name} termina {'menos' if less else 'más'} segura: sus salidas quedan en promedio a "
         f"{fmt_value(m.distance)} de las "
         f"etiquetas, frente a {fmt_value(b.distance)} con {ref}, y su mayor peso es {fmt_value(m.largest_weight)} "

@@ -130,6 +130,12 @@ def common(runs, getter):
     return values[0] if len(values) == 1 else None
 
 
+def dataset(runs):
+    """The ``vocab.Dataset`` the runs were trained on (from their records' arrays; one per grid)."""
+    done = [r for r in runs if r.ok]
+    return vocab.dataset_of(done[0].record.X, done[0].record.Y) if done else vocab.UNKNOWN_DATASET
+
+
 def dataset_arrays(runs, grid):
     """``(X, Y)`` from the first run that ran, else the grid's data set from nnsimple."""
     done = [r for r in runs if r.ok]

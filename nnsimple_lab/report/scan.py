@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import nnsimple as nn
-from nnsimple_lab import training
+from nnsimple_lab import training, vocab
 from nnsimple_lab.report.findings import Best, PairedRatio, best, contiguous_block, paired_ratio
 from nnsimple_lab.report.outcomes import find_plateau
 
@@ -111,6 +111,7 @@ class Scan:
     iterations: int
     seeds: tuple
     main_seed: int
+    data: vocab.Dataset  # what the scan trained on
 
     def curve(self, loss):
         """The loss's points, ascending in rate."""
@@ -141,7 +142,10 @@ def run_scan(X, Y, *, grid_rates, losses, doubled_losses=(), init, n_h, iteratio
         for loss in losses
         for lr in scan_rates(grid_rates, doubled=loss in doubled_losses)
     ]
-    return Scan(points=tuple(points), init=init, n_h=n_h, iterations=iterations, seeds=seeds, main_seed=main_seed)
+    data = vocab.dataset_of(X, Y)
+    return Scan(
+        points=tuple(points), init=init, n_h=n_h, iterations=iterations, seeds=seeds, main_seed=main_seed, data=data
+    )
 
 
 # ---------------------------------------------------------------- question 2: the window
@@ -162,6 +166,7 @@ class Window:
 
     loss: str
     points: tuple
+    data: vocab.Dataset  # the scan's
     best_solved: int
     window: tuple
     fastest: Best
@@ -232,6 +237,7 @@ def window(scan, loss):
     return Window(
         loss=loss,
         points=points,
+        data=scan.data,
         best_solved=top,
         window=block,
         fastest=fastest,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import nnsimple as nn
-from nnsimple_lab import training
+from nnsimple_lab import training, vocab
 from nnsimple_lab.report.descent import descend
 
 RADIUS = 0.1  # distance from the zero start of the probed points
@@ -111,6 +111,7 @@ class SymmetricStart:
     best_accuracy: float  # the highest accuracy any network reached at any state
     final_accuracy: np.ndarray  # (S,)
     n_solved_random: int | None  # the same seeds from the ordinary random start (no copy), solved
+    data: vocab.Dataset  # what they were trained on
 
 
 def _copy_first_unit(parameters):
@@ -147,4 +148,5 @@ def symmetric_start(X, Y, *, loss, learning_rate, iterations, seeds, n_h):
         best_accuracy=float(accuracy.max()),
         final_accuracy=accuracy[-1],
         n_solved_random=int(plain.solved.sum()),
+        data=vocab.dataset_of(X, Y),
     )
