@@ -209,7 +209,7 @@ def test_another_data_set_and_width_are_named_as_themselves(reports):
     everything = report.markdown + report.text
     assert "XOR" not in everything  # every sentence, caption, label and alt text names the grid's data
     assert "resuelven AND" in report.text and "conjunto de datos AND" in report.text
-    assert "n_h = 2" not in everything
+    assert "n_h = 2" not in everything and "las dos neuronas" not in everything
     assert "ninguna recta separa" not in report.text  # a line does separate AND
     assert {r["parameters"]["dataset"] for r in records.values()} == {"and"}
     drawn = [
