@@ -10,7 +10,7 @@ when its outputs are stale, judged by content (``provenance``), so that a second
 nothing changed rewrites nothing and a report is never "al día" for other runs than its own:
 
 1. the sweep (``sweep.run_specs``): the runs whose cache key changed or whose files are not
-   whole, in a ``pool.WorkerPool``;
+   whole, in a ``pool.WorkerPool`` (or on Dask, ``--executor``: ``cluster.DaskExecutor``);
 2. ``informe.ipynb``, when the digests of what it was made from (the manifest, the results files
    it lists, the notebook, lab.toml and the code it imports) differ from those sealed in it, or
    it is not whole: papermill executes ``notebooks/informe.ipynb`` on the runs, in a worker of
@@ -156,6 +156,7 @@ def build(
     progress=None,
     say=print,
     wanted=tuple(formats.FORMATS),
+    executor=None,
 ):
     """Build what is stale, holding the build's lock throughout; return the exit code.
 
@@ -163,9 +164,10 @@ def build(
     runs already in ``reports/runs`` (raises ``BuildInputError`` when there are none, or when
     a results file is not its run's). ``wanted``: the output formats to write (default every
     one in ``formats.FORMATS``). ``jobs``: worker processes (default one per core). ``say``:
-    where the summary goes. Raises ``sweep.SweepInterrupted`` (or ``KeyboardInterrupt``), or
-    ``files.StorageError`` when the disk refuses a write, after stopping the workers and
-    removing temporary files.
+    where the summary goes. ``executor``: where the sweep's runs execute (a ``cluster.DaskExecutor``,
+    say); default this build's pool, where the report notebook always executes. Raises
+    ``sweep.SweepInterrupted`` (or ``KeyboardInterrupt``), or ``files.StorageError`` when the
+    disk refuses a write, after stopping the workers and removing temporary files.
     """
     start = time.perf_counter()
     state = Build(reports, say, wanted)
@@ -176,7 +178,7 @@ def build(
         kernels.remove_dead_folders()
         workers = WorkerPool(jobs, root=root)
         try:
-            _sweep(state, workers, specs, grid, root=root, force=force, progress=progress)
+            _sweep(state, executor or workers, specs, grid, root=root, force=force, progress=progress)
             _report(state, workers, root, checked=specs is not None)
         except (KeyboardInterrupt, OSError):
             workers.stop()
@@ -400,6 +402,7 @@ def _main(argv, prog):
     args = parser.parse_args(argv)
     try:
         grid, jobs, specs = _plan(args)
+        executor = entry.executor_choice(args.executor)
     except cache.NotebookSyntaxError as error:  # not a command-line mistake: no usage line
         return entry.input_error(prog, error)
     except SweepInputError as error:
@@ -412,8 +415,9 @@ def _main(argv, prog):
         return entry.input_error(prog, error)
     try:
         wanted = tuple(dict.fromkeys(args.formato or formats.FORMATS))
-        return build(specs, grid, reports=args.reports, jobs=jobs, force=args.force, wanted=wanted)
-    except (BuildInputError, results.ResultsError) as error:
+        with entry.executor("pool" if specs is None else executor, jobs=jobs) as chosen:
+            return build(specs, grid, reports=args.reports, jobs=jobs, force=args.force, wanted=wanted, executor=chosen)
+    except (BuildInputError, results.ResultsError, entry.ExecutorError) as error:
         return entry.input_error(prog, error)
 
 

@@ -36,6 +36,7 @@ import dask
 from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, get_worker
 
 from nnsimple_lab import cache, deps, pool, tasks
+from nnsimple_lab.entry import ExecutorError
 from nnsimple_lab.kernels import KERNEL
 
 PLUGIN = "nnsimple-lab-warm-kernel"  # one per worker: registering it again replaces it
@@ -53,7 +54,7 @@ OTHER_CODE = (
 )
 
 
-class ClusterError(RuntimeError):
+class ClusterError(ExecutorError):
     """The Dask cluster cannot be used (unreachable scheduler, no workers, a worker without the
     project); the message is Spanish and says what to do."""
 
@@ -124,10 +125,14 @@ class WarmKernelPlugin(WorkerPlugin):
         with contextlib.suppress(Exception):  # if it cannot start, the first notebook says why
             self.state.kernel_for(self.root, self.kernel_name)
 
+    def in_kernel_thread(self, fn, /, *args, **kwargs):
+        """``fn(*args, **kwargs)`` in the thread of the warm kernel (where ``pool.current()`` is its
+        ``Worker``); what it returns."""
+        return self.thread.submit(fn, *args, **kwargs).result()
+
     def run(self, spec):
         """Execute the run ``spec`` in the warm kernel; its ``Outcome`` with the files as data."""
-        outcome = self.thread.submit(tasks.execute_run, spec, self.out, self.root, self.kernel_name).result()
-        return outcome.packed()
+        return self.in_kernel_thread(tasks.execute_run, spec, self.out, self.root, self.kernel_name).packed()
 
     def abandon(self):
         """Stop the run in progress, if any: kill its kernel, remove its temporary files."""
@@ -197,8 +202,9 @@ class DaskExecutor(cf.Executor):
         try:
             self.client = Client(self.address, timeout=CONNECT_SECONDS, set_as_default=False)
         except (OSError, TimeoutError) as error:
+            why = f"no respondió en {CONNECT_SECONDS} s" if "Timed out" in str(error) else tasks.error_line(error)
             raise ClusterError(
-                f"No se pudo conectar con el planificador de Dask en {self.address} ({error}). "
+                f"No se pudo conectar con el planificador de Dask en {self.address} ({why}). "
                 "Compruebe que `dask scheduler` está en marcha en esa máquina y que el puerto es el suyo "
                 "(por defecto 8786); no se ejecutó ni se escribió nada."
             ) from None
@@ -334,11 +340,8 @@ class DaskExecutor(cf.Executor):
 
 @contextlib.contextmanager
 def connect(executor, *, jobs=None):
-    """The executor that ``--executor`` names (``entry.executor_choice``): None for the project's
-    own pool (the sweep makes it), else a ``DaskExecutor``, shut down after the block."""
-    if executor == "pool":
-        yield None
-        return
+    """A ``DaskExecutor`` for ``--executor``'s ``executor`` ("dask" or an address, checked by
+    ``entry.executor_choice``), shut down after the block."""
     dask_executor = DaskExecutor(None if executor == "dask" else executor, jobs=jobs)
     try:
         yield dask_executor

@@ -336,6 +336,7 @@ def build_parser():
             "ejemplos:\n"
             "  python -m nnsimple_lab.sweep\n"
             "  python -m nnsimple_lab.sweep --lr 0.01 0.1 0.5 1.0 --init zeros random --loss bce mse --jobs 2\n"
+            "  python -m nnsimple_lab.sweep --executor tcp://192.168.1.10:8786\n"
             '  make runs LR="0.01 0.5" INIT=random LOSS="bce mse"\n\n'
             "códigos de salida: 0 todo bien, 1 alguna ejecución falló, 2 valores inválidos,\n"
             "130 interrumpido (Ctrl-C). Si otro barrido usa la misma carpeta, este espera a que termine."
@@ -381,6 +382,7 @@ def _main(argv, prog):
     args = parser.parse_args(argv)
     try:
         grid, jobs = from_args(args)
+        executor = entry.executor_choice(args.executor)
         if args.out.exists() and not args.out.is_dir():
             raise SweepInputError(f"--out: {args.out} existe y no es una carpeta.")
         specs = cache.plan(grid)
@@ -392,7 +394,11 @@ def _main(argv, prog):
         entry.confirm_budget(stale_specs(specs, args.out, args.force), jobs=jobs, confirmed=args.si)
     except budget.BudgetError as error:
         return entry.input_error(prog, error)
-    report = run_specs(specs, grid=grid, out=args.out, jobs=jobs, force=args.force)
+    try:
+        with entry.executor(executor, jobs=jobs) as chosen:
+            report = run_specs(specs, grid=grid, out=args.out, jobs=jobs, force=args.force, executor=chosen)
+    except entry.ExecutorError as error:
+        return entry.input_error(prog, error)
     print(report.summary())
     return report.exit_code
 
