@@ -227,7 +227,9 @@ class DaskExecutor(cf.Executor):
                 n_workers=self.jobs,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                # No dashboard; the scheduler's HTTP server (health checks) on a free port, not 8787
+                dashboard_address=":0",
+                scheduler_kwargs={"dashboard": False},
                 silence_logs=logging.ERROR,
             )
         self.client = Client(self.cluster, set_as_default=False)
@@ -262,8 +264,11 @@ class DaskExecutor(cf.Executor):
             self._start()
         self._register(root)
         digest = self._code.digest
-        key = f"{spec.id}-{uuid.uuid4().hex[:8]}"
-        return self._follow(lambda: self.client.submit(execute_remote, spec, digest, key=key, pure=False))
+
+        def submit():  # a new key for each attempt: Dask would give the erred one back
+            return self.client.submit(execute_remote, spec, digest, key=f"{spec.id}-{uuid.uuid4().hex[:8]}")
+
+        return self._follow(submit)
 
     def _follow(self, submit, *, retry=True):
         """A ``concurrent.futures.Future`` for the Dask future ``submit()`` returns, resubmitted

@@ -204,8 +204,8 @@ def test_a_worker_that_dies_fails_only_its_run_which_is_retried_once(tmp_path):
 
         def kill_the_worker_of_lr05():
             gate.wait_started(0.5)
-            pids = executor.client.run(lambda: (os.getpid(), bool(pool.current().temporaries)))
-            busy = [pid for pid, running in pids.values() if running]
+            pids = executor.client.run(lambda: (os.getpid(), " ".join(map(str, pool.current().temporaries))))
+            busy = [pid for pid, running in pids.values() if "lr0.5" in running]
             (gate.folder / "empezó-0.5").unlink()
             os.kill(busy[0], signal.SIGKILL)
             worker["pid"] = busy[0]
@@ -222,7 +222,8 @@ def test_a_worker_that_dies_fails_only_its_run_which_is_retried_once(tmp_path):
         del os.environ["NNSIMPLE_PRUEBA_ESPERA"]
         executor.shutdown()
     report = done["report"]
-    assert report.exit_code == 0 and sorted(report.executed) == ["lr0.1-random-bce", "lr0.5-random-bce"]
+    assert report.exit_code == 0, report.summary()
+    assert sorted(report.executed) == ["lr0.1-random-bce", "lr0.5-random-bce"]
     assert [run for run, _ in report.retried] == ["lr0.5-random-bce"]
     assert "repetida una vez: lr0.5-random-bce (el proceso de trabajo de Dask" in report.summary()
     assert not alive(worker["pid"])
