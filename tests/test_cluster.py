@@ -258,3 +258,28 @@ def test_ctrl_c_on_dask_stops_the_runs_kills_their_kernels_and_exits_130(tmp_pat
         results.read_run(path)
     assert not (out / "lr0.5-random-bce.json").exists()
     shutil.rmtree(gate.folder, ignore_errors=True)
+
+
+def pdf_text(path):
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.mark.slow
+def test_a_build_on_dask_gives_the_same_report_as_in_the_pool(dask_executor, swept, tmp_path):
+    from nnsimple_lab import build
+
+    small = grid(losses=["bce"])
+    specs = cache.plan(small, swept.project)
+    texts = []
+    for name, executor in (("dask", dask_executor), ("pool", None)):
+        reports = tmp_path / name
+        lines = []
+        code = build.build(
+            specs, small, reports=reports, root=swept.project, progress=False, say=lines.append, executor=executor
+        )
+        assert code == 0, "\n".join(lines)
+        assert "ejecutadas ahora: 2" in "\n".join(lines)
+        texts.append(pdf_text(reports / "informe.pdf"))
+    assert texts[0] == texts[1] and "Laboratorio 1" in texts[0]
