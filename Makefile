@@ -10,6 +10,8 @@ PYTHON ?= python3
 # Grid overrides, one per option of the command line, e.g.
 #   make report LR="0.01 0.1 0.5 1.0" INIT="zeros random" LOSS="bce mse" ITERATIONS=2000 SEEDS=50
 # CONFIRM=1 (--si) starts work estimated to take long or more memory than is free.
+# EXECUTOR=dask runs the sweep on a Dask LocalCluster here, EXECUTOR=tcp://HOST:8786 on an existing
+# Dask scheduler (README: «Una rejilla grande en un clúster»); default: the project's own pool.
 LR ?=
 INIT ?=
 LOSS ?=
@@ -20,15 +22,16 @@ SEED ?=
 SEEDS ?=
 JOBS ?=
 CONFIRM ?=
+EXECUTOR ?=
 SWEEP_ARGS := $(if $(LR),--lr $(LR)) $(if $(INIT),--init $(INIT)) $(if $(LOSS),--loss $(LOSS)) \
 	$(if $(DATASET),--dataset $(DATASET)) $(if $(N_H),--n-h $(N_H)) $(if $(ITERATIONS),--iterations $(ITERATIONS)) \
 	$(if $(SEED),--seed $(SEED)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),--jobs $(JOBS)) \
-	$(if $(filter-out 0,$(CONFIRM)),--si)
+	$(if $(filter-out 0,$(CONFIRM)),--si) $(if $(EXECUTOR),--executor $(EXECUTOR))
 
 # The variables a user may set on make's command line; any other given there is refused before
 # anything runs, with the closest valid name: a typo (lr=0.7, INITS=xavier) would otherwise
 # build the default grid without a word. Checked with the system's Python (standard library only).
-VARIABLES := LR INIT LOSS DATASET N_H ITERATIONS SEED SEEDS JOBS CONFIRM BENCH_ARGS PYTHON VENV
+VARIABLES := LR INIT LOSS DATASET N_H ITERATIONS SEED SEEDS JOBS CONFIRM EXECUTOR BENCH_ARGS PYTHON VENV
 GIVEN := $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
 ifneq ($(filter-out $(VARIABLES),$(GIVEN)),)
 $(shell $(PYTHON) -m nnsimple_lab.makevars --valid "$(VARIABLES)" --given "$(GIVEN)" >&2)
@@ -46,7 +49,8 @@ help: ## Muestra esta ayuda
 	@echo
 	@echo 'Rejilla distinta: make report LR="0.01 0.1 0.5 1.0" INIT="zeros random" LOSS="bce mse" JOBS=2'
 	@echo 'Variables: LR, INIT, LOSS, DATASET, N_H, ITERATIONS, SEED, SEEDS, JOBS (por defecto: lab.toml);'
-	@echo '  CONFIRM=1 confirma un trabajo estimado en varios minutos o en más memoria de la libre'
+	@echo '  CONFIRM=1 confirma un trabajo estimado en varios minutos o en más memoria de la libre;'
+	@echo '  EXECUTOR=dask (Dask en esta máquina) o EXECUTOR=tcp://MÁQUINA:8786 (un clúster de Dask)'
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -10,7 +10,7 @@ when its outputs are stale, judged by content (``provenance``), so that a second
 nothing changed rewrites nothing and a report is never "al día" for other runs than its own:
 
 1. the sweep (``sweep.run_specs``): the runs whose cache key changed or whose files are not
-   whole, in a ``pool.WorkerPool``;
+   whole, in a ``pool.WorkerPool`` (or on Dask, ``--executor``: ``cluster.DaskExecutor``);
 2. ``informe.ipynb``, when the digests of what it was made from (the manifest, the results files
    it lists, the notebook, lab.toml and the code it imports) differ from those sealed in it, or
    it is not whole: papermill executes ``notebooks/informe.ipynb`` on the runs, in a worker of
@@ -107,6 +107,7 @@ def build(
     progress=None,
     say=print,
     wanted=tuple(formats.FORMATS),
+    executor=None,
 ):
     """Build what is stale, holding the build's lock throughout; return the exit code.
 
@@ -114,9 +115,10 @@ def build(
     runs already in ``reports/runs`` (raises ``BuildInputError`` when there are none, or when
     a results file is not its run's). ``wanted``: the output formats to write (default every
     one in ``formats.FORMATS``). ``jobs``: worker processes (default one per core). ``say``:
-    where the summary goes. Raises ``sweep.SweepInterrupted`` (or ``KeyboardInterrupt``), or
-    ``files.StorageError`` when the disk refuses a write, after stopping the workers and
-    removing temporary files.
+    where the summary goes. ``executor``: where the sweep's runs execute (a ``cluster.DaskExecutor``,
+    say); default this build's pool, where the report notebook always executes. Raises
+    ``sweep.SweepInterrupted`` (or ``KeyboardInterrupt``), or ``files.StorageError`` when the
+    disk refuses a write, after stopping the workers and removing temporary files.
     """
     start = time.perf_counter()
     state = Build(reports, say, wanted)
@@ -125,16 +127,18 @@ def build(
     waiting = f"Otra compilación (o make clean) está trabajando en {_shown(reports)}; esperando a que termine…"
     with files.locked(reports, waiting), files.locked(runs, waiting):
         kernels.remove_dead_folders()
-        _steps(state, WorkerPool(jobs, root=root), specs, grid, root=root, force=force, progress=progress)
+        workers = WorkerPool(jobs, root=root)
+        _steps(state, workers, executor or workers, specs, grid, root=root, force=force, progress=progress)
     _finish(state)
     say(f"Listo en {time.perf_counter() - start:.1f} s.")
     return state.status
 
 
-def _steps(state, workers, specs, grid, *, root, force, progress):
-    """Steps 1 to 3 in ``workers``; stopped (and the temporaries gone) when interrupted or refused."""
+def _steps(state, workers, runner, specs, grid, *, root, force, progress):
+    """Steps 1 to 3: the sweep in ``runner`` (``workers`` or a cluster's executor), the report in
+    ``workers``; stopped (and the temporaries gone) when interrupted or refused."""
     try:
-        _sweep(state, workers, specs, grid, root=root, force=force, progress=progress)
+        _sweep(state, runner, specs, grid, root=root, force=force, progress=progress)
         _report(state, workers, root, checked=specs is not None)
     except (KeyboardInterrupt, OSError):
         workers.stop()
@@ -355,6 +359,7 @@ def _main(argv, prog):
     args = parser.parse_args(argv)
     try:
         grid, jobs, specs = _plan(args)
+        executor = entry.executor_choice(args.executor)
     except cache.NotebookSyntaxError as error:  # not a command-line mistake: no usage line
         return entry.input_error(prog, error)
     except SweepInputError as error:
@@ -367,8 +372,9 @@ def _main(argv, prog):
         return entry.input_error(prog, error)
     try:
         wanted = tuple(dict.fromkeys(args.formato or formats.FORMATS))
-        return build(specs, grid, reports=args.reports, jobs=jobs, force=args.force, wanted=wanted)
-    except (BuildInputError, results.ResultsError) as error:
+        with entry.executor("pool" if specs is None else executor, jobs=jobs) as chosen:
+            return build(specs, grid, reports=args.reports, jobs=jobs, force=args.force, wanted=wanted, executor=chosen)
+    except (BuildInputError, results.ResultsError, entry.ExecutorError) as error:
         return entry.input_error(prog, error)
 
 

@@ -1,17 +1,32 @@
 """What the sweep's and the build's command lines share: their grid options (defaults from
-lab.toml) and ``--si``, and how each kind of error is reported (exit codes in ``cli``).
+lab.toml), ``--si`` and ``--executor``, and how each kind of error is reported (exit codes in ``cli``).
 
     input_error     bad input that is no command-line mistake: the message, exit 2
     usage_error     a bad option value: argparse's error (or, under make, the message alone)
     storage_failed  a write the system refused: the message with what to do, exit 1
+    executor        the executor ``--executor`` names, for the block (``cluster`` imported only for Dask)
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 import sys
 
 from nnsimple_lab import budget, cli, files
-from nnsimple_lab.grid import add_arguments, load_grid
+from nnsimple_lab.grid import SweepInputError, add_arguments, command_line, load_grid
+
+EXECUTORS = ("pool", "dask")  # besides tcp://HOST:PORT, an existing Dask scheduler
+EXECUTOR_FORMS = (
+    "pool (los procesos propios del proyecto, por defecto), dask (un LocalCluster de Dask en esta "
+    "máquina, un proceso por núcleo) o tcp://MÁQUINA:PUERTO (un planificador de Dask ya en marcha, "
+    "por ejemplo tcp://192.168.1.10:8786)"
+)
+ADDRESS = re.compile(r"tcp://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>[0-9]{1,5})")
+
+
+class ExecutorError(RuntimeError):
+    """The executor named cannot be used (``cluster.ClusterError``: an unreachable scheduler, …); Spanish."""
 
 
 def grid_parser(prog, description, epilog):
@@ -27,7 +42,44 @@ def grid_parser(prog, description, epilog):
         help=f"empieza aunque la estimación pase de {budget.LONG_SECONDS // 60} minutos o de la memoria libre "
         "(en make: CONFIRM=1)",
     )
+    parser.add_argument(
+        "--executor",
+        metavar="EJECUTOR",
+        default="pool",
+        help=f"dónde se ejecutan las ejecuciones: {EXECUTOR_FORMS} (en make: EXECUTOR=)",
+    )
     return parser
+
+
+def executor_choice(text):
+    """``--executor``'s value checked: "pool", "dask" or "tcp://HOST:PORT"; ``SweepInputError``
+    (Spanish, naming the value and the valid forms) for anything else."""
+    value = str(text).strip()
+    if value.lower() in EXECUTORS:
+        return value.lower()
+    match = ADDRESS.fullmatch(value)
+    if match and 1 <= int(match["port"]) <= 65535:
+        return value
+    hint = ""
+    if re.fullmatch(r"[A-Za-z0-9_.-]+:[0-9]+", value):
+        hint = f" ¿Quiso decir tcp://{value}?"
+    elif value.startswith("tcp://") and ":" not in value[len("tcp://") :]:
+        hint = f" Falta el puerto: tcp://{value[len('tcp://') :]}:8786 (el de dask scheduler por defecto)."
+    label = command_line("executor").label
+    raise SweepInputError(f"{label}: ejecutor inválido {value!r}; use {EXECUTOR_FORMS}.{hint}")
+
+
+@contextlib.contextmanager
+def executor(choice, *, jobs):
+    """For the block: None for the project's pool (``choice`` "pool": the sweep makes it), else a
+    ``cluster.DaskExecutor``, shut down after. Raises ``ExecutorError`` when it cannot be used."""
+    if choice == "pool":
+        yield None
+        return
+    from nnsimple_lab import cluster  # dask takes a second to import: only when asked for
+
+    with cluster.connect(choice, jobs=jobs) as dask_executor:
+        yield dask_executor
 
 
 def input_error(prog, error):

@@ -48,6 +48,7 @@ MAKE_VARIABLES = {
     "seed": "SEED",
     "seeds": "SEEDS",
     "jobs": "JOBS",
+    "executor": "EXECUTOR",
 }
 
 

@@ -47,12 +47,19 @@ class Worker:
             kernel.shutdown()
 
 
-_worker = None  # this process's Worker, set by _init_worker in a pool's forked worker
+_worker = None  # this process's Worker: set in a pool's forked worker, or by a Dask worker's plugin
 
 
 def current():
     """This process's ``Worker``, or None outside a pool."""
     return _worker
+
+
+def serve(worker):
+    """Make ``worker`` (a ``Worker``, or None) this process's (``current()``): a pool's forked
+    worker does at its start, and so does a Dask worker's plugin (``cluster.WarmKernelPlugin``)."""
+    global _worker
+    _worker = worker
 
 
 @contextlib.contextmanager
@@ -78,23 +85,37 @@ def _kill_children():
                 os.kill(int(pid), signal.SIGKILL)
 
 
-def _on_sigterm(signum, frame):
-    """In a worker: abandon the task in progress, if any, and exit at once.
+def abandon_task(*, children=True):
+    """In a worker: abandon its task in progress, if any, from outside the task.
 
-    The kernel goes first (a kernel still starting up too, which papermill would not shut
-    down), then the task's temporary files. All done here rather than by raising into the
-    task: an exception raised from a signal handler can land in a weakref callback or a
-    ``__del__``, where Python prints and drops it. One-shot: the parent-death signal can come
-    twice (when the sweep's thread that forked us ends, then when its last thread does).
+    The kernel goes first, then the task's temporary files; the task itself then fails on its
+    dead kernel, and the worker's next notebook gets a new one. ``children``: kill every child
+    process (in a pool's worker the kernel is the only one, and one still starting up, which
+    papermill would not shut down, has no pid known yet); False: the warm kernel's only.
+    """
+    if children:
+        _kill_children()
+    elif _worker.kernel is not None and _worker.kernel.pid:
+        with contextlib.suppress(OSError):
+            os.kill(_worker.kernel.pid, signal.SIGKILL)
+    if _worker.kernel is not None:
+        shutil.rmtree(_worker.kernel.sockets, ignore_errors=True)
+    for path in _worker.temporaries:
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
+
+
+def _on_sigterm(signum, frame):
+    """In a worker: abandon the task in progress, if any (``abandon_task``), and exit at once.
+
+    All done here rather than by raising into the task: an exception raised from a signal
+    handler can land in a weakref callback or a ``__del__``, where Python prints and drops it.
+    One-shot: the parent-death signal can come twice (when the sweep's thread that forked us
+    ends, then when its last thread does).
     """
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
-        _kill_children()
-        if _worker.kernel is not None:
-            shutil.rmtree(_worker.kernel.sockets, ignore_errors=True)
-        for path in _worker.temporaries:
-            with contextlib.suppress(OSError):
-                Path(path).unlink()
+        abandon_task()
     finally:
         os._exit(cli.EXIT_INTERRUPTED)
 
@@ -102,12 +123,11 @@ def _on_sigterm(signum, frame):
 def _init_worker(parent_pid, root, kernel_name):
     """Worker set-up: the parent decides about interruptions, and the worker dies with it; its
     warm kernel is launched for ``root`` (if given) and starts while papermill is imported."""
-    global _worker
-    _worker = Worker()
+    serve(Worker())
     # At the worker's normal exit (the pool shuts down) its kernel goes too. A multiprocessing
     # child ends in os._exit, past atexit: its finalizers (undocumented, stable since Python 2.6;
     # test_pool checks the kernel is gone at shutdown) are the only hook that runs there.
-    multiprocessing.util.Finalize(None, _worker.shutdown_kernel, exitpriority=10)
+    multiprocessing.util.Finalize(None, current().shutdown_kernel, exitpriority=10)
     # Ctrl-C (and a closed terminal's SIGHUP) reaches the whole process group: let the parent
     # handle it and tell us (SIGTERM).
     signal.signal(signal.SIGINT, lambda signum, frame: None)
@@ -121,7 +141,7 @@ def _init_worker(parent_pid, root, kernel_name):
         os.kill(os.getpid(), signal.SIGTERM)
     if root is not None:
         with contextlib.suppress(Exception):  # if it cannot start, the first notebook says why
-            _worker.kernel = WarmKernel(root, kernel_name)
+            current().kernel = WarmKernel(root, kernel_name)
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 

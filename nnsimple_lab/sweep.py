@@ -69,8 +69,9 @@ class SweepReport:
     damaged: list  # ids whose results file was damaged or hand-edited, so they were re-run
     seconds: float
     run_seconds: list  # duration of each executed run, as the worker measured it
-    jobs: int  # worker processes of the default pool; 0 with an executor given by the caller
+    jobs: int  # worker processes of the pool (or of Dask); 0 with another executor given by the caller
     planned: int = 0  # runs in the grid (``runs`` holds fewer when the sweep was interrupted)
+    retried: list = field(default_factory=list)  # (id, why) of the runs executed a second time
 
     @property
     def exit_code(self):
@@ -86,6 +87,8 @@ class SweepReport:
             executed += f" ({mean:.1f} s cada una en promedio"
             executed += f", con {plural(self.jobs, 'proceso')})" if self.jobs else ")"
         lines += [executed, f"  desde la caché: {len(self.cached)}", f"  fallidas: {len(self.failed)}"]
+        for run, why in self.retried:
+            lines.append(f"  repetida una vez: {run} ({why})")
         if self.damaged:
             lines.append(
                 "  con archivos dañados, editados a mano o de otra ejecución (se volvieron a ejecutar): "
@@ -115,12 +118,15 @@ class _Tally:
     damaged: list = field(default_factory=list)
     run_seconds: list = field(default_factory=list)
     jobs: int = 0
+    retried: list = field(default_factory=list)
 
     def report(self):
         runs = [self.entries[s.id] for s in self.specs if s.id in self.entries]
         seconds = time.perf_counter() - self.start
         done = self.executed, self.cached, self.failed, self.damaged
-        return SweepReport(self.grid, self.out, runs, *done, seconds, self.run_seconds, self.jobs, len(self.specs))
+        return SweepReport(
+            self.grid, self.out, runs, *done, seconds, self.run_seconds, self.jobs, len(self.specs), self.retried
+        )
 
 
 def _entry(spec, **changes):
@@ -175,8 +181,18 @@ def _stale(specs, out, force, tally):
     return stale
 
 
+def _submit(executor, spec, out, root):
+    """Submit the run ``spec`` to ``executor``. One with a ``submit_run`` (``cluster.DaskExecutor``:
+    no shared folder) is given the run itself, and its outcome holds the files as data."""
+    submit_run = getattr(executor, "submit_run", None)
+    if submit_run is not None:
+        return submit_run(spec, out, root)
+    return executor.submit(tasks.execute_run, spec, out, root)
+
+
 def _execute(stale, executor, out, root, tally, progress):
-    """Submit the ``stale`` runs to ``executor`` and put each in place as it finishes.
+    """Submit the ``stale`` runs to ``executor`` and put each in place as it finishes; files that
+    come as data are written and checked first (``tasks.received_run``).
 
     On Ctrl-C (or SIGTERM, SIGHUP): stop the runs (``_stop``) and raise ``SweepInterrupted``.
     When the disk or folder refuses a write (a run's outcome says so, or putting a file in
@@ -185,12 +201,16 @@ def _execute(stale, executor, out, root, tally, progress):
     futures = {}
     try:
         for spec in stale:
-            futures[executor.submit(tasks.execute_run, spec, out, root)] = spec
+            futures[_submit(executor, spec, out, root)] = spec
         quiet = not stale or progress is False or (progress is None and not sys.stderr.isatty())
         with tqdm(total=len(stale), desc="Ejecuciones", unit="ejec.", file=sys.stderr, disable=quiet) as bar:
             for future in as_completed(futures):
                 spec = futures[future]
                 outcome = tasks.outcome_of(future, broken=BROKEN_POOL)
+                if outcome.data is not None:
+                    outcome = tasks.received_run(outcome, spec, out)
+                if outcome.retried:
+                    tally.retried.append((spec.id, outcome.retried))
                 tally.entries[spec.id] = _finalize(spec, outcome, out)
                 if outcome.storage:
                     raise files.StorageError(None, outcome.storage, str(out), outcome.storage)
@@ -212,12 +232,13 @@ def _execute(stale, executor, out, root, tally, progress):
 def _stop(futures, executor, out):
     """Stop the runs in progress and those queued, and remove the temporary files.
 
-    A ``WorkerPool``'s workers are stopped without cancelling its futures first: its own thread
-    marks them failed, and a cancelled one would make it raise (``InvalidStateError``).
+    An executor with a ``stop()`` (a ``WorkerPool``, a ``cluster.DaskExecutor``) stops its own:
+    a ``WorkerPool``'s futures are not cancelled first, since its own thread marks them failed
+    and a cancelled one would make it raise (``InvalidStateError``).
     """
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up
     try:
-        if isinstance(executor, WorkerPool):
+        if hasattr(executor, "stop"):
             executor.stop()
         else:
             for future in futures:
@@ -250,8 +271,8 @@ def run_specs(
 
     ``specs`` are not validated here (``run_sweep`` does that): a bad value reaches the notebook,
     which fails with its own message. ``executor``: any ``concurrent.futures.Executor`` (it is
-    used, not shut down; a ``WorkerPool`` not yet started is first limited to the runs to
-    execute, so that the caller can go on using its warm workers); default a ``WorkerPool`` of
+    used, not shut down; a ``WorkerPool`` or ``cluster.DaskExecutor`` not yet started is first
+    limited to the runs to execute, so that no worker idles); default a ``WorkerPool`` of
     ``jobs`` workers (default one per core), capped at the number of runs to execute, shut down
     at the end. ``progress``: a tqdm bar on stderr (None: only on a terminal). Returns a
     ``SweepReport``; raises ``SweepInterrupted`` on Ctrl-C or SIGTERM after stopping the runs in
@@ -273,7 +294,7 @@ def run_specs(
         stale = _stale(specs, out, force, tally)
         own = executor is None
         executor = WorkerPool(jobs, root=root) if own else executor
-        if isinstance(executor, WorkerPool) and stale:
+        if hasattr(executor, "limit") and stale:  # a WorkerPool or a cluster.DaskExecutor
             executor.limit(len(stale))
             tally.jobs = executor.jobs
         try:
@@ -315,6 +336,7 @@ def build_parser():
             "ejemplos:\n"
             "  python -m nnsimple_lab.sweep\n"
             "  python -m nnsimple_lab.sweep --lr 0.01 0.1 0.5 1.0 --init zeros random --loss bce mse --jobs 2\n"
+            "  python -m nnsimple_lab.sweep --executor tcp://192.168.1.10:8786\n"
             '  make runs LR="0.01 0.5" INIT=random LOSS="bce mse"\n\n'
             "códigos de salida: 0 todo bien, 1 alguna ejecución falló, 2 valores inválidos,\n"
             "130 interrumpido (Ctrl-C). Si otro barrido usa la misma carpeta, este espera a que termine."
@@ -360,6 +382,7 @@ def _main(argv, prog):
     args = parser.parse_args(argv)
     try:
         grid, jobs = from_args(args)
+        executor = entry.executor_choice(args.executor)
         if args.out.exists() and not args.out.is_dir():
             raise SweepInputError(f"--out: {args.out} existe y no es una carpeta.")
         specs = cache.plan(grid)
@@ -371,7 +394,11 @@ def _main(argv, prog):
         entry.confirm_budget(stale_specs(specs, args.out, args.force), jobs=jobs, confirmed=args.si)
     except budget.BudgetError as error:
         return entry.input_error(prog, error)
-    report = run_specs(specs, grid=grid, out=args.out, jobs=jobs, force=args.force)
+    try:
+        with entry.executor(executor, jobs=jobs) as chosen:
+            report = run_specs(specs, grid=grid, out=args.out, jobs=jobs, force=args.force, executor=chosen)
+    except entry.ExecutorError as error:
+        return entry.input_error(prog, error)
     print(report.summary())
     return report.exit_code
 

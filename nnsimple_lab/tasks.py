@@ -8,6 +8,7 @@ its warm kernel) or anywhere else (in a kernel of their own).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -15,7 +16,7 @@ import time
 import traceback
 import uuid
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from nnsimple_lab import cache, files, kernels, pool, provenance, results
@@ -25,16 +26,50 @@ ENGINE = "nnsimple-warm"  # papermill's name for engine.WarmEngine (its entry po
 BINARY = ("image/png", "image/jpeg", "application/pdf")  # outputs whose text is base64: paths never in it
 
 
+PATH = {"path": True}  # the metadata of an ``Outcome`` field that holds a temporary file's path
+
+
 @dataclass
 class Outcome:
-    """What a worker reports about one notebook. Paths are the temporary ones it wrote."""
+    """What a worker reports about one notebook. Paths are the temporary ones it wrote.
+
+    Every field that holds a file is marked ``PATH`` (``files()`` lists them): a worker with no
+    shared folder sends them as data (``packed``), and the driver writes them back
+    (``unpacked``) with no other change when a field is added.
+    """
 
     ok: bool
     seconds: float
-    notebook: str | None = None  # executed notebook (temporary path), if papermill wrote a whole one
-    results: str | None = None  # results file of a run (temporary path)
+    notebook: str | None = field(default=None, metadata=PATH)  # executed notebook, if papermill wrote a whole one
+    results: str | None = field(default=None, metadata=PATH)  # results file of a run
     error: str | None = None  # the line that says what went wrong (``error_line``)
     storage: str | None = None  # when the disk or folder refused a write: what to do (Spanish); stop all
+    data: dict | None = None  # ``packed``: {field: (file name, bytes)} instead of the paths
+    retried: str | None = None  # executed a second time after this error of the first (``cluster``)
+
+    def files(self):
+        """``{field: temporary path}`` of every file this outcome holds."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.metadata.get("path") and getattr(self, f.name)}
+
+    def packed(self):
+        """This outcome with its files as data (their bytes, read and then removed): to send it
+        to a driver that cannot read this machine's folders."""
+        data = {}
+        for name, path in self.files().items():
+            with contextlib.suppress(FileNotFoundError):  # a failed notebook may be gone
+                data[name] = (Path(path).name, Path(path).read_bytes())
+                Path(path).unlink()
+        return replace(self, data=data, **{name: None for name in self.files()})
+
+    def unpacked(self, folder):
+        """A ``packed`` outcome's files written back, each as a temporary file in ``folder``
+        (``files.write_atomic``: whole or absent), and the outcome that names them."""
+        paths = {}
+        for name, (file_name, blob) in (self.data or {}).items():
+            temporary = Path(folder) / f"{files.TMP_PREFIX}{Path(file_name).name.removeprefix(files.TMP_PREFIX)}"
+            files.write_atomic(temporary, blob)
+            paths[name] = str(temporary)
+        return replace(self, data=None, **paths)
 
 
 def _last_line(text):
@@ -219,8 +254,7 @@ def execute_run(spec, out, root=ROOT, kernel_name=kernels.KERNEL):
     parameters = {**spec.parameters, "results_path": str(tmp_results), "cache_key": spec.cache_key}
 
     def check():
-        if results.read_run(tmp_results).get("cache_key") != spec.cache_key:
-            raise results.ResultsError("el cuaderno guardó resultados con otra clave de caché")
+        check_results(tmp_results, spec)
 
     final = cache.paths(out, spec.id)
     outcome = execute(
@@ -236,4 +270,34 @@ def execute_run(spec, out, root=ROOT, kernel_name=kernels.KERNEL):
     )
     if outcome.ok:
         outcome.results = str(tmp_results)
+    return outcome
+
+
+def check_results(path, spec):
+    """Raise ``results.ResultsError`` unless the results file ``path`` is whole (checksum) and
+    carries the run ``spec``'s cache key."""
+    if results.read_run(path).get("cache_key") != spec.cache_key:
+        raise results.ResultsError("el cuaderno guardó resultados con otra clave de caché")
+
+
+def received_run(outcome, spec, out):
+    """The ``packed`` outcome of the run ``spec``, its files written as temporaries in ``out``
+    and checked as a worker checks them (``check_results``, and the notebook sealed as the
+    run's); a file that is not the run's makes it a failure, its files removed. Raises
+    ``files.StorageError`` when ``out`` refuses the write.
+    """
+    outcome = outcome.unpacked(out)
+    if not outcome.ok:
+        return outcome
+    try:
+        check_results(outcome.results, spec)
+        problem = provenance.notebook_problem(outcome.notebook, cache.made_from(spec))
+        if problem:
+            raise results.ResultsError(problem)
+    except (results.ResultsError, TypeError) as error:
+        for path in outcome.files().values():
+            Path(path).unlink(missing_ok=True)
+        return Outcome(
+            False, outcome.seconds, error=f"los archivos recibidos de la ejecución no son los suyos: {error}"
+        )
     return outcome

@@ -44,3 +44,13 @@ def chromium():
     driver = webdriver.Chrome(service=Service(driver_path), options=options)  # nothing is downloaded
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="session")
+def dask_executor():
+    """One Dask LocalCluster of 2 worker processes (``cluster.DaskExecutor``) for the session's tests."""
+    from nnsimple_lab import cluster
+
+    executor = cluster.DaskExecutor(jobs=2)
+    yield executor
+    executor.shutdown()

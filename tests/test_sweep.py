@@ -4,6 +4,7 @@ The sweeps here run on a copy of the project's notebook and modules (``projectco
 a test can edit them; the kernel imports the copied modules, since it runs in that folder.
 """
 
+import contextlib
 import dataclasses
 import fcntl
 import hashlib
@@ -160,9 +161,14 @@ def test_a_second_sweep_executes_nothing(swept, runs):
     assert "desde la caché: 4" in report.summary()
 
 
-def test_a_changed_parameter_reexecutes_only_its_runs_on_any_executor(swept, runs):
-    """lr 0.5 -> 0.7 re-executes the two 0.7 runs, here on a thread pool (any Executor works)."""
-    with ThreadPoolExecutor(2) as executor:
+@pytest.mark.parametrize("kind", ["threads", "dask"])
+def test_a_changed_parameter_reexecutes_only_its_runs_on_any_executor(swept, runs, kind, request):
+    """lr 0.5 -> 0.7 re-executes the two 0.7 runs, on a thread pool (any Executor works) or on Dask."""
+    with contextlib.ExitStack() as stack:
+        if kind == "threads":
+            executor = stack.enter_context(ThreadPoolExecutor(2))
+        else:
+            executor = request.getfixturevalue("dask_executor")
         report = sweep.run_sweep(grid(learning_rates=[0.1, 0.7]), out=runs, root=swept.project, executor=executor)
     assert sorted(report.executed) == ["lr0.7-random-bce", "lr0.7-random-mse"]
     assert sorted(report.cached) == ["lr0.1-random-bce", "lr0.1-random-mse"]
@@ -199,13 +205,15 @@ def test_damaged_results_or_a_missing_notebook_are_redone(swept, runs):
 # ---------------------------------------------------------------- a failing run
 
 
-def test_a_failing_run_is_kept_for_reading_and_the_others_go_on(swept, runs):
+@pytest.mark.parametrize("kind", ["pool", "dask"])
+def test_a_failing_run_is_kept_for_reading_and_the_others_go_on(swept, runs, kind, request):
+    executor = request.getfixturevalue("dask_executor") if kind == "dask" else None
     specs = cache.plan(grid(), swept.project)
     parameters = {**specs[0].parameters, "learning_rate": 0.3, "init": "he"}  # injected past validation
     bad = cache.RunSpec(results.run_id(0.3, "he", "bce"), parameters, cache.cache_key(parameters, "x"))
     new = dataclasses.replace(specs[1], id="lr0.1-random-mse-again")  # a good run executed alongside
     before = {p.name: p.read_bytes() for p in runs.glob("lr*")}
-    report = sweep.run_specs([bad, new, *specs], grid=grid(), out=runs, root=swept.project, jobs=2)
+    report = sweep.run_specs([bad, new, *specs], grid=grid(), out=runs, root=swept.project, jobs=2, executor=executor)
     assert report.exit_code == 1
     assert report.failed == ["lr0.3-he-bce"] and report.executed == ["lr0.1-random-mse-again"]
     assert sorted(report.cached) == IDS
@@ -361,10 +369,11 @@ def gated(tmp_path):
     return SimpleNamespace(project=project, gate=gate, out=tmp_path / "runs")
 
 
-def start_cli_sweep(gated):
-    """``python -m nnsimple_lab.sweep`` on two runs with one worker; returns once the first run is
-    finished and the second is executing (held in its gate), with the sweep's descendants."""
-    command = [sys.executable, "-m", "nnsimple_lab.sweep", *CLI_ARGS, "--jobs", "1", "--out", str(gated.out)]
+def start_cli_sweep(gated, *options):
+    """``python -m nnsimple_lab.sweep`` on two runs with one worker (and ``options``); returns once
+    the first run is finished and the second is executing (held in its gate), with the sweep's
+    descendants."""
+    command = [sys.executable, "-m", "nnsimple_lab.sweep", *CLI_ARGS, "--jobs", "1", *options, "--out", str(gated.out)]
     process = subprocess.Popen(
         command, cwd=gated.project, env=gated.gate.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -406,9 +415,10 @@ def test_a_killed_sweep_leaves_no_unfinished_results_and_the_next_completes_the_
 
 
 @pytest.mark.slow
-def test_ctrl_c_stops_the_runs_cleans_up_and_exits_130(gated):
+@pytest.mark.parametrize("executor", ["pool", "dask"])
+def test_ctrl_c_stops_the_runs_cleans_up_and_exits_130(gated, executor):
     out = gated.out
-    process, descendants = start_cli_sweep(gated)
+    process, descendants = start_cli_sweep(gated, "--executor", executor)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 130

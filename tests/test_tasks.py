@@ -126,3 +126,31 @@ def test_a_failed_notebook_that_is_not_whole_is_removed_not_kept(tmp_path):
     outcome = tasks.execute(source, tmp, tmp_path / "n-final.ipynb", {}, root=tmp_path, check=check)
     assert not outcome.ok and outcome.notebook is None and not tmp.exists()
     assert outcome.storage and "el disco está lleno" in outcome.storage
+
+
+def test_an_outcomes_files_travel_as_data_and_come_back_as_temporaries(tmp_path):
+    (tmp_path / ".tmp-r-1.ipynb").write_text("cuaderno")
+    (tmp_path / ".tmp-r-1.json").write_bytes(b"\x00datos")
+    outcome = tasks.Outcome(
+        True, 1.0, notebook=str(tmp_path / ".tmp-r-1.ipynb"), results=str(tmp_path / ".tmp-r-1.json")
+    )
+    assert outcome.files() == {"notebook": outcome.notebook, "results": outcome.results}
+    packed = outcome.packed()
+    assert packed.files() == {} and list(tmp_path.iterdir()) == []  # the worker keeps nothing
+    assert packed.data == {"notebook": (".tmp-r-1.ipynb", b"cuaderno"), "results": (".tmp-r-1.json", b"\x00datos")}
+    driver = tmp_path / "driver"
+    driver.mkdir()
+    back = packed.unpacked(driver)
+    assert back.data is None and back.ok and back.seconds == 1.0
+    assert open(back.results, "rb").read() == b"\x00datos" and back.notebook == str(driver / ".tmp-r-1.ipynb")
+
+
+def test_received_files_that_are_not_the_runs_make_it_a_failure_and_are_removed(tmp_path):
+    project = copy_project(tmp_path / "project")
+    spec = cache.plan(load_grid(learning_rates=["0.5"], inits=["random"], losses=["bce"]), project)[0]
+    forged = tasks.Outcome(True, 1.0, data={"notebook": (".tmp-a.ipynb", b"{}"), "results": (".tmp-a.json", b"{}")})
+    out = tmp_path / "runs"
+    out.mkdir()
+    outcome = tasks.received_run(forged, spec, out)
+    assert not outcome.ok and outcome.error.startswith("los archivos recibidos de la ejecución no son los suyos:")
+    assert list(out.iterdir()) == []
