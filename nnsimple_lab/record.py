@@ -24,6 +24,8 @@ import numpy as np
 class ResultsError(ValueError):
     """A results file that is missing, truncated, hand-edited or from another schema (Spanish)."""
 
+    __module__ = "nnsimple_lab.results"  # where it is imported from: error lines name it so
+
 
 def array(values):
     """A stored list -> float array, with ``None`` (non-finite) back to nan."""
@@ -148,7 +150,8 @@ class NpzArrays:
         except FileNotFoundError:
             raise ResultsError(f"No existe el archivo de arreglos {self.path}.") from None
         if hashlib.sha256(data).hexdigest() != self.sha256:
-            raise ResultsError(f"El archivo de arreglos {self.path} fue modificado tras escribirse (su suma no coincide).")
+            message = f"El archivo de arreglos {self.path} fue modificado tras escribirse (su suma no coincide)."
+            raise ResultsError(message)
         return np.load(io.BytesIO(data), allow_pickle=False)
 
     def get(self, name):

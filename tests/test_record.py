@@ -88,8 +88,6 @@ def test_a_default_record_has_no_steps_field_and_every_state(record):
     assert view.every_state and view.steps.tolist() == list(range(61)) and view.index_of(-1) == 60
 
 
-
-
 def test_a_record_reads_its_arrays_only_when_used(tmp_path, record):
     path = tmp_path / "lr0.5-random-bce.json"
     results.write_run(path, record)

@@ -1,9 +1,7 @@
 """Tests of results: what is written is read back whole, and damage is caught, not used."""
 
-import dataclasses
 import json
 import math
-import statistics
 
 import numpy as np
 import pytest
