@@ -21,6 +21,7 @@ in `make bench`). The table is printed in Spanish, each goal marked.
 from __future__ import annotations
 
 import resource
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -66,35 +67,52 @@ def mark(value, goal):
     return "cumple" if value < goal else "NO cumple"
 
 
-def main():
-    with tempfile.TemporaryDirectory(prefix="nnsimple-scale-") as base:
-        study = copy_project(Path(base) / "study")
-        sweep = timed_make(study, "runs", *STUDY)
-        kinds, total = sizes(study / "reports" / "runs")
-        big = copy_project(Path(base) / "big")
-        big_sweep = timed_make(big, "runs", *BIG)
-        cold = timed_make(big, "report", *BIG)
-        for name in ("informe.ipynb", "informe.html", "informe.pdf"):
-            (big / "reports" / name).unlink()
-        step = timed_make(big, "report", *BIG)
-        report_sizes = {n: (big / "reports" / n).stat().st_size / 1e6 for n in ("informe.ipynb", "informe.html")}
-        report_sizes["informe.pdf"] = (big / "reports" / "informe.pdf").stat().st_size / 1e6
+def study_rows(base):
+    """Step 1 (the module's docstring): printed as soon as measured."""
+    study = copy_project(Path(base) / "study")
+    sweep = timed_make(study, "runs", *STUDY)
+    kinds, total = sizes(study / "reports" / "runs")
     results_mb = kinds[KINDS[".json"]] + kinds[KINDS[".npz"]]
     print("Estudio de 54 ejecuciones (9 tasas x 3 inicializaciones x 2 costos, 2000 iteraciones, 50 semillas)")
     print(f"  barrido: {sweep[0]:.1f} s de reloj, {sweep[1]:.1f} s de CPU, pico {sweep[2]:.0f} MiB")
     for label, mb in kinds.items():
         print(f"  {label}: {mb:.1f} MB")
-    print(f"  resultados (JSON + .npz): {results_mb:.1f} MB (meta < {GOALS['results_mb']} MB: {mark(results_mb, 15)})")
-    print(f"  todo reports/runs: {total:.1f} MB")
+    goal = GOALS["results_mb"]
+    print(f"  resultados (JSON + .npz): {results_mb:.1f} MB (meta < {goal} MB: {mark(results_mb, goal)})")
+    print(f"  todo reports/runs: {total:.1f} MB", flush=True)
+
+
+def big_rows(base):
+    """Step 2 (the module's docstring): printed as soon as measured."""
+    big = copy_project(Path(base) / "big")
     print("Rejilla de 1002 ejecuciones (167 tasas x 3 inicializaciones x 2 costos, 200 iteraciones, 10 semillas)")
+    big_sweep = timed_make(big, "runs", *BIG)
     print(f"  barrido: {big_sweep[0]:.1f} s de reloj, {big_sweep[1]:.1f} s de CPU, pico {big_sweep[2]:.0f} MiB")
+    cold = timed_make(big, "report", *BIG)
     print(f"  make report con las páginas: {cold[0]:.1f} s de reloj, {cold[1]:.1f} s de CPU, pico {cold[2]:.0f} MiB")
+    for name in ("informe.ipynb", "informe.html", "informe.pdf"):
+        (big / "reports" / name).unlink()
+    step = timed_make(big, "report", *BIG)
     print(
         f"  paso del informe (caché, informe.ipynb, HTML y PDF): {step[0]:.1f} s de reloj "
         f"(meta < {GOALS['report_s']} s: {mark(step[0], GOALS['report_s'])}), {step[1]:.1f} s de CPU, "
         f"pico {step[2]:.0f} MiB (meta < {GOALS['report_mib']} MiB: {mark(step[2], GOALS['report_mib'])})"
     )
-    print("  " + ", ".join(f"{name}: {mb:.1f} MB" for name, mb in report_sizes.items()))
+    shown = ", ".join(
+        f"{n}: {(big / 'reports' / n).stat().st_size / 1e6:.1f} MB" for n in ("informe.html", "informe.pdf")
+    )
+    print("  " + shown, flush=True)
+
+
+def main():
+    base = tempfile.mkdtemp(prefix="nnsimple-scale-")
+    try:
+        study_rows(base)
+        big_rows(base)
+    except RuntimeError:
+        print(f"Falló un paso; sus archivos quedan en {base} para revisarlos.", file=sys.stderr)
+        raise
+    shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":
