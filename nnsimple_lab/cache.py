@@ -9,8 +9,9 @@ truncated, emptied or swapped file is executed again.
 
 The runs folder (default ``reports/runs/``):
 
-    <id>.ipynb, <id>.json   a finished run. The JSON at its final path is the "finished" marker:
-                            it is renamed into place last, after the executed notebook.
+    <id>.ipynb, <id>.json   a finished run, with <id>.npz (its arrays, see results.py). The JSON
+    <id>.npz                at its final path is the "finished" marker: it is renamed into place
+                            last, after the arrays and the executed notebook.
     <id>.failed.ipynb       the executed notebook of a run that raised, kept for reading
     manifest.json           the grid and every run's status (format: see results.py)
     .lock, .tmp-*           the sweep's lock and its work in progress (see files.py)
@@ -106,9 +107,14 @@ def plan(grid, root=ROOT):
 
 
 def paths(out, run):
-    """Final paths of a run (by id) in the runs folder ``out``: ``{"notebook", "results", "failed"}``."""
+    """Final paths of a run (by id) in the runs folder ``out``: ``{"notebook", "results", "arrays", "failed"}``."""
     out = Path(out)
-    return {"notebook": out / f"{run}.ipynb", "results": out / f"{run}.json", "failed": out / f"{run}.failed.ipynb"}
+    return {
+        "notebook": out / f"{run}.ipynb",
+        "results": out / f"{run}.json",
+        "arrays": results.arrays_path(out / f"{run}.json"),
+        "failed": out / f"{run}.failed.ipynb",
+    }
 
 
 def made_from(spec):
@@ -124,6 +130,8 @@ def status(spec, out):
         return "missing"
     try:
         record = results.read_run(final["results"])
+    except results.OtherSchema:  # an older format: executed again, like a changed key
+        return "stale"
     except results.ResultsError:
         return "damaged"
     if record.get("id") != spec.id:

@@ -1,72 +1,68 @@
-"""Results files: one JSON per run, written atomically, read back with validation.
+"""Results files: per run a small JSON record and its arrays beside it, written atomically, read
+back with validation.
 
-A run's results file (``reports/runs/<id>.json``) is what the report reads; it holds
-everything the report states, so the report never re-trains what a run already trained.
+A run's results (``reports/runs/<id>.json`` and ``<id>.npz``) are what the report reads; they
+hold everything the report states, so the report never re-trains what a run already trained.
+The JSON holds the scalars; the ``.npz`` (numpy's zip of ``.npy`` arrays, no pickle) holds
+every array, read only when the report draws it (``record.NpzArrays``):
 
-    {
-      "schema": 1, "id": "lr0.5-random-bce", "cache_key": "…",
+    <id>.json  {
+      "schema": 2, "id": "lr0.5-random-bce", "cache_key": "…",
       "parameters": {"learning_rate", "init", "loss", "dataset", "n_h", "iterations", "seed", "seeds"},
-      "data": {"X": (n_x, m), "Y": (1, m)},
-      "steps": (K,),                    # only when not every state is kept: their indices
-      "costs": (K,), "accuracy": (K,),  # entry j: the state after steps[j] updates
-      "history": {"W1": (K, n_h, n_x), "b1", "W2", "b2"},
-      "final_parameters": {"W1", "b1", "W2", "b2"},
-      "predictions": {"A2": (1, m), "yhat": (1, m)},
       "summary": {"final_cost", "final_accuracy", "iterations_to_solve", "solved",
                   "diverged", "nonfinite_at"},
-      "seed_stats": {"seeds", "final_cost", "final_accuracy", "iterations_to_solve", "solved",
-                     "diverged", "n_solved", "n_seeds", "cost_quantiles": {"q10", "q50", "q90"}},
-      "versions": {"python", "numpy", "nnsimple"}, "duration_s": float
+      "seed_stats": {"n_solved", "n_seeds"},
+      "versions": {"python", "numpy", "nnsimple"}, "duration_s": float,
+      "arrays": {"sha256": "<of the .npz's bytes>", "members": {name: [dtype, shape]}},
+      "checksum": "<of the rest>"
     }
+    <id>.npz   X (n_x, m), Y (1, m); steps (K,): the kept states' indices;
+               costs, accuracy (K,): entry j is the state after steps[j] updates;
+               history.W1 (K, n_h, n_x), history.b1, history.W2, history.b2; final.W1, …;
+               A2, yhat (1, m); seeds.seeds, seeds.final_cost, seeds.final_accuracy,
+               seeds.iterations_to_solve (-1: never), seeds.solved, seeds.diverged (S,);
+               seeds.q10, seeds.q50, seeds.q90 (K,): the seeds' cost quantiles per kept state
 
-K = iterations + 1 (every state, and no ``steps``) up to ``ALL_STATES`` states; beyond, the
-states of ``stored_steps``: so a results file, and what is drawn from it, stays the same size
-whatever the number of iterations. The counts (``iterations_to_solve``, ``nonfinite_at``) are
-exact: computed during training over every state. The seeds' cost quantiles are kept at the
-same states.
+K = iterations + 1 (every state) up to ``ALL_STATES`` states; beyond, the states of
+``stored_steps``: so a run's results, and what is drawn from them, stay the same size whatever
+the number of iterations. The counts (``iterations_to_solve``, ``nonfinite_at``) are exact:
+computed during training over every state. The seeds' cost quantiles are kept at the same states.
 
-Non-finite numbers are stored as ``null`` (JSON has no nan); ``-1`` counters become ``null``.
-``write_run`` adds a ``checksum`` of the rest, so ``read_run`` rejects a truncated or
-hand-edited file instead of using it. ``Record.from_dict`` (or ``read_record``) turns a
-validated dict into a typed, read-only view with numpy arrays (``record.py``, also importable
-from here): what the report reads.
+``run_record`` returns one dict in memory (arrays as lists, non-finite numbers as ``None``,
+``-1`` counters as ``None``); ``write_run`` splits it: the arrays to the ``.npz`` (float64,
+non-finite as nan; the bytes depend only on the numbers), then the JSON with the npz's SHA-256
+and a ``checksum`` of the rest. ``read_run`` rejects a truncated, hand-edited or foreign file
+(either of the two) instead of using it; a record of another schema raises ``OtherSchema``, so
+the sweep executes its run again. ``read_record`` gives the typed, read-only ``Record`` view
+(``record.py``, also importable from here): what the report reads.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import platform
+import zipfile
 from pathlib import Path
 
 import numpy as np
 
 import nnsimple
 from nnsimple_lab import files
-from nnsimple_lab.record import Record, SeedStats, array
+from nnsimple_lab.record import ARRAY_KEYS, NpzArrays, Record, ResultsError, SeedStats, array, flatten
 
 __all__ = ["Record", "ResultsError", "SeedStats", "array"]  # the view lives in record.py; read it from here
 
-SCHEMA = 1
-REQUIRED_KEYS = (
-    "schema",
-    "id",
-    "parameters",
-    "data",
-    "costs",
-    "accuracy",
-    "history",
-    "final_parameters",
-    "predictions",
-    "summary",
-    "seed_stats",
-    "versions",
-)
+SCHEMA = 2  # of a run's results; 1: everything in the JSON (before the .npz)
+REQUIRED_KEYS = ("schema", "id", "parameters", "summary", "seed_stats", "versions", "arrays")
+ARRAYS_SUFFIX = ".npz"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # every member's date in the .npz: the same numbers, the same bytes
 
 
-class ResultsError(ValueError):
-    """A results file that is missing, truncated, hand-edited or from another schema."""
+class OtherSchema(ResultsError):
+    """A whole results file of another schema (an older format): its run is executed again."""
 
 
 # The states a run keeps: every one up to ALL_STATES (the default grid's 1001 states: all); beyond,
@@ -187,6 +183,11 @@ def run_record(result, seeds, *, dataset, X, Y, cache_key="", duration_s=None):
     return _plain(record)
 
 
+def arrays_path(path):
+    """The ``.npz`` beside the results JSON ``path`` (same name, other suffix)."""
+    return Path(path).with_suffix(ARRAYS_SUFFIX)
+
+
 def _checksum(record):
     """SHA-256 of the record's canonical JSON, without its own ``checksum`` field."""
     body = {k: v for k, v in record.items() if k != "checksum"}
@@ -194,13 +195,49 @@ def _checksum(record):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def npz_bytes(arrays):
+    """The bytes of an ``.npz`` of ``arrays`` ({name: array}, in order), compressed, with fixed dates."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, value in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w") as member:
+                np.lib.format.write_array(member, np.ascontiguousarray(value), allow_pickle=False)
+    return buffer.getvalue()
+
+
 def write_run(path, record):
-    """Seal a run record with its checksum and write it atomically to ``path``."""
-    files.write_json_atomic(path, {**record, "checksum": _checksum(record)})
+    """Write a run record (``run_record``'s dict) atomically: its arrays to the ``.npz`` beside
+    ``path`` first, then the JSON at ``path`` with the npz's SHA-256 and its own checksum."""
+    arrays = flatten(record)
+    data = npz_bytes(arrays)
+    files.write_atomic(arrays_path(path), data)
+    body = {k: v for k, v in record.items() if k not in ARRAY_KEYS and k != "checksum"}
+    body["seed_stats"] = {k: record["seed_stats"][k] for k in ("n_solved", "n_seeds")}
+    members = {name: [str(a.dtype), list(a.shape)] for name, a in arrays.items()}
+    body["arrays"] = {"sha256": hashlib.sha256(data).hexdigest(), "members": members}
+    files.write_json_atomic(path, {**body, "checksum": _checksum(body)})
+
+
+def _check_arrays(path, record):
+    """Raise ``ResultsError`` unless the ``.npz`` beside ``path`` is the one ``record`` was written with."""
+    arrays = record["arrays"]
+    if not isinstance(arrays, dict) or not isinstance(arrays.get("members"), dict):
+        raise ResultsError(f"El archivo de resultados {path} no describe sus arreglos.")
+    npz = arrays_path(path)
+    try:
+        digest = file_sha256(npz)
+    except FileNotFoundError:
+        raise ResultsError(f"Falta el archivo de arreglos {npz} de los resultados {path.name}.") from None
+    if digest != arrays.get("sha256"):
+        raise ResultsError(f"El archivo de arreglos {npz} no es el de {path.name} (su suma no coincide).")
 
 
 def read_run(path):
-    """Read and validate a results file. Raises ``ResultsError`` (Spanish) if it is not whole."""
+    """Read and validate a results JSON and its ``.npz`` (by its SHA-256, not decoded); return the
+    JSON's dict. Raises ``ResultsError`` (Spanish) if either is not whole, ``OtherSchema`` (one)
+    for a record of another schema."""
     path = Path(path)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
@@ -210,22 +247,29 @@ def read_run(path):
         raise ResultsError(f"El archivo de resultados {path} está incompleto o dañado: {error}.") from None
     if not isinstance(record, dict):
         raise ResultsError(f"El archivo de resultados {path} no contiene un objeto JSON.")
+    if record.get("schema") != SCHEMA:
+        raise OtherSchema(
+            f"El archivo {path} tiene el esquema {record.get('schema')!r}; se esperaba {SCHEMA}: "
+            "vuelva a ejecutar el barrido (make report), que lo recalcula."
+        )
     missing = [k for k in REQUIRED_KEYS if k not in record]
     if missing:
         raise ResultsError(f"Al archivo de resultados {path} le faltan campos: {', '.join(missing)}.")
     if record.get("checksum") != _checksum(record):
         raise ResultsError(f"El archivo de resultados {path} fue modificado tras escribirse (su suma no coincide).")
-    if record["schema"] != SCHEMA:
-        raise ResultsError(f"El archivo {path} tiene el esquema {record['schema']!r}; se esperaba {SCHEMA}.")
+    _check_arrays(path, record)
     return record
 
 
 def read_record(path, record=None):
     """``read_run`` (or the dict ``record`` already read from ``path``) as its typed ``Record``
-    view. Raises ``ResultsError`` (Spanish) if it is not whole."""
+    view, whose arrays are read from the ``.npz`` when first used. Raises ``ResultsError``
+    (Spanish) if it is not whole."""
+    path = Path(path)
     record = read_run(path) if record is None else record
     try:
-        return Record.from_dict(record)
+        arrays = NpzArrays(arrays_path(path), record["arrays"]["sha256"], record["arrays"]["members"])
+        return Record.from_scalars(record, arrays)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ResultsError(f"El archivo de resultados {path} no tiene el formato esperado: {error!r}.") from None
 
@@ -238,11 +282,12 @@ def read_record(path, record=None):
 #    "runs": [{"id", "learning_rate", "init", "loss",
 #              "status": "ok" | "failed",       # ok: executed now or taken from the cache
 #              "notebook": "<id>.ipynb" | "<id>.failed.ipynb" | null,   # relative to the runs folder
-#              "results": "<id>.json" | null,
+#              "results": "<id>.json" | null,   # with its arrays beside it, <id>.npz
 #              "cache_key": "…" | null,          # of an ok run: its results file carries the same
 #              "error": null | "last line of the error"}]}
 
 MANIFEST = "manifest.json"
+MANIFEST_SCHEMA = 1
 GRID_PARAMETERS = ("dataset", "n_h", "iterations", "seed", "seeds")  # common to every run of a grid
 
 
@@ -267,7 +312,7 @@ def manifest_entry(
 
 def manifest(grid, runs):
     """The manifest of a sweep: ``grid`` (a dict of the grid's values) and its entries in grid order."""
-    return {"schema": SCHEMA, "grid": grid, "runs": list(runs)}
+    return {"schema": MANIFEST_SCHEMA, "grid": grid, "runs": list(runs)}
 
 
 def read_manifest(folder):
@@ -279,9 +324,9 @@ def read_manifest(folder):
         raise ResultsError(f"No hay manifiesto en {path}: ejecute primero `make runs`.") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ResultsError(f"El manifiesto {path} está dañado: {error}.") from None
-    ok = isinstance(manifest, dict) and manifest.get("schema") == SCHEMA
+    ok = isinstance(manifest, dict) and manifest.get("schema") == MANIFEST_SCHEMA
     if not ok or not isinstance(manifest.get("grid"), dict) or not isinstance(manifest.get("runs"), list):
-        raise ResultsError(f"El manifiesto {path} no tiene el formato esperado (esquema {SCHEMA}).")
+        raise ResultsError(f"El manifiesto {path} no tiene el formato esperado (esquema {MANIFEST_SCHEMA}).")
     return manifest
 
 

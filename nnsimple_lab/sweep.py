@@ -62,13 +62,15 @@ def _failed_files(out, run):
 def _finalize(spec, outcome, out):
     """Put one finished run in place and return its manifest entry.
 
-    Success: notebook to ``<id>.ipynb``, then results to ``<id>.json`` (the finished marker),
+    Success: arrays to ``<id>.npz``, notebook to ``<id>.ipynb``, then results to ``<id>.json``
+    (the finished marker: it names the npz by its SHA-256),
     and an older ``<id>.failed.ipynb`` (and its page) goes. Failure: the executed notebook, if
     any, becomes ``<id>.failed.ipynb``; the temporary results go; a previous good run stays as
     it was. Raises ``files.StorageError`` when a file cannot be put in place.
     """
     final = cache.paths(out, spec.id)
     if outcome.ok:
+        files.promote(outcome.arrays, final["arrays"])
         files.promote(outcome.notebook, final["notebook"])
         files.promote(outcome.results, final["results"])
         for path in _failed_files(out, spec.id):
@@ -78,8 +80,9 @@ def _finalize(spec, outcome, out):
     if outcome.notebook and Path(outcome.notebook).exists():
         files.promote(outcome.notebook, final["failed"])
         notebook = final["failed"].name
-    if outcome.results:
-        Path(outcome.results).unlink(missing_ok=True)
+    for temporary in (outcome.results, outcome.arrays):
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
     return _entry(spec, status="failed", notebook=notebook, error=outcome.error)
 
 

@@ -42,6 +42,7 @@ class Outcome:
     seconds: float
     notebook: str | None = field(default=None, metadata=PATH)  # executed notebook, if papermill wrote a whole one
     results: str | None = field(default=None, metadata=PATH)  # results file of a run
+    arrays: str | None = field(default=None, metadata=PATH)  # its arrays, the .npz beside it
     error: str | None = None  # the line that says what went wrong (``error_line``)
     storage: str | None = None  # when the disk or folder refused a write: what to do (Spanish); stop all
     data: dict | None = None  # ``packed``: {field: (file name, bytes)} instead of the paths
@@ -251,6 +252,7 @@ def execute_run(spec, out, root=ROOT, kernel_name=kernels.KERNEL):
     out, root = Path(out), Path(root)
     stem = f"{files.TMP_PREFIX}{spec.id}-{uuid.uuid4().hex[:8]}"
     tmp_results = out / f"{stem}.json"
+    tmp_arrays = results.arrays_path(tmp_results)  # written by results.write_run with the JSON
     parameters = {**spec.parameters, "results_path": str(tmp_results), "cache_key": spec.cache_key}
 
     def check():
@@ -265,11 +267,11 @@ def execute_run(spec, out, root=ROOT, kernel_name=kernels.KERNEL):
         root=root,
         kernel_name=kernel_name,
         check=check,
-        also=((tmp_results, final["results"]),),
+        also=((tmp_results, final["results"]), (tmp_arrays, final["arrays"])),
         made_from=cache.made_from(spec),
     )
     if outcome.ok:
-        outcome.results = str(tmp_results)
+        outcome.results, outcome.arrays = str(tmp_results), str(tmp_arrays)
     return outcome
 
 

@@ -111,6 +111,7 @@ def test_status_of_a_run(tmp_path):
     assert {k: v.name for k, v in final.items()} == {
         "notebook": "lr0.5-random-bce.ipynb",
         "results": "lr0.5-random-bce.json",
+        "arrays": "lr0.5-random-bce.npz",
         "failed": "lr0.5-random-bce.failed.ipynb",
     }
     assert cache.status(spec, tmp_path) == "missing"
@@ -122,6 +123,22 @@ def test_status_of_a_run(tmp_path):
     assert cache.status(spec, tmp_path) == "stale"
     final["results"].write_text(final["results"].read_text()[:-50])
     assert cache.status(spec, tmp_path) == "damaged"
+    write_results(tmp_path, spec)
+    final["arrays"].write_bytes(final["arrays"].read_bytes()[:-50])  # the JSON whole, its arrays not
+    assert cache.status(spec, tmp_path) == "damaged"
+
+
+def test_a_results_file_of_the_earlier_format_is_stale_not_damaged(tmp_path):
+    """Records written before the .npz (schema 1): executed again, and not reported as damaged."""
+    spec = cache.plan(small_grid())[0]
+    final = cache.paths(tmp_path, spec.id)
+    write_results(tmp_path, spec)
+    write_notebook(final["notebook"], cache.made_from(spec))
+    old = {**json.loads(final["results"].read_text()), "schema": 1}
+    del old["checksum"]
+    final["results"].write_text(json.dumps({**old, "checksum": results._checksum(old)}))
+    final["arrays"].unlink()
+    assert cache.status(spec, tmp_path) == "stale"
 
 
 def test_a_cached_notebook_is_trusted_only_when_whole_and_the_runs_own(tmp_path):

@@ -1,9 +1,7 @@
 """Tests of results: what is written is read back whole, and damage is caught, not used."""
 
-import dataclasses
 import json
 import math
-import statistics
 
 import numpy as np
 import pytest
@@ -26,23 +24,60 @@ def test_run_id_is_readable():
     assert results.run_id(1, "xavier", "bce") == "lr1.0-xavier-bce"
 
 
-def test_round_trip_is_exact(tmp_path, record):
-    path = tmp_path / "run.json"
-    results.write_run(path, record)
+def test_round_trip_is_exact(tmp_path):
+    """Every number the training produced comes back bit for bit, from a small JSON and its npz."""
+    X, Y = nn.load_dataset("xor")
+    one = training.train(X, Y, learning_rate=0.5, iterations=60)
+    many = training.train_seeds(X, Y, seeds=range(4), learning_rate=0.5, iterations=60)
+    path = tmp_path / "lr0.5-random-bce.json"
+    results.write_run(path, results.run_record(one, many, dataset="xor", X=X, Y=Y, cache_key="abc"))
     back = results.read_run(path)
-    assert back["costs"] == record["costs"]  # floats survive JSON bit for bit
-    assert back["id"] == "lr0.5-random-bce"
-    assert len(back["costs"]) == 61 and len(back["history"]["W1"]) == 61
-    assert back["seed_stats"]["n_seeds"] == 4
-    assert list(tmp_path.iterdir()) == [path]  # no temporary file left
+    assert back["id"] == "lr0.5-random-bce" and back["cache_key"] == "abc" and back["seed_stats"]["n_seeds"] == 4
+    assert "costs" not in back and "history" not in back  # the arrays live in the npz
+    view = results.read_record(path)
+    pairs = [(view.costs, one.costs), (view.accuracy, one.accuracy), (view.A2, one.A2), (view.X, X)]
+    pairs += [(view.history[k], one.history[k]) for k in one.history]
+    pairs += [(view.final_parameters[k], one.parameters[k]) for k in one.parameters]
+    pairs += [(view.seeds.final_cost, many.final_cost), (view.seeds.solved, many.solved)]
+    for got, expected in pairs:
+        assert got.shape == np.shape(expected) and got.tobytes() == np.asarray(expected, dtype=got.dtype).tobytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name, "lr0.5-random-bce.npz"]  # no temporary left
 
 
-def test_non_finite_values_are_stored_as_null(tmp_path, record):
-    record["costs"][3] = results._plain(math.nan)
+def test_the_npz_holds_plain_arrays_and_the_same_numbers_give_the_same_bytes(tmp_path, record):
     path = tmp_path / "run.json"
     results.write_run(path, record)
-    assert "NaN" not in path.read_text()
-    assert np.isnan(results.array(results.read_run(path)["costs"])[3])
+    npz = results.arrays_path(path)
+    first = npz.read_bytes()
+    results.write_run(path, record)
+    assert npz.read_bytes() == first
+    with np.load(npz, allow_pickle=False) as arrays:  # no pickle needed to read any member
+        assert {"costs", "steps", "history.W1", "final.b2", "seeds.q50", "seeds.solved"} <= set(arrays.files)
+        assert all(arrays[name].dtype != object for name in arrays.files)
+    assert json.loads(path.read_text())["arrays"]["sha256"] == results.file_sha256(npz)
+
+
+def test_the_json_stays_small_whatever_the_iterations(tmp_path):
+    X, Y = nn.load_dataset("xor")
+    sizes = []
+    for iterations in (10, 3000):
+        steps = results.stored_steps(iterations)
+        one = training.train(X, Y, learning_rate=0.5, iterations=iterations, steps=steps)
+        many = training.train_seeds(X, Y, seeds=range(3), learning_rate=0.5, iterations=iterations, steps=one.steps)
+        path = tmp_path / f"{iterations}.json"
+        results.write_run(path, results.run_record(one, many, dataset="xor", X=X, Y=Y))
+        sizes.append(path.stat().st_size)
+    assert sizes[1] - sizes[0] < 100 and sizes[1] < 3000  # only the digits of the counts differ
+
+
+def test_non_finite_values_are_stored_as_null_and_nan(tmp_path, record):
+    record["costs"][3] = results._plain(math.nan)
+    record["summary"]["final_cost"] = results._plain(math.inf)
+    path = tmp_path / "run.json"
+    results.write_run(path, record)
+    assert "NaN" not in path.read_text() and json.loads(path.read_text())["summary"]["final_cost"] is None
+    view = results.read_record(path)
+    assert np.isnan(view.costs[3]) and math.isnan(view.final_cost)
 
 
 def test_truncated_file_is_rejected_in_spanish(tmp_path, record):
@@ -63,6 +98,43 @@ def test_hand_edited_file_is_rejected(tmp_path, record):
         results.read_run(path)
 
 
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda npz: npz.write_bytes(npz.read_bytes()[:-100]), "no es el de run.json"),
+        (lambda npz: npz.write_bytes(npz.read_bytes().replace(b"costs", b"cosst")), "no es el de run.json"),
+        (lambda npz: npz.unlink(), "Falta el archivo de arreglos"),
+    ],
+    ids=["truncated", "edited", "missing"],
+)
+def test_a_damaged_or_missing_npz_is_rejected_in_spanish(tmp_path, record, damage, message):
+    path = tmp_path / "run.json"
+    results.write_run(path, record)
+    damage(results.arrays_path(path))
+    with pytest.raises(results.ResultsError, match=message):
+        results.read_run(path)
+
+
+def test_another_runs_npz_beside_the_json_is_rejected(tmp_path, record):
+    path = tmp_path / "lr0.5-random-bce.json"
+    results.write_run(path, record)
+    record["costs"][-1] = record["costs"][-1] / 2  # another run's numbers
+    results.write_run(tmp_path / "other.json", record)
+    (tmp_path / "other.npz").replace(results.arrays_path(path))
+    with pytest.raises(results.ResultsError, match="no es el de lr0.5-random-bce.json"):
+        results.read_run(path)
+
+
+def test_a_record_of_the_earlier_format_is_of_another_schema(tmp_path, record):
+    """A schema-1 record (everything in the JSON, before the npz): refused in Spanish as another
+    schema, which the sweep executes again (``cache.status`` says "stale")."""
+    path = tmp_path / "run.json"
+    old = {**record, "schema": 1}
+    files.write_json_atomic(path, {**old, "checksum": results._checksum(old)})
+    with pytest.raises(results.OtherSchema, match="tiene el esquema 1; se esperaba 2"):
+        results.read_run(path)
+
+
 def test_failed_write_keeps_the_previous_file(tmp_path, record):
     path = tmp_path / "run.json"
     results.write_run(path, record)
@@ -70,7 +142,7 @@ def test_failed_write_keeps_the_previous_file(tmp_path, record):
     with pytest.raises(TypeError):
         files.write_json_atomic(path, {"bad": object()})
     assert path.read_bytes() == before
-    assert list(tmp_path.iterdir()) == [path]
+    assert sorted(tmp_path.iterdir()) == [path, results.arrays_path(path)]
 
 
 GRID = {"learning_rates": [0.5, 0.1], "inits": ["random"], "losses": ["bce"], "dataset": "xor", "n_h": 2}
@@ -122,51 +194,6 @@ def test_missing_manifest_says_what_to_do(tmp_path):
         results.load_runs(tmp_path)
 
 
-def test_record_view_has_arrays_and_numbers(tmp_path, record):
-    path = tmp_path / "run.json"
-    results.write_run(path, record)
-    view = results.read_record(path)
-    assert (view.id, view.learning_rate, view.init, view.loss, view.dataset) == (
-        "lr0.5-random-bce",
-        0.5,
-        "random",
-        "bce",
-        "xor",
-    )
-    assert (view.n_h, view.iterations, view.seed) == (2, 60, 2)
-    assert view.costs.shape == view.accuracy.shape == (61,) and view.costs.dtype == float
-    assert view.history["W1"].shape == (61, 2, 2) and view.final_parameters["b2"].shape == (1, 1)
-    assert view.X.shape == (2, 4) and view.Y.shape == (1, 4) and view.A2.shape == (1, 4)
-    assert view.final_cost == record["summary"]["final_cost"] == view.costs[-1]
-    assert view.iterations_to_solve == record["summary"]["iterations_to_solve"]
-    assert view.solved == record["summary"]["solved"] and view.diverged == record["summary"]["diverged"]
-    assert view.versions == record["versions"]
-    seeds = view.seeds
-    assert seeds.seeds == (0, 1, 2, 3) and seeds.n_seeds == 4 and seeds.solved.dtype == bool
-    assert seeds.n_solved == int(seeds.solved.sum()) and seeds.n_diverged == int(seeds.diverged.sum())
-    assert [q.shape for q in seeds.cost_quantiles] == [(61,)] * 3
-    solved = [k for k in record["seed_stats"]["iterations_to_solve"] if k is not None]
-    assert seeds.median_iterations_to_solve == (statistics.median(solved) if solved else None)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        view.final_cost = 0.0
-
-
-def test_record_view_of_a_run_that_never_solves_nor_stays_finite(record):
-    record["summary"].update(final_cost=None, iterations_to_solve=None, solved=False, diverged=False)
-    record["seed_stats"]["iterations_to_solve"] = [None] * 4
-    view = results.Record.from_dict(record)
-    assert math.isnan(view.final_cost) and view.diverged  # a non-finite end is divergence
-    assert view.iterations_to_solve is None and view.seeds.median_iterations_to_solve is None
-
-
-def test_a_whole_file_with_a_field_missing_is_rejected_in_spanish(tmp_path, record):
-    del record["seed_stats"]["cost_quantiles"]
-    path = tmp_path / "run.json"
-    results.write_run(path, record)  # checksummed: only the view sees what is missing
-    with pytest.raises(results.ResultsError, match="no tiene el formato esperado"):
-        results.read_record(path)
-
-
 # ---------------------------------------------------------------- states kept at bounded resolution
 
 
@@ -178,30 +205,6 @@ def test_the_default_grid_keeps_every_state_and_a_long_run_about_two_thousand():
     assert {100_000 * k for k in range(11)} <= set(steps)  # evenly spaced over the whole run
     assert len(steps) < 2200
     assert len(results.stored_steps(10**12)) <= 2102  # the same size, whatever the iterations
-
-
-def test_a_long_run_is_stored_at_its_kept_states_with_exact_counts(tmp_path):
-    X, Y = nn.load_dataset("xor")
-    steps = results.stored_steps(5000)
-    one = training.train(X, Y, learning_rate=0.01, iterations=5000, steps=steps)
-    many = training.train_seeds(X, Y, seeds=range(3), learning_rate=0.01, iterations=5000, steps=one.steps)
-    full = training.train(X, Y, learning_rate=0.01, iterations=5000)
-    path = tmp_path / "lr0.01-random-bce.json"
-    results.write_run(path, results.run_record(one, many, dataset="xor", X=X, Y=Y))
-    view = results.read_record(path)
-    assert not view.every_state and len(view.steps) == len(view.costs) == len(view.seeds.cost_quantiles[0])
-    assert view.iterations_to_solve == full.iterations_to_solve  # exact, and its state is kept:
-    k = view.iterations_to_solve
-    assert view.costs[view.index_of(k)] == full.costs[k] and view.costs[view.index_of(-1)] == full.costs[-1]
-    np.testing.assert_array_equal(view.history["W1"], full.history["W1"][view.steps])
-    with pytest.raises(KeyError, match="no guarda el estado 4501"):
-        view.index_of(4501)
-
-
-def test_a_default_record_has_no_steps_field_and_every_state(record):
-    assert "steps" not in record
-    view = results.Record.from_dict(record)
-    assert view.every_state and view.steps.tolist() == list(range(61)) and view.index_of(-1) == 60
 
 
 def test_seeds_kept_at_other_states_than_the_main_run_are_refused():

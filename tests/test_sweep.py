@@ -78,7 +78,8 @@ def test_grid_gives_one_executed_notebook_and_one_results_file_per_run(swept):
     assert report.exit_code == 0 and report.failed == [] and report.cached == []
     assert sorted(report.executed) == IDS
     names = sorted(p.name for p in swept.out.iterdir())
-    assert names == sorted([".lock", results.MANIFEST] + [f"{i}.ipynb" for i in IDS] + [f"{i}.json" for i in IDS])
+    finished = [f"{i}{suffix}" for i in IDS for suffix in (".ipynb", ".json", ".npz")]
+    assert names == sorted([".lock", results.MANIFEST, *finished])
     for spec in cache.plan(grid(), swept.project):
         notebook = nbformat.read(swept.out / f"{spec.id}.ipynb", as_version=4)
         papermill = notebook.metadata.papermill
@@ -115,13 +116,14 @@ def test_results_equal_nnsimple_called_directly(swept):
         }
         kwargs = {"learning_rate": p["learning_rate"], "init": p["init"], "loss": p["loss"], "iterations": ITERATIONS}
         direct = training.train(X, Y, seed=2, **kwargs)
-        assert record["costs"] == direct.costs.tolist()
-        assert record["accuracy"] == direct.accuracy.tolist()
-        assert record["history"]["W1"] == direct.history["W1"].tolist()
-        assert record["final_parameters"]["W2"] == direct.parameters["W2"].tolist()
-        assert record["predictions"]["A2"] == direct.A2.tolist()
+        view = results.read_record(swept.out / f"{run}.json")  # bit for bit:
+        assert view.costs.tobytes() == direct.costs.tobytes()
+        assert view.accuracy.tobytes() == direct.accuracy.tobytes()
+        assert view.history["W1"].tobytes() == direct.history["W1"].tobytes()
+        assert view.final_parameters["W2"].tobytes() == direct.parameters["W2"].tobytes()
+        assert view.A2.tobytes() == direct.A2.tobytes()
         by_seed = training.train_seeds(X, Y, seeds=range(SEEDS), **kwargs)
-        assert record["seed_stats"]["final_cost"] == by_seed.final_cost.tolist()
+        assert view.seeds.final_cost.tobytes() == by_seed.final_cost.tobytes()
         assert record["seed_stats"]["n_solved"] == int(by_seed.solved.sum())
         assert record["duration_s"] > 0
         # the kernel imported the project copy's nnsimple.py, the one the cache key hashes
@@ -313,7 +315,7 @@ def test_n_h_and_seed_on_the_command_line_reach_the_runs(tmp_path):
     assert done.returncode == 0, done.stderr
     record = results.read_run(out / "lr0.5-random-bce.json")
     assert record["parameters"]["n_h"] == 3 and record["parameters"]["seed"] == 7
-    assert len(record["final_parameters"]["W1"]) == 3
+    assert results.read_record(out / "lr0.5-random-bce.json").final_parameters["W1"].shape == (3, 2)
     assert results.read_manifest(out)["grid"]["n_h"] == 3
 
 

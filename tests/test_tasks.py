@@ -41,7 +41,8 @@ def test_a_run_executes_into_temporary_files_that_name_their_final_place(tmp_pat
     outcome = tasks.execute_run(spec, out, project)  # outside a pool: in a kernel of its own
     assert outcome.ok and outcome.error is None and outcome.seconds > 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted([outcome.notebook.rpartition("/")[2], outcome.results.rpartition("/")[2]])
+    temporaries = (outcome.notebook, outcome.results, outcome.arrays)
+    assert names == sorted(path.rpartition("/")[2] for path in temporaries)
     assert all(name.startswith(".tmp-lr0.5-random-bce-") for name in names)
     assert results.read_run(outcome.results)["cache_key"] == spec.cache_key
     notebook = nbformat.read(outcome.notebook, as_version=4)
