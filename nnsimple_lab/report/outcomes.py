@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import nnsimple as nn
+from nnsimple_lab.report import batch
 
 EXTENSION_FACTOR = 10  # a stuck seed is one that does not solve with this many times the iterations
 EXTENSION_CAP = 100_000  # ... but never more iterations than this (a huge budget is extended less)
@@ -165,19 +166,14 @@ def classify(*, seeds, solved, diverged, budget_cost, iterations, extended, X, Y
     )
 
 
-def seed_outcomes(X, Y, *, learning_rate, init, loss, n_h, iterations, seeds):
-    """Train the configuration for every seed (as the sweep did) and its unsolved seeds for longer.
-
-    X: (n_x, m), Y: (1, m). Returns ``SeedOutcomes``; milliseconds for the lab's grid.
-    """
-    config = {"n_h": n_h, "learning_rate": learning_rate, "init": init, "loss": loss}
-    budget = nn.train_seeds(X, Y, seeds=seeds, iterations=iterations, **config)
-    retry = [
+def _retry_seeds(budget):
+    """The seeds of a ``SeedsResult`` that neither solved nor diverged: those trained for longer."""
+    return [
         int(s) for s, ok, bad in zip(budget.seeds, budget.solved, budget.diverged, strict=True) if not ok and not bad
     ]
-    extended = None
-    if retry:
-        extended = nn.train_seeds(X, Y, seeds=retry, iterations=extension_for(iterations), **config)
+
+
+def _classified(budget, extended, *, iterations, X, Y, loss):
     return classify(
         seeds=budget.seeds,
         solved=budget.solved,
@@ -191,6 +187,20 @@ def seed_outcomes(X, Y, *, learning_rate, init, loss, n_h, iterations, seeds):
     )
 
 
+def seed_outcomes(X, Y, *, learning_rate, init, loss, n_h, iterations, seeds):
+    """Train the configuration for every seed (as the sweep did) and its unsolved seeds for longer.
+
+    X: (n_x, m), Y: (1, m). Returns ``SeedOutcomes``; milliseconds for the lab's grid.
+    """
+    config = {"n_h": n_h, "learning_rate": learning_rate, "init": init, "loss": loss}
+    budget = nn.train_seeds(X, Y, seeds=seeds, iterations=iterations, **config)
+    retry = _retry_seeds(budget)
+    extended = None
+    if retry:
+        extended = nn.train_seeds(X, Y, seeds=retry, iterations=extension_for(iterations), **config)
+    return _classified(budget, extended, iterations=iterations, X=X, Y=Y, loss=loss)
+
+
 def common_plateaus(outcomes):
     """``[(limit_cost, [seeds])]`` of the stuck seeds, grouped by limit cost (to 1e-9), most seeds first."""
     groups = {}
@@ -201,11 +211,19 @@ def common_plateaus(outcomes):
 
 
 def outcomes_by_rate(X, Y, rates, *, init, loss, n_h, iterations, seeds):
-    """``[(rate, SeedOutcomes)]`` for each of ``rates``: which failing seeds only needed more iterations."""
+    """``[(rate, SeedOutcomes)]`` for each of ``rates``: which failing seeds only needed more iterations.
+
+    The same as ``seed_outcomes`` for each rate, with the budgets of all the rates trained at once
+    and then all their extensions (``batch.train_many``: the same numbers).
+    """
+    rates = [float(lr) for lr in rates]
+    config = {"init": init, "loss": loss, "n_h": n_h}
+    budgets = batch.train_many(X, Y, jobs=[(lr, seeds) for lr in rates], iterations=iterations, **config)
+    retries = [(lr, _retry_seeds(b)) for lr, b in zip(rates, budgets, strict=True)]
+    trained = iter(
+        batch.train_many(X, Y, jobs=[j for j in retries if j[1]], iterations=extension_for(iterations), **config)
+    )
     return [
-        (
-            float(lr),
-            seed_outcomes(X, Y, learning_rate=lr, init=init, loss=loss, n_h=n_h, iterations=iterations, seeds=seeds),
-        )
-        for lr in rates
+        (lr, _classified(b, next(trained) if retry else None, iterations=iterations, X=X, Y=Y, loss=loss))
+        for (lr, retry), b in zip(retries, budgets, strict=True)
     ]
