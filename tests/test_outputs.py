@@ -4,6 +4,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import io
 import re
 import subprocess
 import sys
@@ -81,6 +82,43 @@ def test_figure_svg_is_deterministic():
     plt.close("all")
     assert first == second
     assert "<dc:date>" not in first
+
+
+def _matplotlib_tight_svg(fig):
+    """The SVG as matplotlib's own ``bbox_inches="tight"`` saves it (three layouts), the same settings."""
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": outputs.SVG_HASHSALT}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _run_figures():
+    """The four figures of a run, fresh each call: a legend placed "best", mathtext, a colour bar."""
+    import nnsimple as nn
+    from nnsimple_lab import figures
+
+    X, Y = nn.load_dataset("xor")
+    run = nn.train(X, Y, learning_rate=0.5, iterations=300)
+    seeds = nn.train_seeds(X, Y, seeds=range(8), learning_rate=0.5, iterations=300)
+    return [
+        figures.cost_figure(run.costs, loss="bce"),
+        figures.parameters_figure(run.history),
+        figures.decision_figure(run.parameters, X, Y),
+        figures.seeds_figure(seeds.final_cost, seeds.solved, loss="bce"),
+    ]
+
+
+def test_the_tight_box_crops_as_matplotlib_does_to_the_byte():
+    for ours, theirs in zip(_run_figures(), _run_figures(), strict=True):
+        box = outputs.tight_box(ours)
+        assert box.width < ours.get_figwidth() + 1 and box.height < ours.get_figheight() + 1
+        svg = io.StringIO()
+        with matplotlib.rc_context({"svg.hashsalt": outputs.SVG_HASHSALT}):
+            ours.savefig(svg, format="svg", bbox_inches=box, metadata={"Date": None})
+        assert svg.getvalue() == _matplotlib_tight_svg(theirs)
+    small = outputs.figure_svg(small_figure())
+    assert small == outputs.figure_svg(small_figure()) and 'width="' in small
+    plt.close("all")
 
 
 def test_table_prose_and_code_are_markdown_with_their_kind():
