@@ -90,7 +90,10 @@ def tight_box(fig, fmt="svg"):
     savefig with "tight" lays the figure out three times: a draw that renders nothing, the
     tight box, the real draw. This measures the box with the same renderer but without the
     first draw (``get_tightbbox`` updates the ticks and places the legends itself); saving with
-    it as ``bbox_inches`` gives the same bytes (``test_outputs`` checks it) in about 2/3 of the time.
+    it as ``bbox_inches`` gives the same drawing in about 2/3 of the time. The same bytes, too,
+    but for a box edge that may differ in its 14th digit (the same sum in another order): it
+    draws nothing differently (coordinates are written with far fewer digits), but the clip
+    paths' ids hash it, so they change (``test_outputs`` checks both).
     """
     from matplotlib import cbook, rcParams
     from matplotlib.backend_bases import _get_renderer
