@@ -14,15 +14,21 @@ matplotlib measures the text with the very font files Typst uses, copied once ou
 draws the SVG's text with its own copy, and a browser with the first font of
 ``outputs.FONT_STACKS`` it has. Importing this module sets those rcParams (``STYLE``) for the
 process: the kernel reset restores them between notebooks, and the next import sets them again.
+
+Speed: matplotlib caches each parsed mathtext label per parser, and every renderer has its own
+parser (two per saved figure, with the tight box), so the same ``$W_1[0,0]$`` was parsed again
+and again. ``share_mathtext_cache`` keys that cache on the parse's inputs only (string, size,
+font, flags): the same layouts, parsed once per process.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
-from matplotlib import font_manager
+from matplotlib import font_manager, mathtext
 from matplotlib.figure import Figure
 
 from nnsimple_lab import typeface
@@ -60,6 +66,36 @@ def use_document_style():
 
 
 use_document_style()
+
+MATHTEXT_CACHE = 4096  # parsed mathtext layouts kept per process (a run's figures have ~40)
+
+
+def share_mathtext_cache():
+    """Make ``MathTextParser`` parses cached across parsers (idempotent; see the module's docstring).
+
+    A parse depends on its parser only through the parser's output type ("vector" or "raster"),
+    which is part of the new key; the first parser of each type does the parsing.
+    """
+    parser = mathtext.MathTextParser
+    if getattr(parser._parse_cached, "shared", False):
+        return
+    parse = parser._parse_cached.__wrapped__  # the function under matplotlib's own lru_cache
+    parsers = {}
+
+    @functools.lru_cache(MATHTEXT_CACHE)
+    def shared(output_type, *key):
+        return parse(parsers[output_type], *key)
+
+    def parse_cached(self, *key):
+        parsers.setdefault(self._output_type, self)
+        return shared(self._output_type, *key)
+
+    parse_cached.shared = True
+    parse_cached.cache_info = shared.cache_info  # hits and misses, for the tests
+    parser._parse_cached = parse_cached
+
+
+share_mathtext_cache()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import io
 import re
 import subprocess
 import sys
@@ -81,6 +82,68 @@ def test_figure_svg_is_deterministic():
     plt.close("all")
     assert first == second
     assert "<dc:date>" not in first
+
+
+def _matplotlib_tight_svg(fig):
+    """The SVG as matplotlib's own ``bbox_inches="tight"`` saves it (three layouts), the same settings."""
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": outputs.SVG_HASHSALT}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _run_figures():
+    """The four figures of a run, fresh each call: a legend placed "best", mathtext, a colour bar."""
+    import nnsimple as nn
+    from nnsimple_lab import figures, training
+
+    X, Y = nn.load_dataset("xor")
+    run = training.train(X, Y, learning_rate=0.5, iterations=300)
+    seeds = training.train_seeds(X, Y, seeds=range(8), learning_rate=0.5, iterations=300)
+    return [
+        figures.cost_figure(run.costs, loss="bce"),
+        figures.parameters_figure(run.history),
+        figures.decision_figure(run.parameters, X, Y),
+        figures.seeds_figure(seeds.final_cost, seeds.solved, loss="bce"),
+    ]
+
+
+def _without_clip_ids(svg):
+    return re.sub(r"\bp[0-9a-f]{10}\b", "p-id", svg)
+
+
+def test_the_tight_box_crops_as_matplotlib_does():
+    """The run figures come out byte for byte; a figure of stacked panels whose top edge differs in
+    its 14th digit, the same but for the clip ids hashed from it."""
+    for ours, theirs in zip(_run_figures(), _run_figures(), strict=True):
+        box = outputs.tight_box(ours)
+        assert box.width < ours.get_figwidth() + 1 and box.height < ours.get_figheight() + 1
+        svg = io.StringIO()
+        with matplotlib.rc_context({"svg.hashsalt": outputs.SVG_HASHSALT}):
+            ours.savefig(svg, format="svg", bbox_inches=box, metadata={"Date": None})
+        assert svg.getvalue() == _matplotlib_tight_svg(theirs)
+
+    def stacked():
+        fig, axes = plt.subplots(3, 1, figsize=(6.5, 6.4), sharex="col")
+        for ax in axes:
+            ax.semilogx([0.001, 0.1, 90], [0, 100, 0], marker="o")
+            ax.axvspan(0.05, 0.5, alpha=0.12)
+        axes[0].set_title("Barrido de tasas", fontsize=10)
+        axes[0].legend(["semillas"], loc="upper left")
+        return fig
+
+    assert _without_clip_ids(outputs.figure_svg(stacked())) == _without_clip_ids(_font_stacks(stacked()))
+    plt.close("all")
+
+
+def _font_stacks(fig):
+    """matplotlib's tight SVG with the fonts named as ``figure_svg`` names them."""
+    return outputs._SVG_FONT.sub(
+        lambda m: (
+            f"font-family: {outputs.FONT_STACKS[m.group(1)]}" if m.group(1) in outputs.FONT_STACKS else m.group(0)
+        ),
+        _matplotlib_tight_svg(fig),
+    )
 
 
 def test_table_prose_and_code_are_markdown_with_their_kind():

@@ -1,11 +1,12 @@
-"""Tests of plotting: margins and gaps in inches, titles at a fixed height, axes always 2-D."""
+"""Tests of plotting: margins and gaps in inches, titles at a fixed height, axes always 2-D, one mathtext cache."""
 
 import re
 
 import pytest
+from matplotlib import mathtext
 from matplotlib.figure import Figure
 
-from nnsimple_lab import plotting
+from nnsimple_lab import outputs, plotting
 
 MARGINS = plotting.Margins(left=0.65, right=0.2, bottom=0.48, top=0.3)
 
@@ -73,3 +74,18 @@ def test_figures_are_set_in_the_document_typeface_with_text_kept_as_text():
     assert "−1" in text, "the true minus sign on the ticks"
     glyphs = "".join(re.findall(r">([^<>]*)</tspan>", text))  # mathtext: one tspan per glyph
     assert "Iteración:" in glyphs and "∑" in glyphs and "⊙" in glyphs
+
+
+def test_a_mathtext_label_is_parsed_once_for_every_figure():
+    def saved():
+        fig, axes = plotting.figure(3.0, 2.0, plotting.Margins(0.5, 0.1, 0.4, 0.2))
+        axes[0, 0].set_title("$W_1[0,7]$ y $b_2$")
+        return outputs.figure_svg(fig)
+
+    first = saved()
+    before = mathtext.MathTextParser._parse_cached.cache_info()
+    assert saved() == first  # the same bytes, from the shared layouts
+    after = mathtext.MathTextParser._parse_cached.cache_info()
+    assert after.misses == before.misses and after.hits > before.hits
+    plotting.share_mathtext_cache()  # a second import of the module: still one cache
+    assert mathtext.MathTextParser._parse_cached.cache_info().currsize == after.currsize

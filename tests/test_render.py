@@ -4,6 +4,7 @@ import os
 import re
 
 import nbformat
+import pypdf
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
@@ -19,6 +20,17 @@ def test_render_writes_each_format_asked_for(executed_report, tmp_path):
     assert "<math" in (tmp_path / "i.html").read_text(encoding="utf-8")
     assert list(render.render(executed_report, pdf=tmp_path / "solo.pdf", html=None)) == ["pdf"]
     assert sorted(os.listdir(tmp_path)) == ["i.html", "i.pdf", "solo.pdf"]
+
+
+def test_formats_written_together_are_those_written_alone(executed_report, tmp_path):
+    """Both at once (one thread each) give the HTML of the HTML alone and the PDF of the PDF alone."""
+    render.render(executed_report, html=tmp_path / "both.html", pdf=tmp_path / "both.pdf")
+    render.render(executed_report, html=tmp_path / "alone.html")
+    render.render(executed_report, pdf=tmp_path / "alone.pdf")
+    assert (tmp_path / "both.html").read_bytes() == (tmp_path / "alone.html").read_bytes()
+    text = [pypdf.PdfReader(tmp_path / f"{name}.pdf").pages for name in ("both", "alone")]
+    assert [page.extract_text() for page in text[0]] == [page.extract_text() for page in text[1]]
+    assert len(text[0]) > 1
 
 
 def test_an_unknown_format_fails_before_anything_is_written(executed_report, tmp_path):

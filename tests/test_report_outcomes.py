@@ -103,3 +103,12 @@ def test_real_seeds_at_half_are_stuck_not_late():
         assert found.plateaus[seed].limit_cost <= found.extended_cost[seed] <= found.final_cost[seed]
         assert found.gradient_norm[seed] < 1e-2
     assert found.stuck and found.extension == 3000
+
+
+def test_outcomes_by_rate_is_seed_outcomes_rate_by_rate():
+    common = {"init": "random", "loss": "bce", "n_h": 2, "iterations": 200, "seeds": range(8)}
+    found = outcomes.outcomes_by_rate(X, Y, [0.01, 0.5, 3.0], **common)
+    assert [lr for lr, _ in found] == [0.01, 0.5, 3.0]
+    for lr, got in found:
+        assert repr(got) == repr(outcomes.seed_outcomes(X, Y, learning_rate=lr, **common))
+    assert any(got.late or got.stuck for _, got in found)  # some rate needed its extension

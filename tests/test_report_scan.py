@@ -101,3 +101,16 @@ def test_zones_are_said_from_a_rate_on_only_when_they_last():
     assert w.first_diverging == 2.0 and not w.diverging_onward
     lasting = scan.window(made(points[:-1]), "bce")
     assert lasting.oscillating_onward and lasting.diverging_onward
+
+
+def test_the_scan_is_its_rate_points_one_by_one():
+    found = scan.run_scan(
+        X, Y, grid_rates=[0.5], losses=("bce", "mse"), doubled_losses=("mse",), init="random", n_h=2,
+        iterations=120, seeds=range(5), main_seed=2,
+    )  # fmt: skip
+    for p in found.points:
+        alone = scan.rate_point(
+            X, Y, learning_rate=p.learning_rate, loss=p.loss, init="random", n_h=2, iterations=120,
+            seeds=range(5), main_seed=2,
+        )  # fmt: skip
+        assert repr(alone) == repr(p)  # repr: NaN medians compare equal

@@ -225,3 +225,49 @@ def test_bad_steps_are_refused_in_spanish(xor):
         training.train(X, Y, iterations=10, steps=[0, 11])
     with pytest.raises(ValueError, match="lista de enteros"):
         training.train(X, Y, iterations=10, steps=[0.5])
+
+
+# ---------------------------------------------------------------- many configurations at once
+
+X, Y = nn.load_dataset("xor")
+FIELDS = ("seeds", "costs", "accuracy", "iterations_to_solve", "nonfinite_at", "steps", "A2")
+
+
+def assert_same(stacked, alone):
+    for name in FIELDS:
+        assert np.array_equal(getattr(stacked, name), getattr(alone, name), equal_nan=True), name
+    for name, value in alone.parameters.items():
+        assert np.array_equal(stacked.parameters[name], value, equal_nan=True), name
+    assert stacked.config == alone.config
+
+
+@pytest.mark.parametrize("loss", ["bce", "mse"])
+def test_stacked_jobs_are_separate_calls_bit_for_bit(loss):
+    # A rate too small to learn, good ones and one that overflows; seed sets of different sizes.
+    jobs = [(0.01, range(5)), (0.5, [3, 1, 4]), (2.0, range(6)), (80.0, [0, 7])]
+    stacked = training.train_many(X, Y, jobs=jobs, n_h=3, iterations=150, init="xavier", loss=loss)
+    for (rate, seeds), got in zip(jobs, stacked, strict=True):
+        alone = training.train_seeds(
+            X, Y, seeds=seeds, n_h=3, learning_rate=rate, iterations=150, init="xavier", loss=loss
+        )
+        assert_same(got, alone)
+    assert stacked[-1].diverged.all() and stacked[2].solved.any()  # the jobs did differ
+
+
+def test_small_chunks_give_the_same_numbers(monkeypatch):
+    jobs = [(0.1, range(4)), (0.3, range(4)), (1.0, range(4))]
+    whole = training.train_many(X, Y, jobs=jobs, iterations=100)
+    monkeypatch.setattr(training, "CHUNK_BYTES", 1)  # one job per chunk
+    for a, b in zip(whole, training.train_many(X, Y, jobs=jobs, iterations=100), strict=True):
+        assert_same(a, b)
+
+
+def test_bad_input_is_refused_as_train_seeds_refuses_it():
+    with pytest.raises(ValueError, match="Se necesita al menos una semilla"):
+        training.train_many(X, Y, jobs=[(0.1, range(3)), (0.2, [])])
+    with pytest.raises(ValueError) as stacked:
+        training.train_many(X, Y, jobs=[(0.1, range(3)), (-1.0, range(3))])
+    with pytest.raises(ValueError) as alone:
+        training.train_seeds(X, Y, seeds=range(3), learning_rate=-1.0)
+    assert str(stacked.value) == str(alone.value)
+    assert training.train_many(X, Y, jobs=[]) == []

@@ -15,6 +15,7 @@ is imported when something is written in that format.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from nnsimple_lab.render import formats, prepare
@@ -23,31 +24,41 @@ from nnsimple_lab.render.errors import RenderError
 __all__ = ["RenderError", "formats", "render", "render_runs"]
 
 
+def _write_timed(output, node, target, base_path):
+    """``(seconds, None)`` after writing ``node`` in ``output``'s format, or ``(None, message)``."""
+    start = time.perf_counter()
+    try:
+        output.write(node, target, base_path=base_path)
+    except RenderError as error:
+        return None, f"{output.label}: {error}"
+    return time.perf_counter() - start, None
+
+
 def render(nb_path, **targets):
     """Render one notebook (a path or a NotebookNode), read once, to one file per format.
 
     ``targets``: ``{format name: output path}`` (``html=…``, ``pdf=…``; a None target is left
     out). Returns ``{format name: seconds it took}``. Every format is attempted; if any fails,
     one RenderError with every message is raised after. An unknown format name fails first.
+    The formats are written at the same time, one thread each: each works on its own copy of
+    the notebook (``prepare.load_notebook``), and Typst and pandoc, most of the time, run
+    outside Python's lock, so HTML and PDF take about as long as the slower of the two.
     """
     for name in targets:
         formats.get(name)  # an unknown name fails before anything is read
-    chosen = {name: target for name, target in targets.items() if target is not None}
+    chosen = [(name, target) for name, target in targets.items() if target is not None]
+    chosen.sort(key=lambda item: list(formats.FORMATS).index(item[0]))
     node, base_path = prepare.load_notebook(nb_path)
-    timings, errors = {}, []
-    for name, output in formats.FORMATS.items():
-        if name not in chosen:
-            continue
-        start = time.perf_counter()
-        try:
-            output.write(node, chosen[name], base_path=base_path)
-        except RenderError as error:
-            errors.append(f"{output.label}: {error}")
-            continue
-        timings[name] = time.perf_counter() - start
+    with ThreadPoolExecutor(max_workers=max(1, len(chosen))) as threads:
+        futures = {
+            name: threads.submit(_write_timed, formats.FORMATS[name], node, target, base_path)
+            for name, target in chosen
+        }
+    done = {name: future.result() for name, future in futures.items()}
+    errors = [message for _, message in done.values() if message]
     if errors:
         raise RenderError("\n".join(errors))
-    return timings
+    return {name: seconds for name, (seconds, _) in done.items()}
 
 
 def _newest_source(name):

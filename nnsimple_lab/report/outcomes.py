@@ -174,19 +174,14 @@ def _extension_outcomes(extended, X, Y, loss):
     }
 
 
-def seed_outcomes(X, Y, *, learning_rate, init, loss, n_h, iterations, seeds):
-    """Train the configuration for every seed (as the sweep did) and its unsolved seeds for longer.
-
-    X: (n_x, m), Y: (1, m). Returns ``SeedOutcomes``; milliseconds for the lab's grid.
-    """
-    config = {"n_h": n_h, "learning_rate": learning_rate, "init": init, "loss": loss}
-    budget = training.train_seeds(X, Y, seeds=seeds, iterations=iterations, **config)
-    retry = [
+def _retry_seeds(budget):
+    """The seeds of a ``SeedsResult`` that neither solved nor diverged: those trained for longer."""
+    return [
         int(s) for s, ok, bad in zip(budget.seeds, budget.solved, budget.diverged, strict=True) if not ok and not bad
     ]
-    extended = None
-    if retry:
-        extended = training.train_seeds(X, Y, seeds=retry, iterations=extension_for(iterations), **config)
+
+
+def _classified(budget, extended, *, iterations, X, Y, loss):
     return classify(
         seeds=budget.seeds,
         solved=budget.solved,
@@ -200,6 +195,20 @@ def seed_outcomes(X, Y, *, learning_rate, init, loss, n_h, iterations, seeds):
     )
 
 
+def seed_outcomes(X, Y, *, learning_rate, init, loss, n_h, iterations, seeds):
+    """Train the configuration for every seed (as the sweep did) and its unsolved seeds for longer.
+
+    X: (n_x, m), Y: (1, m). Returns ``SeedOutcomes``; milliseconds for the lab's grid.
+    """
+    config = {"n_h": n_h, "learning_rate": learning_rate, "init": init, "loss": loss}
+    budget = training.train_seeds(X, Y, seeds=seeds, iterations=iterations, **config)
+    retry = _retry_seeds(budget)
+    extended = None
+    if retry:
+        extended = training.train_seeds(X, Y, seeds=retry, iterations=extension_for(iterations), **config)
+    return _classified(budget, extended, iterations=iterations, X=X, Y=Y, loss=loss)
+
+
 def common_plateaus(outcomes):
     """``[(limit_cost, [seeds])]`` of the stuck seeds, grouped by limit cost (to 1e-9), most seeds first."""
     groups = {}
@@ -210,11 +219,19 @@ def common_plateaus(outcomes):
 
 
 def outcomes_by_rate(X, Y, rates, *, init, loss, n_h, iterations, seeds):
-    """``[(rate, SeedOutcomes)]`` for each of ``rates``: which failing seeds only needed more iterations."""
+    """``[(rate, SeedOutcomes)]`` for each of ``rates``: which failing seeds only needed more iterations.
+
+    The same as ``seed_outcomes`` for each rate, with the budgets of all the rates trained at once
+    and then all their extensions (``nnsimple_lab.training.train_many``: the same numbers).
+    """
+    rates = [float(lr) for lr in rates]
+    config = {"init": init, "loss": loss, "n_h": n_h}
+    budgets = training.train_many(X, Y, jobs=[(lr, seeds) for lr in rates], iterations=iterations, **config)
+    retries = [(lr, _retry_seeds(b)) for lr, b in zip(rates, budgets, strict=True)]
+    trained = iter(
+        training.train_many(X, Y, jobs=[j for j in retries if j[1]], iterations=extension_for(iterations), **config)
+    )
     return [
-        (
-            float(lr),
-            seed_outcomes(X, Y, learning_rate=lr, init=init, loss=loss, n_h=n_h, iterations=iterations, seeds=seeds),
-        )
-        for lr in rates
+        (lr, _classified(b, next(trained) if retry else None, iterations=iterations, X=X, Y=Y, loss=loss))
+        for (lr, retry), b in zip(retries, budgets, strict=True)
     ]

@@ -3,8 +3,9 @@
 Rates run on a lattice of factor sqrt(2) from about 0.001 to about 90 (so twice any lattice
 rate is on it too: the matched-step comparison of question 3 needs MSE at 2 alpha), plus the
 grid's rates and, for the losses compared, twice the grid's rates. Each rate is trained with
-``nnsimple_lab.training.train_seeds`` on the grid's seeds and iterations, so at a grid rate the scan gives
-the grid's own numbers. ``RatePoint`` is what one rate did; ``Window`` the finding of question 2
+``nnsimple_lab.training.train_seeds`` on the grid's seeds and iterations (all the rates of a loss at once,
+``nnsimple_lab.training.train_many``, with the same numbers), so at a grid rate the scan gives the grid's own
+numbers. ``RatePoint`` is what one rate did; ``Window`` the finding of question 2
 (too small, good, too large); ``MatchedStep`` that of question 3 (equal alpha is not an equal
 step).
 """
@@ -75,6 +76,12 @@ def rate_point(X, Y, *, learning_rate, loss, init, n_h, iterations, seeds, main_
     result = training.train_seeds(
         X, Y, seeds=seeds, n_h=n_h, learning_rate=learning_rate, iterations=iterations, init=init, loss=loss
     )
+    return summarise(result, Y, main_seed=main_seed)
+
+
+def summarise(result, Y, *, main_seed):
+    """The ``RatePoint`` of one rate's ``nnsimple.SeedsResult`` (every state kept) on labels Y (1, m)."""
+    learning_rate, loss, iterations = (result.config[k] for k in ("learning_rate", "loss", "iterations"))
     plateau = 0
     for i in np.flatnonzero(~result.solved & ~result.diverged):
         found = find_plateau(result.A2[i], Y, loss=loss)
@@ -136,12 +143,12 @@ class Scan:
 def run_scan(X, Y, *, grid_rates, losses, doubled_losses=(), init, n_h, iterations, seeds, main_seed):
     """The scan: every rate of ``scan_rates`` for every loss; ``doubled_losses`` also get twice the grid's rates."""
     seeds = tuple(int(s) for s in list(seeds)[:MAX_SEEDS])
-    common = {"init": init, "n_h": n_h, "iterations": iterations, "seeds": seeds, "main_seed": main_seed}
-    points = [
-        rate_point(X, Y, learning_rate=lr, loss=loss, **common)
-        for loss in losses
-        for lr in scan_rates(grid_rates, doubled=loss in doubled_losses)
-    ]
+    common = {"init": init, "n_h": n_h, "iterations": iterations}
+    points = []
+    for loss in losses:  # all the rates of one loss trained at once, as separate calls would
+        jobs = [(lr, seeds) for lr in scan_rates(grid_rates, doubled=loss in doubled_losses)]
+        trained = training.train_many(X, Y, jobs=jobs, loss=loss, **common)
+        points += [summarise(result, Y, main_seed=main_seed) for result in trained]
     data = vocab.dataset_of(X, Y)
     return Scan(
         points=tuple(points), init=init, n_h=n_h, iterations=iterations, seeds=seeds, main_seed=main_seed, data=data
