@@ -105,10 +105,14 @@ LAB_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP) ## Abre notebooks/ en JupyterLab (la dirección con su token se imprime abajo; Ctrl-C dos veces lo detiene)
 	$(PY) -m jupyter lab --notebook-dir=notebooks --no-browser $(LAB_ARGS)
 
-# Speed of the build against a naive papermill loop, in temporary folders (reports/ untouched).
+# Speed of the build against a naive papermill loop, the sweep on Dask against the pool, and the
+# results of big grids (54 runs on disk, the report step of 1002 runs); in temporary folders
+# (reports/ untouched). BENCH_ARGS go to the first (--repeats N).
 BENCH_ARGS ?=
-bench: $(STAMP) ## Mide la compilación (en carpetas temporales) frente a un bucle ingenuo de papermill; unos minutos
+bench: $(STAMP) ## Mide la compilación frente a un bucle ingenuo de papermill, Dask frente al propio y una rejilla de 1002 ejecuciones; unos 30 minutos
 	$(PY) benchmarks/bench_build.py $(BENCH_ARGS)
+	$(PY) benchmarks/bench_cluster.py
+	$(PY) benchmarks/bench_scale.py
 
 # Memory, time and sizes with ITERATIONS=1000000 (one run), and the refusal of work of hours.
 bench-bounds: $(STAMP) ## Mide memoria y tamaños con ITERATIONS=1000000 (una ejecución); unos 2 minutos

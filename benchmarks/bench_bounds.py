@@ -52,7 +52,7 @@ def refused(base):
         project = copy_project(Path(base) / f"refused-{len(rows)}")
         venv = VENV_BIN.parent
         command = ["make", "-s", "-o", str(venv / ".instalado"), f"VENV={venv}", "report", *variables]
-        seconds, _, _, _ = run(command, project, check=False)
+        seconds = run(command, project, check=False)["seconds"]
         written = [p for p in (project / "reports").rglob("*") if p.is_file() and p.name != ".lock"]
         rows.append((label, seconds, written))
     return rows
@@ -105,7 +105,8 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="nnsimple-bench-bounds-") as base:
         project = copy_project(Path(base) / "project")
         print(f"make report con ITERATIONS={iterations}…", file=sys.stderr, flush=True)
-        seconds, _, peak, largest = make(project, "report", *GRID, f"ITERATIONS={iterations}", "CONFIRM=1")
+        measured = make(project, "report", *GRID, f"ITERATIONS={iterations}", "CONFIRM=1")
+        seconds, peak, largest = measured["seconds"], measured["peak_mib"], measured["largest_mib"]
         found = sizes(project / "reports")
         print("Trabajo de horas…", file=sys.stderr, flush=True)
         refusals = refused(base)

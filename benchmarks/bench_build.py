@@ -133,12 +133,17 @@ def _reap_orphans():
             return
 
 
+# What a user's shell has: Python writes its bytecode caches (a sandbox that forbids it would
+# make every build compile every module again, which no user's build does).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(command, cwd, *, check=True):
     """Run ``command``; return a dict: wall ``seconds``, ``cpu`` seconds of all its processes
     (user + system), ``stdout``, ``peak_mib`` of the process tree and its ``largest_mib`` process."""
     cpu = _children_cpu()
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = MemorySampler(process.pid)
     sampler.start()
     stdout, stderr = process.communicate()

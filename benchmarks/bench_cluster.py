@@ -1,6 +1,7 @@
-"""The sweep on Dask against the project's own pool, on the default grid (lab.toml).
+"""The sweep on Dask against the project's own pool: the default grid (lab.toml), and the
+54-run study of ``bench_scale`` (its size, where a cluster's start costs less per run).
 
-    python benchmarks/bench_cluster.py              # 3 repetitions
+    python benchmarks/bench_cluster.py              # 3 repetitions of the default grid, 1 of the study
     python benchmarks/bench_cluster.py --repeats 5 --jobs 2
 
 Each repetition copies the project into a fresh temporary folder (the user's reports/ is never
@@ -15,55 +16,34 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ("nnsimple.py", "lab.toml", "nnsimple_lab", "notebooks", "templates", "references.bib")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_build import ROOT, copy_project, run  # the benchmarks' shared helpers
+
 GOAL = 1.5  # Dask's wall time at most this many times the pool's
 EXECUTORS = {"pool": "propio (pool)", "dask": "Dask (LocalCluster)"}
+STUDY = ["--lr", "0.01", "0.02", "0.05", "0.1", "0.2", "0.3", "0.5", "1.0", "2.0", "--init", "zeros", "random"]
+STUDY += ["xavier", "--loss", "bce", "mse", "--iterations", "2000", "--seeds", "50", "--si"]
 
 
-def copy_project(target):
-    for name in PROJECT:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / name)
-    return target
+def sweep(project, executor, jobs, grid=()):
+    """One sweep in ``project`` (``grid``: its options; default lab.toml's); ``(wall s, CPU s)``.
 
-
-def children_cpu():
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def sweep(project, executor, jobs):
-    """One sweep of the default grid in ``project``; ``(wall seconds, CPU seconds)``."""
+    CPU: user + system of the sweep and every process under it (workers, kernels, Dask's).
+    """
     out = project / "reports" / executor
-    command = [sys.executable, "-m", "nnsimple_lab.sweep", "--executor", executor, "--jobs", str(jobs), "--out", out]
-    cpu, start = children_cpu(), time.perf_counter()
-    done = subprocess.run(command, cwd=project, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"el barrido con {executor} falló ({done.returncode}):\n{done.stderr}")
-    return wall, children_cpu() - cpu
+    command = [sys.executable, "-m", "nnsimple_lab.sweep", "--executor", executor, "--jobs", str(jobs)]
+    measured = run([*command, "--out", str(out), *grid], project)
+    return measured["seconds"], measured["cpu"]
 
 
-def table(rows, repeats, jobs, runs):
-    """The Spanish table of ``rows`` ({executor: [(wall, cpu)]}), with the ratio per repetition."""
-    lines = [
-        f"Barrido de la rejilla por defecto ({runs} ejecuciones), {jobs} procesos: mediana de {repeats} "
-        "repeticiones (extremos entre corchetes)",
-        f"{'ejecutor':<22}{'pared (s)':>22}{'CPU (s)':>22}",
-    ]
+def table(rows, title):
+    """The Spanish table of ``rows`` ({executor: [(wall, cpu)]}), with the ratios per repetition."""
+    lines = [title, f"{'ejecutor':<22}{'pared (s)':>22}{'CPU (s)':>22}"]
     for name, label in EXECUTORS.items():
         wall = [w for w, _ in rows[name]]
         cpu = [c for _, c in rows[name]]
@@ -80,26 +60,38 @@ def table(rows, repeats, jobs, runs):
     return "\n".join(lines)
 
 
+def measure(label, repeats, jobs, grid=()):
+    """``{executor: [(wall, cpu)]}`` of ``repeats`` sweeps of ``grid`` each, in fresh copies."""
+    rows = {name: [] for name in EXECUTORS}
+    for repeat in range(repeats):
+        with tempfile.TemporaryDirectory(prefix="nnsimple-bench-cluster-") as folder:
+            project = copy_project(Path(folder))
+            for name in EXECUTORS:
+                rows[name].append(sweep(project, name, jobs, grid))
+                wall, cpu = rows[name][-1]
+                print(f"{label}, repetición {repeat + 1}, {EXECUTORS[name]}: {wall:.1f} s de pared, {cpu:.1f} s de CPU")
+    return rows
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Mide el barrido en Dask frente al propio.")
-    parser.add_argument("--repeats", type=int, default=3, help="repeticiones (por defecto 3)")
+    parser.add_argument("--repeats", type=int, default=3, help="repeticiones de la rejilla por defecto (3)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="procesos (por defecto, uno por núcleo)")
+    parser.add_argument("--sin-estudio", action="store_true", help="sin el estudio de 54 ejecuciones")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from nnsimple_lab import cache, grid
 
     runs = len(cache.plan(grid.load_grid()))
-    rows = {name: [] for name in EXECUTORS}
-    for repeat in range(args.repeats):
-        with tempfile.TemporaryDirectory(prefix="nnsimple-bench-cluster-") as folder:
-            project = copy_project(Path(folder))
-            for name in EXECUTORS:
-                rows[name].append(sweep(project, name, args.jobs))
-                wall, cpu = rows[name][-1]
-                shown = f"{wall:.1f} s de pared, {cpu:.1f} s de CPU"
-                print(f"repetición {repeat + 1}, {EXECUTORS[name]}: {shown}", flush=True)
+    small = measure("rejilla por defecto", args.repeats, args.jobs)
+    study = None if args.sin_estudio else measure("estudio de 54", 1, args.jobs, STUDY)
     print()
-    print(table(rows, args.repeats, args.jobs, runs))
+    print(table(small, f"Barrido de la rejilla por defecto ({runs} ejecuciones), {args.jobs} procesos: mediana de "
+                f"{args.repeats} repeticiones (extremos entre corchetes)"))  # fmt: skip
+    if study:
+        print()
+        print(table(study, f"Barrido del estudio de 54 ejecuciones (9 tasas × 3 inicializaciones × 2 costos, 2000 "
+                    f"iteraciones, 50 semillas), {args.jobs} procesos, una repetición"))  # fmt: skip
     return 0
 
 

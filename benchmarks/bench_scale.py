@@ -20,7 +20,6 @@ in `make bench`). The table is printed in Spanish, each goal marked.
 
 from __future__ import annotations
 
-import resource
 import shutil
 import sys
 import tempfile
@@ -43,12 +42,9 @@ KINDS = {".json": "resultados (JSON)", ".npz": "arreglos (.npz)", ".ipynb": "cua
 def timed_make(project, *arguments):
     """``make`` in a copy (the user's venv, JOBS=2, CONFIRM=1): (wall s, CPU s, peak PSS MiB)."""
     venv = VENV_BIN.parent
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     command = ["make", "-s", "-o", str(venv / ".instalado"), f"VENV={venv}", *arguments, "JOBS=2", "CONFIRM=1"]
-    seconds, _, peak, _ = run(command, project)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return seconds, cpu, peak
+    measured = run(command, project)
+    return measured["seconds"], measured["cpu"], measured["peak_mib"]
 
 
 def sizes(runs):

@@ -61,11 +61,13 @@ def check_notebook(root=ROOT):
     input instead, reported with the cell that holds it. IPython syntax (``%magic``) is
     translated first, as the kernel would.
     """
-    code_number = 0
+    code_number, known = 0, deps.memo(root)
     for number, (kind, source) in enumerate(notebook_cells(root), start=1):
         if kind != "code":
             continue
         code_number += 1
+        if known.knows(source, cell=True):  # compiled before, this very text
+            continue
         try:
             compile(deps.python_code(source), f"celda {number}", "exec")
         except SyntaxError as error:
@@ -122,9 +124,10 @@ def made_from(spec):
     return {"run": spec.id, "cache_key": spec.cache_key}
 
 
-def status(spec, out):
+def status(spec, out, *, notebook=True):
     """Why a run is or is not cached: "cached", "missing", "stale" (other key) or "damaged"
-    (a file truncated, edited by hand, or of another run)."""
+    (a file truncated, edited by hand, or of another run). ``notebook=False``: its executed
+    notebook is only required to exist, not verified (for an estimate; the sweep verifies it)."""
     final = paths(out, spec.id)
     if not final["results"].exists():
         return "missing"
@@ -140,4 +143,6 @@ def status(spec, out):
         return "stale"
     if not final["notebook"].exists():
         return "missing"
+    if not notebook:
+        return "cached"
     return "damaged" if provenance.notebook_problem(final["notebook"], made_from(spec)) else "cached"

@@ -7,11 +7,17 @@ the ``__init__.py`` of the packages on the way, since importing ``a.b.c`` runs t
 
     notebook_dependencies("notebooks/informe.ipynb", root)  ->  [root/nnsimple.py, root/nnsimple_lab/…]
     module_dependencies(["nnsimple_lab.render"], root)      ->  the files that package imports
+
+Parsing is the cost of a build with nothing to do, so what each piece of code imports is
+remembered in ``reports/.importaciones.json`` under the root, keyed by the SHA-256 of the code
+itself (never by a file's time): an edited module or cell has another key and is parsed again.
+The memo is only a shortcut; without it (a read-only folder, a damaged file) everything is parsed.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import hashlib
 import json
@@ -19,6 +25,7 @@ from pathlib import Path
 
 PROJECT_PACKAGES = ("nnsimple_lab",)  # packages of the project, below the root
 PROJECT_MODULES = ("nnsimple",)  # single-file modules at the root
+MEMO = Path("reports") / ".importaciones.json"  # under the root: {code digest: imported names}
 
 
 def project_modules(root):
@@ -79,19 +86,64 @@ def imported_names(source, package=""):
     return names
 
 
-@functools.lru_cache(maxsize=512)
-def _module_imports(path, package, stamp):
-    """``imported_names`` of a module file; ``stamp`` (mtime, size) makes an edited file be read again.
+class _Memo:
+    """``imported_names`` remembered by the digest of the code (and its package), in ``root/MEMO``."""
 
-    A build asks for the dependencies of several steps, which share most modules: each is parsed once.
+    def __init__(self, root):
+        self.path, self.new = Path(root) / MEMO, False
+        self.names = {}
+        with contextlib.suppress(OSError, ValueError):
+            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            self.names = {k: v for k, v in loaded.items() if isinstance(v, list)} if isinstance(loaded, dict) else {}
+
+    @staticmethod
+    def _key(source, package, cell):
+        return hashlib.sha256(f"{int(cell)}\0{package}\0{source}".encode()).hexdigest()
+
+    def knows(self, source, package="", *, cell=False):
+        """True when ``source`` compiled before (only code that compiles is remembered)."""
+        return self._key(source, package, cell) in self.names
+
+    def imports(self, source, package, *, cell=False):
+        """The names ``source`` imports; a notebook ``cell`` is translated from IPython first."""
+        key = self._key(source, package, cell)
+        if key not in self.names:
+            code = python_code(source) if cell else source
+            names = sorted(imported_names(code, package))
+            try:
+                compile(code, "<celda>", "exec", dont_inherit=True)
+            except (SyntaxError, ValueError):  # said where it runs (or by cache.check_notebook): not remembered
+                return names
+            self.names[key], self.new = names, True
+        return self.names[key]
+
+    def save(self):
+        """Write the memo when it learned something (atomically; a folder that refuses: no memo)."""
+        from nnsimple_lab import files
+
+        if self.new and self.path.parent.is_dir():
+            with contextlib.suppress(OSError):
+                files.write_json_atomic(self.path, self.names)
+            self.new = False
+
+
+@functools.lru_cache(maxsize=8)
+def _memo(root):
+    return _Memo(root)
+
+
+def memo(root):
+    """The memo of ``root`` (one per process): ``knows(source, cell=True)`` for a cell that compiled."""
+    return _memo(str(Path(root).resolve()))
+
+
+def dependencies(sources, root, package="", *, cells=False):
+    """The project files that the code in ``sources`` imports, directly or through others (sorted).
+
+    ``cells``: the sources are notebook code cells (IPython's ``%magic`` allowed).
     """
-    return frozenset(imported_names(Path(path).read_text(encoding="utf-8"), package))
-
-
-def dependencies(sources, root, package=""):
-    """The project files that the code in ``sources`` imports, directly or through others (sorted)."""
-    modules = project_modules(root)
-    seen, todo = {}, [imported_names(source, package) for source in sources]
+    modules, known = project_modules(root), memo(root)
+    seen, todo = {}, [known.imports(source, package, cell=cells) for source in sources]
     while todo:
         for name in todo.pop():
             path = modules.get(name)
@@ -99,8 +151,8 @@ def dependencies(sources, root, package=""):
                 continue
             seen[name] = path
             inside = name if path.name == "__init__.py" else name.rpartition(".")[0]
-            stat = path.stat()
-            todo.append(_module_imports(str(path), inside, (stat.st_mtime_ns, stat.st_size)))
+            todo.append(known.imports(path.read_text(encoding="utf-8"), inside))
+    known.save()
     return sorted(set(seen.values()))
 
 
@@ -130,8 +182,7 @@ def python_code(source):
 
 def notebook_dependencies(path, root):
     """The project files the code cells of the notebook at ``path`` import, transitively."""
-    code = [python_code(source) for kind, source in notebook_cells(path) if kind == "code"]
-    return dependencies(code, root)
+    return dependencies([source for kind, source in notebook_cells(path) if kind == "code"], root, cells=True)
 
 
 def fingerprint(paths, root):

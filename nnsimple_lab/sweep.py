@@ -180,8 +180,9 @@ def _forget_old_failures(out, entries):
 
 
 def stale_specs(specs, out=DEFAULT_OUT, force=False):
-    """The specs a sweep would execute now (not cached, or all with ``force``): for ``budget``."""
-    return list(specs) if force else [s for s in specs if cache.status(s, out) != "cached"]
+    """The specs a sweep would execute now (not cached, or all with ``force``): for ``budget``'s
+    estimate, so a notebook is not verified here (``run_specs`` does, and redoes a damaged one)."""
+    return list(specs) if force else [s for s in specs if cache.status(s, out, notebook=False) != "cached"]
 
 
 def run_specs(

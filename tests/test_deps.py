@@ -5,7 +5,11 @@ new module imported by the report code, edited, re-executes the report; one impo
 run code re-executes the runs; a module nothing uses re-executes nothing.
 """
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -104,6 +108,43 @@ def test_a_notebooks_code_cells_with_ipython_syntax(toy):
         "nnsimple_lab/__init__.py",
         "nnsimple_lab/c.py",
     ]
+
+
+def _in_new_process(root, code):
+    """``code``'s printed JSON, run in a fresh Python (its own memo, read from ``root``'s file)."""
+    program = f"import json, sys\nfrom nnsimple_lab import deps, cache\nroot = sys.argv[1]\n{code}"
+    done = subprocess.run([sys.executable, "-c", program, str(root)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_what_code_imports_is_remembered_by_its_content_never_its_time(toy):
+    (toy / "reports").mkdir()
+    ask = 'print(json.dumps([str(p) for p in deps.module_dependencies(["nnsimple_lab.a"], root)]))'
+    first = _in_new_process(toy, ask)
+    assert "nnsimple.py" in " ".join(first) and json.loads((toy / deps.MEMO).read_text())  # learned
+    assert _in_new_process(toy, ask) == first  # read from the memo
+    c = toy / "nnsimple_lab/c.py"
+    stat = c.stat()
+    c.write_text("from . import d\n")  # as long as "import nnsimple\n", and given the same time:
+    os.utime(c, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert c.stat().st_size == stat.st_size and c.stat().st_mtime_ns == stat.st_mtime_ns
+    again = _in_new_process(toy, ask)
+    assert str(toy / "nnsimple_lab/d.py") in again and str(toy / "nnsimple.py") not in again
+    (toy / deps.MEMO).write_text("{no es json")  # a damaged memo is no memo
+    assert _in_new_process(toy, ask) == again
+
+
+def test_a_cell_broken_after_it_compiled_is_still_refused(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (project / "reports").mkdir(exist_ok=True)
+    check = "cache.check_notebook(root)\ncache.code_fingerprint(root)\nprint(json.dumps(len(deps.memo(root).names)))"
+    assert _in_new_process(project, check) > 0  # it compiles, and the memo now knows its cells
+    notebook = nbformat.read(project / cache.NOTEBOOK, as_version=4)
+    code = next(c for c in notebook.cells if c.cell_type == "code" and "import" in c.source)
+    code.source += "\ndef (:\n"
+    nbformat.write(notebook, project / cache.NOTEBOOK)
+    with pytest.raises(cache.NotebookSyntaxError, match="error de sintaxis"):
+        cache.check_notebook(project)
 
 
 def test_the_fingerprint_is_of_names_and_bytes(toy):
