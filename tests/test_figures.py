@@ -9,7 +9,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
 import nnsimple as nn
-from nnsimple_lab import figures, results, training
+from nnsimple_lab import figures, outputs, results, training
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +112,9 @@ def test_decision_figure_shows_the_boundary_and_the_four_points(run):
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == ["frontera ($A_2 = 0.5$)", "clase 0", "clase 1"]
     assert fig.axes[1].get_ylabel() == "$A_2$ (probabilidad de la clase 1)"  # the colour bar
+    svg = outputs.figure_svg(fig)
+    assert svg.count("<image") == 1  # the colour bands, as one picture; the line and points stay vectors
+    assert len(svg) < 60_000 and re.search(r'<path d="M [^"]*" clip-path', svg)
 
 
 def test_decision_figure_without_a_boundary_says_so():

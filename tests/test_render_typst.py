@@ -8,6 +8,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pypdf import PdfReader
 
+from nnsimple_lab import outputs
 from nnsimple_lab.render import RenderError, typst
 
 
@@ -330,3 +331,18 @@ def test_a_local_link_attaches_its_file_and_stays_as_text(tmp_path, capsys):
     assert uris == [], "no link that depends on the PDF's folder"
     assert "lr0.5-random-bce y otra." in reader.pages[-1].extract_text()
     assert "runs/no.html no lleva a ningún archivo" in capsys.readouterr().err
+
+
+def test_beyond_the_limit_the_linked_pages_are_named_not_attached(tmp_path, monkeypatch):
+    (tmp_path / "runs").mkdir()
+    for name in ("a", "b", "c"):
+        (tmp_path / "runs" / f"{name}.html").write_text(f"<p>{name}</p>", encoding="utf-8")
+    links = " ".join(f"[{name}](runs/{name}.html)" for name in ("a", "b", "c"))
+    nb = new_notebook(cells=[new_markdown_cell(f"# Anexo\n\n{links}")])
+    monkeypatch.setattr(outputs, "PDF_ATTACHMENTS_MAX", 3)
+    typst.write(nb, tmp_path / "tres.pdf", base_path=tmp_path)
+    assert sorted(PdfReader(tmp_path / "tres.pdf").attachments) == ["a.html", "b.html", "c.html"]
+    monkeypatch.setattr(outputs, "PDF_ATTACHMENTS_MAX", 2)
+    typst.write(nb, tmp_path / "dos.pdf", base_path=tmp_path)
+    reader = PdfReader(tmp_path / "dos.pdf")
+    assert reader.attachments == {} and "a b c" in reader.pages[-1].extract_text()

@@ -20,6 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from nnsimple_lab import outputs
 from nnsimple_lab.render import cite, math, pandoc, prepare, xref
 from nnsimple_lab.render.errors import RenderError
 from nnsimple_lab.render.mathalt import linear
@@ -119,9 +120,10 @@ def _local_file(source, base_path):
 class Fixer:
     """Makes pandoc's Typst compile on its own in ``root``; remembers the files to attach."""
 
-    def __init__(self, labels, base_path, root):
+    def __init__(self, labels, base_path, root, *, attach=True):
         self.labels, self.base_path, self.root = labels, base_path, Path(root)
         self.copied, self.attachments = {}, {}
+        self.attach = attach  # False: local files linked are named only (``outputs.PDF_ATTACHMENTS_MAX``)
 
     def link(self, match):
         label, url = match.group(1), match.group(2)
@@ -133,6 +135,8 @@ class Fixer:
         found = _local_file(url, self.base_path)
         if found is None:  # a relative link would break once the PDF leaves its folder
             print(f"aviso: el enlace a {url} no lleva a ningún archivo: en el PDF queda como texto", file=sys.stderr)
+            return "#nns-adjunto(none)"
+        if not self.attach:
             return "#nns-adjunto(none)"
         name = self.attachments.setdefault(str(found), self._unique(found.name))
         if not (self.root / name).exists():
@@ -188,7 +192,13 @@ def convert(nb, base_path, root, targets=()):
     for typst in converted.values():
         labels.update(_LABEL.findall(typst))
     labels.update(xref.equation_id(n) for latex, _ in formulas if (n := math.equation_number(latex)[1]))
-    fixer = Fixer(labels, base_path, root)
+    linked = {  # the local files linked (the runs' pages), there or not: as the report counts them
+        url.split("#")[0]
+        for typst in converted.values()
+        for m in _LINK.finditer(typst)
+        if m.group(2) is not None and not ("://" in (url := _unquote(m.group(2))) or url.startswith(("#", "mailto:")))
+    }
+    fixer = Fixer(labels, base_path, root, attach=len(linked) <= outputs.PDF_ATTACHMENTS_MAX)
     out = {}
     for piece in pieces:
         typst = _TOKEN.sub(lambda m: equations[int(m.group(1))], fixer.fix(converted[piece]))
