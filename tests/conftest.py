@@ -9,6 +9,18 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
 
 
+@pytest.fixture
+def record():
+    """A results record (``results.run_record``) of a short XOR run and 4 seeds, in memory."""
+    import nnsimple as nn
+    from nnsimple_lab import results, training
+
+    X, Y = nn.load_dataset("xor")
+    one = training.train(X, Y, learning_rate=0.5, iterations=60)
+    many = training.train_seeds(X, Y, seeds=range(4), learning_rate=0.5, iterations=60)
+    return results.run_record(one, many, dataset="xor", X=X, Y=Y, cache_key="abc", duration_s=0.1)
+
+
 @pytest.fixture(scope="session")
 def executed_report(tmp_path_factory):
     """Path of ``informe_minimo.ipynb`` executed by a real kernel (outputs made by outputs.py)."""

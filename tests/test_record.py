@@ -11,14 +11,6 @@ import nnsimple as nn
 from nnsimple_lab import results, training
 
 
-@pytest.fixture
-def record():
-    X, Y = nn.load_dataset("xor")
-    one = training.train(X, Y, learning_rate=0.5, iterations=60)
-    many = training.train_seeds(X, Y, seeds=range(4), learning_rate=0.5, iterations=60)
-    return results.run_record(one, many, dataset="xor", X=X, Y=Y, cache_key="abc", duration_s=0.1)
-
-
 def test_record_view_has_arrays_and_numbers(tmp_path, record):
     path = tmp_path / "run.json"
     results.write_run(path, record)

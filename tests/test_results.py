@@ -10,14 +10,6 @@ import nnsimple as nn
 from nnsimple_lab import files, results, training
 
 
-@pytest.fixture
-def record():
-    X, Y = nn.load_dataset("xor")
-    one = training.train(X, Y, learning_rate=0.5, iterations=60)
-    many = training.train_seeds(X, Y, seeds=range(4), learning_rate=0.5, iterations=60)
-    return results.run_record(one, many, dataset="xor", X=X, Y=Y, cache_key="abc", duration_s=0.1)
-
-
 def test_run_id_is_readable():
     assert results.run_id(0.5, "random", "bce") == "lr0.5-random-bce"
     assert results.run_id(0.01, "zeros", "mse") == "lr0.01-zeros-mse"
