@@ -258,8 +258,12 @@ def test_a_report_made_from_other_runs_is_never_al_dia_whatever_the_file_times(b
 def test_html_refuses_a_results_file_that_is_another_runs_and_names_it(built, rebuilt):
     """The issue's case: `make html` after copying one run's JSON over another's showed α = 0.01's
     numbers in α = 0.5's rows."""
-    shutil.copy2(rebuilt / "runs" / "lr0.1-random-bce.json", rebuilt / "runs" / "lr0.5-random-bce.json")
+    runs = rebuilt / "runs"
     before = {p: p.read_bytes() for p in rebuilt.glob("informe.*")}
+    shutil.copy2(runs / "lr0.1-random-bce.json", runs / "lr0.5-random-bce.json")  # the JSON alone
+    with pytest.raises(build.BuildInputError, match=r"lr0\.5-random-bce\.json \(su suma no coincide\)"):
+        run_build(rebuilt, no_sweep=True)
+    shutil.copy2(runs / "lr0.1-random-bce.npz", runs / "lr0.5-random-bce.npz")  # and its arrays: a whole record
     with pytest.raises(build.BuildInputError) as error:
         run_build(rebuilt, no_sweep=True)
     message = str(error.value)
