@@ -210,18 +210,25 @@ def project(tmp_path):
 # ---------------------------------------------------------------- kills
 
 
+def _kernel_folders_of(project):
+    """``(build processes, their kernels' socket folders)`` once there is such a folder, else None."""
+    drivers = processes_in(project, "nnsimple_lab.build")
+    owned = [p for p in kernel_folders() if p.name.split("-")[2] in {str(d) for d in drivers}]
+    return (drivers, owned) if owned else None
+
+
 def test_sigkill_to_the_build_then_rebuild_equals_a_clean_build(clean, project):
     with Watcher(project) as watcher:
         build = start_report(project)
         wait_for(lambda: processes_in(project, "ipykernel_launcher"))  # a run is executing
-        drivers = wait_for(lambda: processes_in(project, "nnsimple_lab.build"))
+        drivers, owned = wait_for(lambda: _kernel_folders_of(project))  # its workers' kernels have their folders
         for pid in drivers:  # the build's driver and its forked workers
             os.kill(pid, signal.SIGKILL)
         build.communicate(timeout=120)
         assert build.returncode != 0
         wait_for(lambda: not processes_in(project, "ipykernel_launcher"), timeout=30)
         assert not (project / "reports" / "informe.html").exists()
-        orphans = [p for p in kernel_folders() if p.name.split("-")[2] in {str(d) for d in drivers}]  # workers' own
+        orphans = [p for p in owned if p.exists()]
         assert orphans  # kill -9 leaves the kernels' socket folders behind…
         again = make_report(project)
     assert not [p for p in orphans if p.exists()]  # …and the next build removes them
