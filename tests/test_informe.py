@@ -103,9 +103,7 @@ def _expected(records, iterations, seeds):
     )
     solved = [r for r in random_bce if r["summary"]["iterations_to_solve"] is not None]
     best = min(solved, key=lambda r: r["summary"]["iterations_to_solve"]) if solved else None
-    counts = [
-        f"{r['seed_stats']['n_solved']} con $\\alpha = {r['parameters']['learning_rate']}$" for r in random_bce
-    ]
+    counts = [f"{r['seed_stats']['n_solved']} con $\\alpha = {r['parameters']['learning_rate']}$" for r in random_bce]
     counts = ", ".join(counts[:-1]) + " y " + counts[-1] if len(counts) > 1 else counts[0]
     sentence = f"De las {seeds} semillas (0 a {seeds - 1}), resuelven XOR en {iterations} iteraciones: {counts}."
     return best, sentence

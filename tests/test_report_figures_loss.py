@@ -1,10 +1,13 @@
 """Tests of report.figures_loss: seeds solved per loss and rate, and dZ2 against the output, from the losses'
 own functions: what they draw, their text alternatives, their printed text size."""
 
+import logging
+
 import pytest
 from matplotlib.colors import to_hex
 
 import nnsimple as nn
+from nnsimple_lab import outputs
 from nnsimple_lab.report import figures_loss
 from tests import handmade
 from tests.figurekit import broken_runs, draws, figure_text, grid_runs, plain_alt, readable
@@ -41,6 +44,14 @@ def test_the_dz2_curves_are_the_losses_own_functions():
     assert curves[1].get_ydata() == pytest.approx(abs(nn.mse_dZ2(a[None, :], 1.0 + 0 * a[None, :]) * a.size).ravel())
     alt = figures_loss.alt_dz2_vs_output(["bce", "mse"])
     assert plain_alt(alt) and "BCE vale 1.00 con salida 0" in alt and "MSE vale 0.00 con salida 0" in alt
+
+
+def test_every_glyph_of_the_dz2_figure_is_in_its_fonts(caplog):
+    fig = figures_loss.fig_dz2_vs_output(["bce", "mse"], about="mse")
+    with caplog.at_level(logging.WARNING, logger="matplotlib.mathtext"):
+        svg = outputs.figure_svg(fig)
+    assert "dummy symbol" not in caplog.text  # the ℓ of the axis label is drawn, not a box
+    assert "ℓ" in svg or "&#8467;" in svg
 
 
 def test_a_failed_run_is_shown_in_its_bar(tmp_path):

@@ -96,7 +96,8 @@ def fig_dz2_vs_output(loss_keys, *, about):
     ax.axvspan(0, 0.1, color=ALERT_COLOR, alpha=0.08, lw=0)
     ax.text(0.012, 0.55, "salida muy\nequivocada", fontsize=8, color=ALERT_COLOR)
     ax.set_xlabel("Salida de la red $a = A_2$ para un ejemplo con etiqueta $y = 1$", fontsize=9)
-    ax.set_ylabel("$|\\partial \\ell / \\partial z_2|$ por ejemplo", fontsize=9)
+    # \ell from the math font: the text italic that mathtext uses for letters has no U+2113.
+    ax.set_ylabel("$|\\partial \\mathrm{\\ell} / \\partial z_2|$ por ejemplo", fontsize=9)
     ax.set_title(
         f"Con {vocab.loss(about).short} el gradiente se apaga cuando la salida está muy equivocada", fontsize=10
     )
