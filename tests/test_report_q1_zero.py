@@ -22,9 +22,13 @@ def probes():
     return [symmetry.probe_saddle(X, Y, loss=x, n_h=2, directions=3000) for x in ("bce", "mse")]
 
 
-def test_symmetry_sentence_follows_the_labels():
-    assert "= 0$ también" in q1_zero.symmetry_sentence(np.array([[0, 1, 1, 0]]))
-    assert "solo $b_2$ recibe gradiente" in q1_zero.symmetry_sentence(np.array([[0, 0, 0, 1]]))
+def test_symmetry_sentence_follows_the_labels_and_the_losss_own_gradient():
+    assert "= 0$ también" in q1_zero.symmetry_sentence(X, np.array([[0, 1, 1, 0]]), loss="bce", n_h=2)
+    ones = np.array([[0, 1, 1, 1]])
+    bce = q1_zero.symmetry_sentence(X, ones, loss="bce", n_h=3)
+    mse = q1_zero.symmetry_sentence(X, ones, loss="mse", n_h=3)
+    assert "solo $b_2$ recibe gradiente" in bce and "con BCE" in bce and "= -0.2500" in bce  # mean(0.5 - y)
+    assert "con MSE" in mse and "= -0.1250" in mse  # times a(1 - a) * 2 = 0.5 at a = 0.5
 
 
 def test_the_saddle_is_stated_with_its_numbers(probes):

@@ -42,20 +42,26 @@ from nnsimple_lab.report.tables import markdown_table
 AND = "and"  # the demo's data set: unbalanced labels, where the last gradient does not vanish
 
 
-def symmetry_sentence(Y):
-    """Why db2 is zero at zero init for these labels: sum(A2 - Y) with A2 = 0.5 everywhere."""
-    Y = np.asarray(Y).ravel()
+def symmetry_sentence(X, Y, *, loss, n_h):
+    """Why db2 is or is not zero at zero init for these labels (A2 = 0.5 everywhere), with ``loss``'s
+    own gradient: the backward pass itself at the zero start. X: (n_x, m), Y: (1, m)."""
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    zeros = nn.initialize_parameters(X.shape[0], n_h, 1, init=ZEROS)
+    _, cache = nn.forward_prop(X, zeros)
+    db2 = float(nn.backward_prop(X, Y, cache, zeros, loss)["db2"][0, 0])
     ones, m = int(Y.sum()), Y.size
-    db2 = float(np.sum(0.5 - Y) / m)
-    labels = f"Las etiquetas tienen {plural(ones, 'uno')} y {plural(m - ones, 'cero')}, así que "
+    labels = (
+        f"Las etiquetas tienen {plural(ones, 'uno')} y {plural(m - ones, 'cero')}, así que con "
+        f"{vocab.loss(loss).short} "
+    )
     if db2 == 0:
         return labels + (
-            "$\\partial J/\\partial b_2 = \\frac{1}{m}\\sum_i (0.5 - y_i) = 0$ también: "
+            "$\\partial J/\\partial b_2 = \\frac{1}{m}\\sum_i dZ_2^{(i)} = 0$ también: "
             "ningún gradiente es distinto de cero y el descenso no se mueve. El punto de partida es un "
             "punto estacionario del costo."
         )
     return labels + (
-        f"$\\partial J/\\partial b_2 = \\frac{{1}}{{m}}\\sum_i (0.5 - y_i) = {fmt_value(db2)} \\neq 0$: "
+        f"$\\partial J/\\partial b_2 = \\frac{{1}}{{m}}\\sum_i dZ_2^{{(i)}} = {fmt_value(db2)} \\neq 0$: "
         "solo $b_2$ recibe gradiente."
     )
 
