@@ -89,22 +89,62 @@ def _memory_kib(pid):
         return 0, 0
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+KINDS = {  # the kinds of process of a build, by what their command line holds (first match)
+    "kernels": "ipykernel_launcher",
+    "pandoc": "pandoc",
+    "python": "python",
+}
+
+
+def _stat(pid):
+    """(parent pid, user + system seconds, kind) of a process, or None when it is gone; its kind is
+    None when its command line is empty (a process that is ending)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except (OSError, IndexError):
+        return None
+    kind = next((k for k, marker in KINDS.items() if marker in command), "otros" if command else None)
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS, kind
+
+
 class MemorySampler(threading.Thread):
     """Samples a process and all its descendants: the peak of their summed PSS and the largest
-    single RSS, in MiB (``peak_mib``, ``largest_mib``), after ``stop()``."""
+    single RSS, in MiB (``peak_mib``, ``largest_mib``), after ``stop()``; and the CPU seconds each
+    process had used when last seen (``cpu_by_kind()``: a process's last 50 ms may be missed)."""
 
     def __init__(self, pid, interval=0.05):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_mib = self.largest_mib = 0.0
+        self.seen = {}  # pid -> (parent pid, CPU seconds when last sampled, kind)
         self._done = threading.Event()
 
     def run(self):
         while not self._done.is_set():
-            sizes = [_memory_kib(p) for p in [self.pid, *_descendants(self.pid)]]
+            pids = [self.pid, *_descendants(self.pid)]
+            sizes = [_memory_kib(p) for p in pids]
             self.peak_mib = max(self.peak_mib, sum(pss for pss, _ in sizes) / 1024)
             self.largest_mib = max(self.largest_mib, max(rss for _, rss in sizes) / 1024)
+            for pid in pids:
+                stat = _stat(pid)
+                if stat is not None:
+                    known = self.seen.get(pid, (None, None, "otros"))[2]
+                    self.seen[pid] = (*stat[:2], stat[2] or known)
             self._done.wait(self.interval)
+
+    def cpu_by_kind(self):
+        """CPU seconds per kind of process: the build's own process ("conductor"), the processes
+        it forks ("procesos de trabajo"), its kernels, pandoc, and the rest (make, shells)."""
+        drivers = {p for p, (_, _, kind) in self.seen.items() if kind == "python"}
+        drivers = {p for p in drivers if self.seen[p][0] not in drivers}  # a forked worker's parent is a driver
+        totals = {}
+        for pid, (_, cpu, kind) in self.seen.items():
+            if kind == "python":
+                kind = "conductor" if pid in drivers else "procesos de trabajo"
+            totals[kind] = totals.get(kind, 0.0) + cpu
+        return totals
 
     def stop(self):
         self._done.set()
@@ -158,6 +198,7 @@ def run(command, cwd, *, check=True):
         "stdout": stdout,
         "peak_mib": sampler.peak_mib,
         "largest_mib": sampler.largest_mib,
+        "cpu_by_kind": sampler.cpu_by_kind(),
     }
 
 
@@ -259,7 +300,7 @@ def ours(project):
     reports = Path(project) / "reports"
     grid, specs = default_plan(project)
     done = make(project, "report")
-    cold = _measured(done, peak_mib=done["peak_mib"], largest_mib=done["largest_mib"])
+    cold = _measured(done, peak_mib=done["peak_mib"], largest_mib=done["largest_mib"], by_kind=done["cpu_by_kind"])
     assert cold["counts"].get("ejecutadas ahora") == len(specs), done["stdout"]
     before = _mtimes(reports)
     done = make(project, "report")
@@ -304,8 +345,9 @@ def _floor_in_process(project, draw=True):
     from nnsimple_lab import outputs, training
 
     outputs.display = lambda *args, **kwargs: None  # publish nowhere; figures are still encoded
-    if not draw:
+    if not draw:  # nor laid out: a tight box is a layout pass, as costly as most of a draw
         Figure.savefig = lambda self, *args, **kwargs: None
+        outputs.figure_svg = lambda fig: "<svg/>"
     spent = [0.0]  # seconds inside training.train and train_seeds
 
     def timed(function):
@@ -421,7 +463,7 @@ def _times(rows, n):
         (f"  de ello, las {n} ejecuciones (entrenar, dibujar, guardar)", *part("runs")),
         ("    de ello, solo entrenar (train y train_seeds)", *part("training")),
         ("  de ello, el código del informe (con sus figuras SVG)", *part("report")),
-        ("piso sin dibujar las figuras (se construyen, no se dibujan)", *both(lambda r: r["bare"])),
+        ("piso sin dibujar: figuras construidas, sin maquetar ni dibujar", *both(lambda r: r["bare"])),
     ]
 
 
@@ -474,6 +516,31 @@ def _per_repetition(rows):
     return lines
 
 
+BY_KIND = (  # the cold build's processes, as ``MemorySampler.cpu_by_kind`` names them
+    ("conductor", "el proceso de la compilación (barrido, páginas, HTML, PDF)"),
+    ("procesos de trabajo", "sus procesos de trabajo (papermill)"),
+    ("kernels", "los kernels (el código de los cuadernos)"),
+    ("pandoc", "pandoc"),
+    ("otros", "make y otros"),
+)
+
+
+def _by_kind(rows):
+    """Where the cold build's CPU seconds go, per kind of process (medians), and what sampling missed."""
+    median = statistics.median
+    lines = [
+        "Dónde va la CPU de la compilación en frío (cada proceso, muestreado cada 50 ms; medianas)",
+        "-" * 100,
+    ]
+    for kind, label in BY_KIND:
+        lines.append(
+            f"{label:<60} {'':>8}   {'':<17} {_fmt(median(r['cold']['by_kind'].get(kind, 0.0) for r in rows)):>8}"
+        )
+    missed = median(r["cold"]["cpu"] - sum(r["cold"]["by_kind"].values()) for r in rows)
+    lines.append(f"{'sin atribuir (los últimos 50 ms de cada proceso)':<60} {'':>8}   {'':<17} {_fmt(missed):>8}")
+    return lines
+
+
 def table(rows, train, repeats, grid):
     """The Spanish table of ``rows`` (one per repetition) on the default ``grid`` (a ``grid.Grid``)."""
     median = statistics.median
@@ -506,6 +573,8 @@ def table(rows, train, repeats, grid):
         f"{_verdict(median(unchanged) < GOALS['unchanged_s'] and rewritten == 0)}",
         f"{'tras cambiar una tasa':<30} rehace {len(runs_redone)} de {n} ejecuciones (las de α = "
         f"{CHANGED_RATE[1]:g}) y el informe: {_verdict(only_those)}",
+        "",
+        *_by_kind(rows),
         "",
         "Cada repetición (carga: media de 1 min al empezar)",
         *_per_repetition(rows),
