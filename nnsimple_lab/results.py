@@ -32,10 +32,11 @@ computed during training over every state. The seeds' cost quantiles are kept at
 nan; other numbers plain, non-finite ones as ``None``; ``-1`` counters as ``None``); a dict of
 lists with ``None`` for non-finite numbers (``_plain``, hand-made records) is written to the same
 bytes. ``write_run`` splits it: the arrays to the ``.npz`` (float64, non-finite as nan; the bytes
-depend only on the numbers), then the JSON with the npz's SHA-256 and a ``checksum`` of the rest. ``read_run`` rejects a truncated, hand-edited or foreign file
-(either of the two) instead of using it; a record of another schema raises ``OtherSchema``, so
-the sweep executes its run again. ``read_record`` gives the typed, read-only ``Record`` view
-(``record.py``, also importable from here): what the report reads.
+depend only on the numbers), then the JSON with the npz's SHA-256 and a ``checksum`` of the rest.
+``read_run`` rejects a truncated, hand-edited or foreign file (either of the two) instead of
+using it; a record of another schema raises ``OtherSchema``, so the sweep executes its run again.
+``read_record`` gives the typed, read-only ``Record`` view (``record.py``, also importable from
+here): what the report reads.
 """
 
 from __future__ import annotations
