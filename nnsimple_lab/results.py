@@ -28,13 +28,15 @@ K = iterations + 1 (every state) up to ``ALL_STATES`` states; beyond, the states
 the number of iterations. The counts (``iterations_to_solve``, ``nonfinite_at``) are exact:
 computed during training over every state. The seeds' cost quantiles are kept at the same states.
 
-``run_record`` returns one dict in memory (arrays as lists, non-finite numbers as ``None``,
-``-1`` counters as ``None``); ``write_run`` splits it: the arrays to the ``.npz`` (float64,
-non-finite as nan; the bytes depend only on the numbers), then the JSON with the npz's SHA-256
-and a ``checksum`` of the rest. ``read_run`` rejects a truncated, hand-edited or foreign file
-(either of the two) instead of using it; a record of another schema raises ``OtherSchema``, so
-the sweep executes its run again. ``read_record`` gives the typed, read-only ``Record`` view
-(``record.py``, also importable from here): what the report reads.
+``run_record`` returns one dict in memory (numpy arrays, float ones with non-finite entries as
+nan; other numbers plain, non-finite ones as ``None``; ``-1`` counters as ``None``); a dict of
+lists with ``None`` for non-finite numbers (``_plain``, hand-made records) is written to the same
+bytes. ``write_run`` splits it: the arrays to the ``.npz`` (float64, non-finite as nan; the bytes
+depend only on the numbers), then the JSON with the npz's SHA-256 and a ``checksum`` of the rest.
+``read_run`` rejects a truncated, hand-edited or foreign file (either of the two) instead of
+using it; a record of another schema raises ``OtherSchema``, so the sweep executes its run again.
+``read_record`` gives the typed, read-only ``Record`` view (``record.py``, also importable from
+here): what the report reads.
 """
 
 from __future__ import annotations
@@ -106,6 +108,22 @@ def _plain(value):
     if isinstance(value, (float, np.floating)):
         return float(value) if math.isfinite(value) else None
     return value
+
+
+def _stored(value):
+    """What a run record keeps of a value: numpy arrays stay arrays (the float ones as float64 with
+    non-finite entries as nan, which is what ``_plain``'s None reads back as); the rest ``_plain``.
+
+    The arrays go to the ``.npz`` only: converting them to lists (a Python object per number)
+    was most of what a record cost.
+    """
+    if isinstance(value, dict):
+        return {str(k): _stored(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        if np.issubdtype(value.dtype, np.floating):
+            return np.where(np.isfinite(value), value, np.nan).astype(np.float64)
+        return value.copy()
+    return _plain(value)
 
 
 def _counter(value):
@@ -180,7 +198,7 @@ def run_record(result, seeds, *, dataset, X, Y, cache_key="", duration_s=None):
         },
         "duration_s": duration_s,
     }
-    return _plain(record)
+    return _stored(record)
 
 
 def arrays_path(path):

@@ -343,8 +343,9 @@ def _chunks(jobs, per_network):
 
 def _train_chunk(X, Y, jobs, *, n_h, iterations, init, loss):
     """[SeedsResult] of ``jobs`` [(rate, seed array)], trained in one stack."""
-    starts = {int(s): initialize_parameters(X.shape[0], n_h, 1, init=init, seed=int(s)) for _, ss in jobs for s in ss}
     order = [int(s) for _, ss in jobs for s in ss]
+    # One start per distinct seed (the jobs share their seeds): a RandomState each is not free.
+    starts = {s: initialize_parameters(X.shape[0], n_h, 1, init=init, seed=s) for s in dict.fromkeys(order)}
     stacked = {k: np.stack([starts[s][k] for s in order]) for k in PARAMETER_NAMES}
     rates = np.concatenate([np.full(len(ss), rate) for rate, ss in jobs]).reshape(-1, 1, 1)
     states = _States(Y, loss, None, keep_history=False)

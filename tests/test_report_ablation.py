@@ -3,8 +3,10 @@ iterations do not), on hand-made outcomes, and a real ablation."""
 
 import nnsimple as nn
 from nnsimple_lab import training
-from nnsimple_lab.report import ablation, outcomes
+from nnsimple_lab.report import ablation, outcomes, trained
+from nnsimple_lab.report import runs as run_view
 from tests.handmade import ablation_of, seed_outcomes
+from tests.runsfolder import write_runs_folder
 
 X, Y = nn.load_dataset("xor")
 
@@ -37,3 +39,13 @@ def test_a_real_ablation_trains_each_size():
         direct = training.train_seeds(X, Y, seeds=range(8), n_h=p.n_h, learning_rate=0.5, iterations=300)
         assert p.n_solved == int(direct.solved.sum()) and p.n_seeds == 8
     assert result.point(2).n_solved == len(found.solved)
+
+
+def test_the_grid_size_read_from_its_run_is_the_trained_one(tmp_path):
+    write_runs_folder(tmp_path, learning_rates=(0.5,), inits=("random",), losses=("bce",), iterations=300, seeds=8)
+    runs = run_view.load(tmp_path)
+    config = {"learning_rate": 0.5, "loss": "bce", "init": "random", "iterations": 300, "seeds": range(8)}
+    assert trained.budget(runs, **config, n_h=2, X=X, Y=Y) is not None  # n_h = 2 is read, 3 and 4 trained
+    found = outcomes.seed_outcomes(X, Y, **config, n_h=2)
+    read = ablation.run_ablation(X, Y, **config, grid_n_h=2, outcomes=found, runs=runs)
+    assert repr(read) == repr(ablation.run_ablation(X, Y, **config, grid_n_h=2, outcomes=found))

@@ -9,7 +9,9 @@ import pytest
 
 import nnsimple as nn
 from nnsimple_lab import training
-from nnsimple_lab.report import outcomes
+from nnsimple_lab.report import outcomes, trained
+from nnsimple_lab.report import runs as run_view
+from tests.runsfolder import write_runs_folder
 
 X, Y = nn.load_dataset("xor")
 
@@ -112,3 +114,44 @@ def test_outcomes_by_rate_is_seed_outcomes_rate_by_rate():
     for lr, got in found:
         assert repr(got) == repr(outcomes.seed_outcomes(X, Y, learning_rate=lr, **common))
     assert any(got.late or got.stuck for _, got in found)  # some rate needed its extension
+
+
+def _same_outcomes(got, expected):
+    """Equal to the last bit: every number of the repr (floats print exactly) and every output array."""
+    assert repr(got) == repr(expected)
+    assert got.outputs.keys() == expected.outputs.keys()
+    assert all(got.outputs[s].tobytes() == expected.outputs[s].tobytes() for s in got.outputs)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("runs")
+    write_runs_folder(
+        folder, learning_rates=(0.01, 0.5, 3.0), inits=("random",), losses=("bce",), iterations=200, seeds=8
+    )
+    return run_view.load(folder)
+
+
+def test_budgets_read_from_the_runs_give_the_same_outcomes(runs):
+    common = {"init": "random", "loss": "bce", "n_h": 2, "iterations": 200, "seeds": range(8)}
+    assert len(trained.budgets(runs, [0.01, 0.5, 3.0], **common, X=X, Y=Y)) == 3  # all read, none trained
+    read = outcomes.outcomes_by_rate(X, Y, [0.01, 0.5, 3.0, 0.2], **common, runs=runs)  # 0.2: trained here
+    again = outcomes.outcomes_by_rate(X, Y, [0.01, 0.5, 3.0, 0.2], **common)  # everything trained
+    for (lr, got), (_, expected) in zip(read, again, strict=True):
+        _same_outcomes(got, expected)
+        _same_outcomes(got, outcomes.seed_outcomes(X, Y, learning_rate=lr, **common))
+    assert any(got.late or got.stuck for _, got in read)
+
+
+@pytest.mark.parametrize("failing_rate", [0.5, 0.2, None])
+def test_the_failing_rate_and_the_others_are_each_rate_on_its_own(runs, failing_rate):
+    common = {"init": "random", "loss": "bce", "n_h": 2, "iterations": 200, "seeds": range(8)}
+    rates = [0.01, 0.5, 3.0]
+    failing, others = outcomes.failing_and_others(X, Y, failing_rate=failing_rate, rates=rates, **common, runs=runs)
+    if failing_rate is None:
+        assert failing is None
+    else:
+        _same_outcomes(failing, outcomes.seed_outcomes(X, Y, learning_rate=failing_rate, **common))
+    assert [lr for lr, _ in others] == [r for r in rates if r != failing_rate]
+    for lr, got in others:
+        _same_outcomes(got, outcomes.seed_outcomes(X, Y, learning_rate=lr, **common))

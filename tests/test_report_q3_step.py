@@ -2,9 +2,11 @@
 comes out; where MSE does better; the common mistake shown by its evidence; question 3's conclusion."""
 
 import nnsimple as nn
-from nnsimple_lab.report import q3_loss, q3_step, scan
+from nnsimple_lab.report import q3_loss, q3_step, scan, trained
+from nnsimple_lab.report import runs as run_view
 from tests.handmade import rate_point as point
 from tests.handmade import scan_of as made
+from tests.runsfolder import write_runs_folder
 
 X, Y = nn.load_dataset("xor")
 
@@ -72,3 +74,14 @@ def test_the_common_mistake_is_shown_by_its_evidence():
         [], rows, matches=_matches(190, 95), scan=None, over_scan=None, confidence_text=""
     )
     assert "un error común, no la pasa" in conclusion and "es sobre todo el tamaño del paso" in conclusion
+
+
+def test_the_descents_read_from_the_runs_give_the_same_evidence(tmp_path):
+    write_runs_folder(tmp_path, learning_rates=(0.5,), inits=("random",), iterations=100, seeds=2)
+    runs = run_view.load(tmp_path)
+    config = {"learning_rate": 0.5, "iterations": 100, "seed": 2, "n_h": 2}
+    for loss in ("bce", "mse"):  # both read, only the mistake trained
+        assert trained.main_history(runs, **config, init="random", loss=loss, X=X, Y=Y) is not None
+    read = q3_step.naive_evidence(X, Y, **config, runs=runs)
+    assert read == q3_step.naive_evidence(X, Y, **config)
+    assert read.gap_to_reference == 0 and read.gap_to_correct > 0.01

@@ -1,11 +1,15 @@
 """Tests of report.symmetry: the zero start is a saddle point on XOR (not on AND), identical units stay one."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 import nnsimple as nn
 from nnsimple_lab import training
-from nnsimple_lab.report import symmetry
+from nnsimple_lab.report import runs as run_view
+from nnsimple_lab.report import symmetry, trained
+from tests.runsfolder import write_runs_folder
 
 X, Y = nn.load_dataset("xor")
 
@@ -39,3 +43,14 @@ def test_identical_hidden_units_stay_identical_and_cannot_solve_xor():
         training.train_seeds(X, Y, seeds=range(6), learning_rate=0.5, iterations=300).solved.sum()
     )
     assert np.all(start.final_accuracy <= 0.75)
+
+
+def test_the_plain_start_read_from_its_run_is_the_trained_one(tmp_path):
+    write_runs_folder(tmp_path, learning_rates=(0.5,), inits=("random",), losses=("bce",), iterations=300, seeds=6)
+    runs = run_view.load(tmp_path)
+    config = {"loss": "bce", "learning_rate": 0.5, "iterations": 300, "seeds": range(6), "n_h": 2}
+    assert trained.budget(runs, **config, init="random", X=X, Y=Y) is not None  # read, not trained
+    read = symmetry.symmetric_start(X, Y, **config, runs=runs)
+    again = symmetry.symmetric_start(X, Y, **config)
+    assert read.final_accuracy.tobytes() == again.final_accuracy.tobytes()
+    assert dataclasses.replace(read, final_accuracy=None) == dataclasses.replace(again, final_accuracy=None)

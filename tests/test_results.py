@@ -1,5 +1,6 @@
 """Tests of results: what is written is read back whole, and damage is caught, not used."""
 
+import dataclasses
 import json
 import math
 
@@ -47,6 +48,26 @@ def test_the_npz_holds_plain_arrays_and_the_same_numbers_give_the_same_bytes(tmp
         assert {"costs", "steps", "history.W1", "final.b2", "seeds.q50", "seeds.solved"} <= set(arrays.files)
         assert all(arrays[name].dtype != object for name in arrays.files)
     assert json.loads(path.read_text())["arrays"]["sha256"] == results.file_sha256(npz)
+
+
+def test_a_record_keeps_arrays_and_writes_the_bytes_of_its_lists(tmp_path):
+    """run_record keeps numpy arrays (non-finite entries as nan); written, they give the very bytes
+    of the same record made of lists with None for non-finite numbers (the earlier layout)."""
+    X, Y = nn.load_dataset("xor")
+    one = training.train(X, Y, learning_rate=0.5, iterations=40)
+    costs = one.costs.copy()
+    costs[[3, 4, 5]] = [math.inf, -math.inf, -math.nan]  # what a diverging run may hold
+    one = dataclasses.replace(one, costs=costs)
+    many = training.train_seeds(X, Y, seeds=range(3), learning_rate=0.5, iterations=40)
+    record = results.run_record(one, many, dataset="xor", X=X, Y=Y, cache_key="abc", duration_s=0.5)
+    assert isinstance(record["costs"], np.ndarray) and isinstance(record["history"]["W1"], np.ndarray)
+    assert np.isnan(record["costs"][3:6]).all() and record["costs"][:3].tobytes() == costs[:3].tobytes()
+    as_lists = results._plain(record)
+    assert as_lists["costs"][3:6] == [None, None, None] and isinstance(as_lists["history"]["W1"], list)
+    results.write_run(tmp_path / "arrays.json", record)
+    results.write_run(tmp_path / "lists.json", as_lists)
+    for suffix in (".json", ".npz"):
+        assert (tmp_path / f"arrays{suffix}").read_bytes() == (tmp_path / f"lists{suffix}").read_bytes()
 
 
 def test_the_json_stays_small_whatever_the_iterations(tmp_path):
@@ -121,7 +142,7 @@ def test_a_record_of_the_earlier_format_is_of_another_schema(tmp_path, record):
     """A schema-1 record (everything in the JSON, before the npz): refused in Spanish as another
     schema, which the sweep executes again (``cache.status`` says "stale")."""
     path = tmp_path / "run.json"
-    old = {**record, "schema": 1}
+    old = {**results._plain(record), "schema": 1}  # its arrays were lists in the JSON
     files.write_json_atomic(path, {**old, "checksum": results._checksum(old)})
     with pytest.raises(results.OtherSchema, match="tiene el esquema 1; se esperaba 2"):
         results.read_run(path)

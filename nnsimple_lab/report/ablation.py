@@ -12,6 +12,7 @@ import statistics
 from dataclasses import dataclass
 
 from nnsimple_lab import training
+from nnsimple_lab.report import trained
 from nnsimple_lab.report.outcomes import SeedOutcomes
 
 SIZES = (2, 3, 4)  # hidden units tried (plus the grid's own)
@@ -65,13 +66,18 @@ def sizes_for(n_h):
     return tuple(sorted({*SIZES, int(n_h)}))
 
 
-def run_ablation(X, Y, *, learning_rate, loss, init, iterations, seeds, grid_n_h, outcomes):
-    """Train every size of ``sizes_for(grid_n_h)`` for every seed; ``outcomes`` are the grid n_h's ``SeedOutcomes``."""
+def run_ablation(X, Y, *, learning_rate, loss, init, iterations, seeds, grid_n_h, outcomes, runs=()):
+    """Train every size of ``sizes_for(grid_n_h)`` for every seed; ``outcomes`` are the grid n_h's ``SeedOutcomes``.
+
+    ``runs``: the grid's runs (``report.runs.Run``); a size one of them trained exactly (the grid's
+    n_h) is read from it (``trained.budget``), not trained again.
+    """
     points = []
     for n_h in sizes_for(grid_n_h):
-        result = training.train_seeds(
-            X, Y, seeds=seeds, n_h=n_h, learning_rate=learning_rate, iterations=iterations, init=init, loss=loss
-        )
+        config = {"learning_rate": learning_rate, "iterations": iterations, "init": init, "loss": loss, "n_h": n_h}
+        result = trained.budget(runs, **config, seeds=seeds, X=X, Y=Y)
+        if result is None:
+            result = training.train_seeds(X, Y, seeds=seeds, **config)
         solved = [int(k) for k in result.iterations_to_solve if k >= 0]
         points.append(
             SizePoint(

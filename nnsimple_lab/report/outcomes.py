@@ -18,6 +18,7 @@ import numpy as np
 
 import nnsimple as nn
 from nnsimple_lab import training
+from nnsimple_lab.report.trained import budgets as trained_budgets
 
 EXTENSION_FACTOR = 10  # a stuck seed is one that does not solve with this many times the iterations
 EXTENSION_CAP = 100_000  # ... but never more iterations than this (a huge budget is extended less)
@@ -218,15 +219,21 @@ def common_plateaus(outcomes):
     return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
 
 
-def outcomes_by_rate(X, Y, rates, *, init, loss, n_h, iterations, seeds):
+def outcomes_by_rate(X, Y, rates, *, init, loss, n_h, iterations, seeds, runs=()):
     """``[(rate, SeedOutcomes)]`` for each of ``rates``: which failing seeds only needed more iterations.
 
     The same as ``seed_outcomes`` for each rate, with the budgets of all the rates trained at once
     and then all their extensions (``nnsimple_lab.training.train_many``: the same numbers).
+    ``runs``: the grid's runs (``report.runs.Run``); a budget one of them trained exactly is read
+    from it (``trained.budgets``), not trained again.
     """
     rates = [float(lr) for lr in rates]
     config = {"init": init, "loss": loss, "n_h": n_h}
-    budgets = training.train_many(X, Y, jobs=[(lr, seeds) for lr in rates], iterations=iterations, **config)
+    known = trained_budgets(runs, rates, **config, iterations=iterations, seeds=seeds, X=X, Y=Y)
+    missing = [lr for lr in dict.fromkeys(rates) if lr not in known]
+    fresh = training.train_many(X, Y, jobs=[(lr, seeds) for lr in missing], iterations=iterations, **config)
+    known.update(zip(missing, fresh, strict=True))
+    budgets = [known[lr] for lr in rates]
     retries = [(lr, _retry_seeds(b)) for lr, b in zip(rates, budgets, strict=True)]
     trained = iter(
         training.train_many(X, Y, jobs=[j for j in retries if j[1]], iterations=extension_for(iterations), **config)
@@ -235,3 +242,13 @@ def outcomes_by_rate(X, Y, rates, *, init, loss, n_h, iterations, seeds):
         (lr, _classified(b, next(trained) if retry else None, iterations=iterations, X=X, Y=Y, loss=loss))
         for (lr, retry), b in zip(retries, budgets, strict=True)
     ]
+
+
+def failing_and_others(X, Y, *, failing_rate, rates, init, loss, n_h, iterations, seeds, runs=()):
+    """``(failing, others)``: ``seed_outcomes`` at ``failing_rate`` (None when it is None) and
+    ``outcomes_by_rate`` of the other ``rates``, from one ``outcomes_by_rate`` call, so that every
+    extension trains in one stack (the same numbers); ``runs`` as there."""
+    others = [float(r) for r in rates if r != failing_rate]
+    asked = others + ([] if failing_rate is None else [float(failing_rate)])
+    found = outcomes_by_rate(X, Y, asked, init=init, loss=loss, n_h=n_h, iterations=iterations, seeds=seeds, runs=runs)
+    return (found[-1][1] if failing_rate is not None else None), found[: len(others)]

@@ -15,6 +15,7 @@ import numpy as np
 
 import nnsimple as nn
 from nnsimple_lab import vocab
+from nnsimple_lab.report import trained
 from nnsimple_lab.report.descent import descend
 from nnsimple_lab.report.es import alpha, fmt_int, fmt_rate, fmt_ratio, fmt_sci, fmt_value, join_es, plural
 from nnsimple_lab.report.q3_loss import NAIVE_COST, NAIVE_GRADIENT, QUESTION_LOSS, REFERENCE, is_naive
@@ -194,16 +195,26 @@ class NaiveEvidence:
     gap_to_correct: float  # ... against the correct MSE
 
 
-def naive_evidence(X, Y, *, learning_rate, iterations, seed, n_h):
-    """Train the mistake, BCE and the correct MSE from the same start (the course's loop) and compare."""
+def naive_evidence(X, Y, *, learning_rate, iterations, seed, n_h, runs=()):
+    """Train the mistake, BCE and the correct MSE from the same start (the course's loop) and compare.
+
+    ``runs``: the grid's runs (``report.runs.Run``); BCE's or MSE's descent from this start, if one
+    of them trained it exactly (``training.train`` is the same loop), is read from it
+    (``trained.main_history``), not trained again. The mistake is always trained here.
+    """
     start = nn.initialize_parameters(X.shape[0], n_h, 1, init="random", seed=seed)
     common = {"learning_rate": learning_rate, "iterations": iterations}
-    naive = descend(X, Y, start, gradient_loss=NAIVE_GRADIENT, cost_loss=NAIVE_COST, **common)
-    reference = descend(X, Y, start, gradient_loss=REFERENCE, **common)
-    correct = descend(X, Y, start, gradient_loss=QUESTION_LOSS, **common)
+
+    def history(gradient_loss):
+        config = {**common, "init": "random", "loss": gradient_loss, "n_h": n_h, "seed": seed}
+        known = trained.main_history(runs, **config, X=X, Y=Y)
+        return known if known is not None else descend(X, Y, start, gradient_loss=gradient_loss, **common).history
+
+    naive = descend(X, Y, start, gradient_loss=NAIVE_GRADIENT, cost_loss=NAIVE_COST, **common).history
+    reference, correct = history(REFERENCE), history(QUESTION_LOSS)
 
     def gap(a, b):
-        return max(float(np.max(np.abs(a.history[k] - b.history[k]))) for k in nn.PARAMETER_NAMES)
+        return max(float(np.max(np.abs(a[k] - b[k]))) for k in nn.PARAMETER_NAMES)
 
     return NaiveEvidence(
         iterations=int(iterations),

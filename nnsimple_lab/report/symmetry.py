@@ -18,6 +18,7 @@ import numpy as np
 
 import nnsimple as nn
 from nnsimple_lab import training, vocab
+from nnsimple_lab.report import trained
 from nnsimple_lab.report.descent import descend
 
 RADIUS = 0.1  # distance from the zero start of the probed points
@@ -129,16 +130,21 @@ def _all_units_equal(history):
     return bool(np.all(W1 == W1[..., :1, :]) and np.all(b1 == b1[..., :1, :]) and np.all(W2 == W2[..., :, :1]))
 
 
-def symmetric_start(X, Y, *, loss, learning_rate, iterations, seeds, n_h):
-    """``SymmetricStart`` for ``seeds``: each seed's random start with its hidden units made identical."""
+def symmetric_start(X, Y, *, loss, learning_rate, iterations, seeds, n_h, runs=()):
+    """``SymmetricStart`` for ``seeds``: each seed's random start with its hidden units made identical.
+
+    ``runs``: the grid's runs (``report.runs.Run``); the ordinary random start of these seeds, if
+    one of them trained it exactly, is read from it (``trained.budget``), not trained again.
+    """
     starts = [nn.initialize_parameters(X.shape[0], n_h, 1, init="random", seed=int(s)) for s in seeds]
     stacked = _copy_first_unit({k: np.stack([p[k] for p in starts]) for k in nn.PARAMETER_NAMES})
     run = descend(X, Y, stacked, learning_rate=learning_rate, iterations=iterations, gradient_loss=loss)
     A2_all, _ = nn.forward_prop(X, run.history)  # (iterations + 1, S, 1, m)
     accuracy = np.mean((A2_all >= 0.5) == (Y == 1), axis=(-2, -1))
-    plain = training.train_seeds(
-        X, Y, seeds=seeds, n_h=n_h, learning_rate=learning_rate, iterations=iterations, loss=loss
-    )
+    config = {"n_h": n_h, "learning_rate": learning_rate, "iterations": iterations, "init": "random", "loss": loss}
+    plain = trained.budget(runs, **config, seeds=seeds, X=X, Y=Y)
+    if plain is None:
+        plain = training.train_seeds(X, Y, seeds=seeds, **config)
     return SymmetricStart(
         loss=loss,
         learning_rate=float(learning_rate),
