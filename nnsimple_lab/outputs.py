@@ -15,7 +15,7 @@ numbers figures and tables; the renderer gives each numbered item an id, links e
 of it ("la Figura 3") and numbers the captioned listings left unnumbered ("Listado N: ...").
 They are inline markdown, so ``$math$`` works there.
 Figures are saved as SVG only, deterministically (no dates, fixed SVG ids), so the same data
-gives the same bytes. No PNG copy: both renderings of the report use the SVG and JupyterLab
+gives the same bytes, drawn once and cropped to what they draw (``figure_svg``). No PNG copy: both renderings of the report use the SVG and JupyterLab
 shows it. Their text stays text (``plotting.STYLE``), named by a font stack (``FONT_STACKS``):
 the document's typeface first, which Typst has, then what a browser may have instead.
 matplotlib and IPython are imported only by the functions that use them: the renderer imports
@@ -163,18 +163,28 @@ def _drawn_once(fig, pad, legends):
             fig.savefig(buffer, format="svg", bbox_inches=None, metadata={"Date": None})
     finally:
         fig.patch.set_bounds(*bounds)
-    return buffer.getvalue(), measured[0]
+    return buffer.getvalue(), measured[-1]  # the last: a layout engine's first draw draws nothing
+
+
+def _cropped(svg, padded, height):
+    """``svg`` (drawn at its canvas size, ``height`` inches high) showing only the box ``padded``
+    (inches, from the canvas' lower left corner): its size and ``viewBox``. None if the SVG's
+    header is not the one matplotlib writes."""
+    w, h = _points(padded.width * 72), _points(padded.height * 72)
+    x, y = _points(padded.x0 * 72), _points((height - padded.y1) * 72)  # SVG's y runs down
+    svg, found = _SVG_SIZE.subn(f'width="{w}pt" height="{h}pt" viewBox="{x} {y} {w} {h}"', svg, count=1)
+    return svg if found else None
 
 
 def figure_svg(fig) -> str:
     """Return the SVG text of a matplotlib figure, cropped as ``bbox_inches="tight"`` crops it,
     deterministic (no date, fixed ids), its fonts named by their ``FONT_STACKS``.
 
-    Drawn once (``layout_once``): the tight box is measured after the draw at the canvas size,
-    and the SVG shows just that box (its ``viewBox``; the background grown by the padding). A
-    figure that draws beyond its canvas (a label longer than its margin), or whose legends
-    ``_drawn_once`` cannot place as matplotlib would, is drawn again, cropped by matplotlib
-    itself: nothing is ever cut off.
+    Drawn once (and ``layout_once``): the tight box is measured after the draw at the canvas
+    size, and the SVG shows just that box (its ``viewBox``; the background grown by the
+    padding). A figure that draws beyond its canvas (a label longer than its margin), or whose
+    legends ``_drawn_once`` cannot place as matplotlib would, is drawn again, cropped by
+    matplotlib itself: nothing is ever cut off.
     """
     import matplotlib
 
@@ -184,18 +194,16 @@ def figure_svg(fig) -> str:
     width, height = fig.get_size_inches()
     legends = _figure_legends(fig)
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT, "savefig.bbox": None}), layout_once.scope():
-        if legends is None:
-            svg, box = None, tight_box(fig).padded(-pad)
-        else:
-            svg, box = _drawn_once(fig, pad, legends)
-        padded = box.padded(pad)
-        if svg is not None and box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height:
-            w, h = _points(padded.width * 72), _points(padded.height * 72)
-            x, y = _points(padded.x0 * 72), _points((height - padded.y1) * 72)  # SVG's y runs down
-            svg = _SVG_SIZE.sub(f'width="{w}pt" height="{h}pt" viewBox="{x} {y} {w} {h}"', svg, count=1)
-        else:
+        svg, padded = None, None
+        if legends is not None:
+            drawn, box = _drawn_once(fig, pad, legends)
+            padded = box.padded(pad)
+            if box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height:  # all on the canvas
+                svg = _cropped(drawn, padded, height)
+        if svg is None:
             buffer = io.StringIO()
-            fig.savefig(buffer, format="svg", bbox_inches=padded, metadata={"Date": None})
+            box = tight_box(fig) if padded is None else padded
+            fig.savefig(buffer, format="svg", bbox_inches=box, metadata={"Date": None})
             svg = buffer.getvalue()
     return _SVG_FONT.sub(
         lambda m: f"font-family: {FONT_STACKS[m.group(1)]}" if m.group(1) in FONT_STACKS else m.group(0),

@@ -213,7 +213,7 @@ def test_a_figure_drawn_beyond_its_canvas_is_never_cut():
     plt.close("all")
 
 
-def test_a_figure_legend_anchored_by_hand_is_placed_as_matplotlib_places_it():
+def test_figure_legends_anchored_by_hand_or_outside_a_layout_are_placed_as_matplotlib_places_them():
     def anchored():
         fig, ax = plt.subplots(figsize=(4, 3))
         ax.plot([0, 1], [0, 1], label="recta")
@@ -221,7 +221,18 @@ def test_a_figure_legend_anchored_by_hand_is_placed_as_matplotlib_places_it():
         fig.legend(loc="upper left", bbox_to_anchor=(0.6, 0.9))
         return fig
 
-    assert _looks_the_same(outputs.figure_svg(anchored()), _font_stacks(anchored()))
+    def constrained():
+        fig, axes = plt.subplots(1, 2, figsize=(5, 3), layout="constrained")
+        for ax in axes:
+            ax.plot([0, 1], [0, 1], label="recta")
+        axes[0].set_ylabel("Una etiqueta")
+        fig.legend(loc="outside lower center")
+        return fig
+
+    for make in (anchored, constrained):
+        ours = outputs.figure_svg(make())
+        assert ours.count('<g id="legend_1">') == 1
+        assert _looks_the_same(ours, _font_stacks(make()))
     plt.close("all")
 
 
