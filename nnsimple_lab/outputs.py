@@ -15,9 +15,10 @@ numbers figures and tables; the renderer gives each numbered item an id, links e
 of it ("la Figura 3") and numbers the captioned listings left unnumbered ("Listado N: ...").
 They are inline markdown, so ``$math$`` works there.
 Figures are saved as SVG only, deterministically (no dates, fixed SVG ids), so the same data
-gives the same bytes, drawn once and cropped to what they draw (``figure_svg``). No PNG copy: both renderings of the report use the SVG and JupyterLab
-shows it. Their text stays text (``plotting.STYLE``), named by a font stack (``FONT_STACKS``):
-the document's typeface first, which Typst has, then what a browser may have instead.
+gives the same bytes, drawn once and cropped to what they draw (``figure_svg``). No PNG copy:
+both renderings of the report use the SVG and JupyterLab shows it. Their text stays text
+(``plotting.STYLE``), named by a font stack (``FONT_STACKS``): the document's typeface first,
+which Typst has, then what a browser may have instead.
 matplotlib and IPython are imported only by the functions that use them: the renderer imports
 this module for ``COVER_MIME`` and ``COVER_FIELDS``.
 """
