@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 
 METRICS_CACHE = 8192  # text measurements kept per process (the default grid's figures measure ~1000)
 LAYOUTS_CACHE = 8192  # text layouts kept per process (forgotten all at once beyond that)
 _by_settings = {}  # {the rcParams that choose fonts: (measure, layouts)}; the current settings only
+# One scope at a time: two threads' scopes interleaving would restore each other's patches.
+_ACTIVE = threading.RLock()
 
 
 def _font_settings():
@@ -119,7 +122,13 @@ def _layout_key(text):
 @contextlib.contextmanager
 def scope():
     """While active: ticks, text layouts, text measurements and glyph font entries computed once
-    (see the module's docstring); matplotlib restored on exit."""
+    (see the module's docstring); matplotlib restored on exit. Another thread's scope waits."""
+    with _ACTIVE:
+        yield from _patched()
+
+
+def _patched():
+    """The body of ``scope``: patch matplotlib, yield once, restore it."""
     from matplotlib import axis, font_manager, text
 
     metrics, layouts = _caches()
