@@ -66,6 +66,11 @@ def test_matplotlib_is_untouched_outside_the_scope():
     with pytest.raises(RuntimeError), layout_once.scope():
         raise RuntimeError("a failing draw")
     assert axis.Axis._update_ticks is before[2]
+    with layout_once.scope():
+        with layout_once.scope():  # a figure saved while another is (same thread)
+            pass
+        assert axis.Axis._update_ticks is not before[2], "still the outer scope's"
+    assert (text._get_text_metrics_function, text.Text._get_layout, axis.Axis._update_ticks) == before
 
 
 def test_ticks_are_computed_once_per_axis_and_text_once_per_process(run, monkeypatch):
