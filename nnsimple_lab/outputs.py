@@ -15,15 +15,17 @@ numbers figures and tables; the renderer gives each numbered item an id, links e
 of it ("la Figura 3") and numbers the captioned listings left unnumbered ("Listado N: ...").
 They are inline markdown, so ``$math$`` works there.
 Figures are saved as SVG only, deterministically (no dates, fixed SVG ids), so the same data
-gives the same bytes. No PNG copy: both renderings of the report use the SVG and JupyterLab
-shows it. Their text stays text (``plotting.STYLE``), named by a font stack (``FONT_STACKS``):
-the document's typeface first, which Typst has, then what a browser may have instead.
+gives the same bytes, drawn once and cropped to what they draw (``figure_svg``). No PNG copy:
+both renderings of the report use the SVG and JupyterLab shows it. Their text stays text
+(``plotting.STYLE``), named by a font stack (``FONT_STACKS``): the document's typeface first,
+which Typst has, then what a browser may have instead.
 matplotlib and IPython are imported only by the functions that use them: the renderer imports
 this module for ``COVER_MIME`` and ``COVER_FIELDS``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 
@@ -92,11 +94,9 @@ def tight_box(fig, fmt="svg"):
 
     savefig with "tight" lays the figure out three times: a draw that renders nothing, the
     tight box, the real draw. This measures the box with the same renderer but without the
-    first draw (``get_tightbbox`` updates the ticks and places the legends itself); saving with
-    it as ``bbox_inches`` gives the same drawing in about 2/3 of the time. The same bytes, too,
-    but for a box edge that may differ in its 14th digit (the same sum in another order): it
-    draws nothing differently (coordinates are written with far fewer digits), but the clip
-    paths' ids hash it, so they change (``test_outputs`` checks both).
+    first draw (``get_tightbbox`` updates the ticks and places the legends itself). Saving with
+    it as ``bbox_inches`` gives the same drawing; ``figure_svg`` needs it only for a figure that
+    draws beyond its canvas (it measures the box after its one draw otherwise).
     """
     from matplotlib import cbook, rcParams
     from matplotlib.backend_bases import _get_renderer
@@ -109,17 +109,106 @@ def tight_box(fig, fmt="svg"):
     return box.padded(rcParams["savefig.pad_inches"])
 
 
+def _points(value):
+    """A length as matplotlib's SVG writes it: up to 6 decimals, no trailing zeros."""
+    return f"{value:f}".rstrip("0").rstrip(".")
+
+
+_SVG_SIZE = re.compile(r'width="[\d.]+pt" height="[\d.]+pt" viewBox="0 0 [\d.]+ [\d.]+"')
+
+
+def _figure_legends(fig):
+    """The figure's own visible legends, if ``_drawn_once`` can draw them as matplotlib's crop does
+    (anchored on the figure's box, drawn after every other figure-level artist); else None."""
+    legends = [legend for legend in fig.legends if legend.get_visible()]
+    if any(legend._bbox_to_anchor is not None for legend in legends):
+        return None
+    lowest = min((legend.get_zorder() for legend in legends), default=None)
+    others = [a for a in fig.get_children() if a not in legends and a is not fig.patch]
+    if lowest is not None and any(a.get_zorder() >= lowest for a in others):
+        return None
+    return legends
+
+
+def _drawn_once(fig, pad, legends):
+    """``(svg, box)``: ``fig`` saved as SVG at its canvas size, its background grown by ``pad``
+    inches on every side, and the tight box (inches, unpadded) measured right after that draw,
+    with the same renderer: what ``bbox_inches="tight"`` measures after its own first draw.
+
+    ``legends`` (the figure's own) are drawn last, anchored on the padded box: matplotlib's crop
+    anchors them on the cropped figure (``"lower center"``: centred under what is shown).
+    """
+    from matplotlib import cbook
+    from matplotlib.transforms import Bbox
+
+    buffer, measured = io.StringIO(), []
+
+    def draw_and_measure(renderer):
+        with contextlib.ExitStack() as hidden:
+            for legend in legends:
+                hidden.enter_context(cbook._setattr_cm(legend, _visible=False))
+            type(fig).draw(fig, renderer)
+        box = fig.get_tightbbox(renderer)  # the legends where matplotlib measures them
+        measured.append(box)
+        crop = Bbox(box.padded(pad).get_points() * fig.dpi)
+        with cbook._setattr_cm(fig, bbox=crop):
+            for legend in legends:
+                legend.draw(renderer)
+
+    width, height = fig.get_size_inches()
+    bounds = fig.patch.get_bbox().bounds
+    # The background (figure fractions) reaches as far as the padded crop may (it covers the crop).
+    fig.patch.set_bounds(-pad / width, -pad / height, 1 + 2 * pad / width, 1 + 2 * pad / height)
+    try:
+        with cbook._setattr_cm(fig, draw=draw_and_measure):  # as matplotlib's own _get_renderer hooks it
+            fig.savefig(buffer, format="svg", bbox_inches=None, metadata={"Date": None})
+    finally:
+        fig.patch.set_bounds(*bounds)
+    return buffer.getvalue(), measured[-1]  # the last: a layout engine's first draw draws nothing
+
+
+def _cropped(svg, padded, height):
+    """``svg`` (drawn at its canvas size, ``height`` inches high) showing only the box ``padded``
+    (inches, from the canvas' lower left corner): its size and ``viewBox``. None if the SVG's
+    header is not the one matplotlib writes."""
+    w, h = _points(padded.width * 72), _points(padded.height * 72)
+    x, y = _points(padded.x0 * 72), _points((height - padded.y1) * 72)  # SVG's y runs down
+    svg, found = _SVG_SIZE.subn(f'width="{w}pt" height="{h}pt" viewBox="{x} {y} {w} {h}"', svg, count=1)
+    return svg if found else None
+
+
 def figure_svg(fig) -> str:
-    """Return the SVG text of a matplotlib figure, deterministic (no date, fixed ids), its fonts
-    named by their ``FONT_STACKS``."""
+    """Return the SVG text of a matplotlib figure, cropped as ``bbox_inches="tight"`` crops it,
+    deterministic (no date, fixed ids), its fonts named by their ``FONT_STACKS``.
+
+    Drawn once (and ``layout_once``): the tight box is measured after the draw at the canvas
+    size, and the SVG shows just that box (its ``viewBox``; the background grown by the
+    padding). A figure that draws beyond its canvas (a label longer than its margin), or whose
+    legends ``_drawn_once`` cannot place as matplotlib would, is drawn again, cropped by
+    matplotlib itself: nothing is ever cut off.
+    """
     import matplotlib
 
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):  # cropped as bbox_inches="tight" crops
-        fig.savefig(buffer, format="svg", bbox_inches=tight_box(fig), metadata={"Date": None})
+    from nnsimple_lab import layout_once
+
+    pad = float(matplotlib.rcParams["savefig.pad_inches"])
+    width, height = fig.get_size_inches()
+    legends = _figure_legends(fig)
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT, "savefig.bbox": None}), layout_once.scope():
+        svg, padded = None, None
+        if legends is not None:
+            drawn, box = _drawn_once(fig, pad, legends)
+            padded = box.padded(pad)
+            if box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height:  # all on the canvas
+                svg = _cropped(drawn, padded, height)
+        if svg is None:
+            buffer = io.StringIO()
+            box = tight_box(fig) if padded is None else padded
+            fig.savefig(buffer, format="svg", bbox_inches=box, metadata={"Date": None})
+            svg = buffer.getvalue()
     return _SVG_FONT.sub(
         lambda m: f"font-family: {FONT_STACKS[m.group(1)]}" if m.group(1) in FONT_STACKS else m.group(0),
-        buffer.getvalue(),
+        svg,
     )
 
 

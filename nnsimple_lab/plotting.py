@@ -2,10 +2,10 @@
 
 Both the run figures (``figures``) and the report's figures (``report.figures``) start from
 ``figure``. Margins are fixed instead of matplotlib's constrained layout, which measures every
-label twice more to place the axes. Figures are shown cropped to what they draw
-(``bbox_inches="tight"``), so a label longer than its margin is never cut off: the picture just
-grows a little. Built with ``matplotlib.figure.Figure``, not pyplot: nothing to close, safe in
-any process.
+label twice more to place the axes. Figures are shown cropped to what they draw, as
+``bbox_inches="tight"`` crops (``outputs.figure_svg``), so a label longer than its margin is
+never cut off: the picture just grows a little. Built with ``matplotlib.figure.Figure``, not
+pyplot: nothing to close, safe in any process.
 
 Typography: the figures are set in the PDF's typeface, New Computer Modern (text and mathtext),
 and keep their text as text in the SVG (``svg.fonttype = "none"``: searchable, read aloud).
@@ -16,9 +16,10 @@ draws the SVG's text with its own copy, and a browser with the first font of
 process: the kernel reset restores them between notebooks, and the next import sets them again.
 
 Speed: matplotlib caches each parsed mathtext label per parser, and every renderer has its own
-parser (two per saved figure, with the tight box), so the same ``$W_1[0,0]$`` was parsed again
-and again. ``share_mathtext_cache`` keys that cache on the parse's inputs only (string, size,
-font, flags): the same layouts, parsed once per process.
+parser (one per saved figure), so the same ``$W_1[0,0]$`` was parsed again and again.
+``share_mathtext_cache`` keys that cache on the parse's inputs only (string, size, font,
+flags): the same layouts, parsed once per process. The rest of what matplotlib repeats
+while a figure is saved (ticks, text layouts and measurements) is ``layout_once``'s.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ import io
 import re
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import nbformat
@@ -118,22 +120,28 @@ def test_the_tight_box_crops_as_matplotlib_does():
     for ours, theirs in zip(_run_figures(), _run_figures(), strict=True):
         box = outputs.tight_box(ours)
         assert box.width < ours.get_figwidth() + 1 and box.height < ours.get_figheight() + 1
-        svg = io.StringIO()
-        with matplotlib.rc_context({"svg.hashsalt": outputs.SVG_HASHSALT}):
-            ours.savefig(svg, format="svg", bbox_inches=box, metadata={"Date": None})
-        assert svg.getvalue() == _matplotlib_tight_svg(theirs)
-
-    def stacked():
-        fig, axes = plt.subplots(3, 1, figsize=(6.5, 6.4), sharex="col")
-        for ax in axes:
-            ax.semilogx([0.001, 0.1, 90], [0, 100, 0], marker="o")
-            ax.axvspan(0.05, 0.5, alpha=0.12)
-        axes[0].set_title("Barrido de tasas", fontsize=10)
-        axes[0].legend(["semillas"], loc="upper left")
-        return fig
-
-    assert _without_clip_ids(outputs.figure_svg(stacked())) == _without_clip_ids(_font_stacks(stacked()))
+        assert _tight_box_svg(ours, box) == _matplotlib_tight_svg(theirs)
+    box = outputs.tight_box(_stacked())
+    assert _without_clip_ids(_tight_box_svg(_stacked(), box)) == _without_clip_ids(_matplotlib_tight_svg(_stacked()))
     plt.close("all")
+
+
+def _tight_box_svg(fig, box):
+    svg = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": outputs.SVG_HASHSALT}):
+        fig.savefig(svg, format="svg", bbox_inches=box, metadata={"Date": None})
+    return svg.getvalue()
+
+
+def _stacked():
+    """Three panels sharing a log x axis, a legend in the top one."""
+    fig, axes = plt.subplots(3, 1, figsize=(6.5, 6.4), sharex="col")
+    for ax in axes:
+        ax.semilogx([0.001, 0.1, 90], [0, 100, 0], marker="o")
+        ax.axvspan(0.05, 0.5, alpha=0.12)
+    axes[0].set_title("Barrido de tasas", fontsize=10)
+    axes[0].legend(["semillas"], loc="upper left")
+    return fig
 
 
 def _font_stacks(fig):
@@ -144,6 +152,88 @@ def _font_stacks(fig):
         ),
         _matplotlib_tight_svg(fig),
     )
+
+
+def _pixels(svg, ppi=96):
+    """The SVG as Typst draws it into the PDF (its own fonts), at ``ppi``: an (h, w, 3) int array."""
+    import numpy as np
+    import typst
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "f.svg").write_text(svg, encoding="utf-8")
+        page = '#set page(width: auto, height: auto, margin: 0pt, fill: white)\n#image("f.svg")\n'
+        (Path(folder) / "page.typ").write_text(page, encoding="utf-8")
+        png = typst.compile(str(Path(folder) / "page.typ"), format="png", ppi=ppi, ignore_system_fonts=True)
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def _size(svg):
+    return re.search(r'<svg[^>]*? width="([^"]+)" height="([^"]+)"', svg).groups()
+
+
+def _looks_the_same(ours, theirs, *, changed=0.0):
+    """The same size, and at most a fraction ``changed`` of the pixels off by more than a quarter of
+    the range (antialiasing at another subpixel offset moves edges by less)."""
+    import numpy as np
+
+    assert _size(ours) == _size(theirs)
+    a, b = _pixels(ours), _pixels(theirs)
+    assert a.shape == b.shape
+    return float((np.abs(a - b).max(axis=2) > 64).mean()) <= changed
+
+
+def test_figure_svg_looks_as_matplotlib_crops_it():
+    """Drawn once and cropped by its viewBox, a figure looks as matplotlib's own tight crop: the same
+    size and picture, the figure's legend ("lower center") centred under what is shown, as there.
+    The decision figure's colour bands are a picture whose pixels fall at another subpixel offset."""
+    for ours, theirs in zip(_run_figures(), _run_figures(), strict=True):
+        rasterised = any(artist.get_rasterized() for artist in ours.findobj())
+        assert _looks_the_same(outputs.figure_svg(ours), _font_stacks(theirs), changed=0.002 if rasterised else 0.0)
+    assert _looks_the_same(outputs.figure_svg(_stacked()), _font_stacks(_stacked()))
+    plt.close("all")
+
+
+def _overflowing():
+    """Tick and axis labels longer than their margins: drawn beyond the canvas on the left and bottom."""
+    from nnsimple_lab import plotting
+
+    fig, axes = plotting.figure(3.0, 2.0, plotting.Margins(0.1, 0.1, 0.1, 0.1))
+    axes[0, 0].semilogy([1, 2, 3], [1e-5, 1e50, 1e120])
+    axes[0, 0].set(xlabel="Iteración", ylabel="Costo $J$")
+    return fig
+
+
+def test_a_figure_drawn_beyond_its_canvas_is_never_cut():
+    box = outputs.tight_box(_overflowing())
+    assert box.x0 < -0.1 and box.y0 < -0.1, "the labels lie beyond the canvas, even unpadded"
+    ours = outputs.figure_svg(_overflowing())
+    assert float(_size(ours)[0].removesuffix("pt")) > 3.0 * 72, "the picture grew to show them"
+    assert _looks_the_same(ours, _font_stacks(_overflowing()))
+    plt.close("all")
+
+
+def test_figure_legends_anchored_by_hand_or_outside_a_layout_are_placed_as_matplotlib_places_them():
+    def anchored():
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.plot([0, 1], [0, 1], label="recta")
+        ax.set_ylabel("Una etiqueta larga del eje vertical")
+        fig.legend(loc="upper left", bbox_to_anchor=(0.6, 0.9))
+        return fig
+
+    def constrained():
+        fig, axes = plt.subplots(1, 2, figsize=(5, 3), layout="constrained")
+        for ax in axes:
+            ax.plot([0, 1], [0, 1], label="recta")
+        axes[0].set_ylabel("Una etiqueta")
+        fig.legend(loc="outside lower center")
+        return fig
+
+    for make in (anchored, constrained):
+        ours = outputs.figure_svg(make())
+        assert ours.count('<g id="legend_1">') == 1
+        assert _looks_the_same(ours, _font_stacks(make()))
+    plt.close("all")
 
 
 def test_table_prose_and_code_are_markdown_with_their_kind():
