@@ -200,7 +200,8 @@ def execute_notebook(source, target, parameters, *, root=ROOT, kernel_name=kerne
 def execute(source, tmp, final, parameters, *, root=ROOT, kernel_name=kernels.KERNEL, check=None, also=(), **seal):
     """Execute ``source`` into the temporary file ``tmp``, as the notebook that will live at ``final``.
 
-    ``check()``: raises if what the notebook wrote is not right. ``also``: other temporary files
+    ``check()``: raises if what the notebook wrote is not right (called while papermill works in
+    ``root``: its paths must be absolute). ``also``: other temporary files
     the notebook writes, as ``(temporary, final)`` pairs (named by their final names in the
     notebook). ``seal``: ``made_from=…`` (and ``facts=…``), what the notebook is made from
     (``provenance.seal``).
@@ -263,7 +264,7 @@ def execute_run(spec, out, root=ROOT, kernel_name=kernels.KERNEL):
     Returns an ``Outcome``; ``ok`` only when the notebook ran to the end and its results file
     passes ``results.read_run`` with the run's cache key.
     """
-    out, root = Path(out), Path(root)
+    out, root = Path(out).resolve(), Path(root).resolve()  # absolute: ``check`` runs in root
     stem = f"{files.TMP_PREFIX}{spec.id}-{uuid.uuid4().hex[:8]}"
     tmp_results = out / f"{stem}.json"
     tmp_arrays = results.arrays_path(tmp_results)  # written by results.write_run with the JSON
