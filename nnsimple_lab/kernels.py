@@ -17,6 +17,7 @@ from pathlib import Path
 KERNEL = "python3"  # the kernel the notebooks run in
 WARM_STATE = "_nnsimple_warm_kernel"  # the module, inside a warm kernel, that holds reset()
 SOCKETS_PREFIX = "nnsimple-kernel-"  # + the pid of the process that owns the kernel + "-" + random
+LAUNCHER = "nnsimple_lab.kernel_start"  # what a warm kernel runs instead of ipykernel_launcher
 
 
 def sockets_folder():
@@ -65,6 +66,21 @@ def kernel_config(sockets):
     return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets)}})
 
 
+def warm_kernel_specs():
+    """A kernelspec manager whose Python kernels start with ``LAUNCHER`` (``kernel_start``: no
+    debugger) instead of ``ipykernel_launcher``; any other kernel as it is."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    class WarmKernelSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            spec = super().get_kernel_spec(kernel_name)
+            if spec.argv[1:3] == ["-m", "ipykernel_launcher"]:
+                spec.argv = [spec.argv[0], "-m", LAUNCHER, *spec.argv[3:]]
+            return spec
+
+    return WarmKernelSpecs()
+
+
 class WarmKernel:
     """A kernel that executes several notebooks in turn, returned to a fresh state before each.
 
@@ -85,7 +101,11 @@ class WarmKernel:
         self._run_sync = run_sync
         self.root, self.kernel_name, self.timeout = Path(root).resolve(), kernel_name, timeout
         self.sockets = sockets_folder()
-        self.km = AsyncKernelManager(kernel_name=kernel_name, config=kernel_config(self.sockets / "kernel"))
+        self.km = AsyncKernelManager(
+            kernel_name=kernel_name,
+            kernel_spec_manager=warm_kernel_specs(),
+            config=kernel_config(self.sockets / "kernel"),
+        )
         self.kc = None
         self.notebooks = 0  # executed (or begun) in this kernel
         try:

@@ -152,13 +152,14 @@ def outcome_of(future, *, broken):
         return Outcome(False, 0.0, error=error_line(error))
 
 
-def execute_notebook(source, target, parameters, *, root=ROOT, kernel_name=kernels.KERNEL, kernel=None):
+def execute_notebook(source, target, parameters, *, root=ROOT, kernel_name=kernels.KERNEL, kernel=None, finish=None):
     """Execute the notebook ``source`` with papermill into ``target``; return the executed notebook.
 
     ``kernel``: a ``WarmKernel`` to execute in, reset first; default the pool worker's own, and
     outside a pool a kernel of the notebook's own, started in ``root`` and killed after. ``target``
     is written once, at the end (no save after every cell: nobody reads it meanwhile), also when
     a cell fails: papermill then writes it with the error and raises ``PapermillExecutionError``.
+    ``finish(nb)``: changes the executed notebook just before it is written (``engine.WarmEngine``).
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -169,6 +170,8 @@ def execute_notebook(source, target, parameters, *, root=ROOT, kernel_name=kerne
         "cwd": str(root),  # the kernel imports the project's modules from here first
         "progress_bar": False,
         "request_save_on_cell_execute": False,
+        "engine_name": ENGINE,
+        "finish": finish,
     }
     worker = pool.current()
     kernel = kernel or (worker.kernel_for(root, kernel_name) if worker else None)
@@ -186,7 +189,7 @@ def execute_notebook(source, target, parameters, *, root=ROOT, kernel_name=kerne
             shutil.rmtree(sockets, ignore_errors=True)
     try:
         kernel.reset()
-        return papermill.execute_notebook(str(source), str(target), engine_name=ENGINE, kernel=kernel, **common)
+        return papermill.execute_notebook(str(source), str(target), kernel=kernel, **common)
     except PapermillExecutionError:
         raise  # a cell raised: the kernel itself is fine
     except Exception:
@@ -197,7 +200,8 @@ def execute_notebook(source, target, parameters, *, root=ROOT, kernel_name=kerne
 def execute(source, tmp, final, parameters, *, root=ROOT, kernel_name=kernels.KERNEL, check=None, also=(), **seal):
     """Execute ``source`` into the temporary file ``tmp``, as the notebook that will live at ``final``.
 
-    ``check()``: raises if what the notebook wrote is not right. ``also``: other temporary files
+    ``check()``: raises if what the notebook wrote is not right (called while papermill works in
+    ``root``: its paths must be absolute). ``also``: other temporary files
     the notebook writes, as ``(temporary, final)`` pairs (named by their final names in the
     notebook). ``seal``: ``made_from=…`` (and ``facts=…``), what the notebook is made from
     (``provenance.seal``).
@@ -205,21 +209,30 @@ def execute(source, tmp, final, parameters, *, root=ROOT, kernel_name=kernels.KE
     too; a failed notebook that is not whole (a full disk) is removed. Returns an ``Outcome``;
     a SIGTERM meanwhile (in a pool worker) removes ``tmp`` and ``also`` and ends the worker.
     """
-    import nbformat
-
     start = time.perf_counter()
     replacements = path_replacements(Path(final).parent, root, (tmp, final), *also)
-    with pool.interruptible(tmp, *(t for t, _ in also)):
+    refused = []  # what ``check`` raised, if it did
+
+    def finish(notebook):
+        """Before papermill writes ``tmp`` (once): relative paths, then the seal if ``check`` passes.
+        Never raises: papermill would not write the notebook then (a failed one is kept)."""
+        # papermill recorded the temporary path; the notebook will live at its final one
+        notebook.metadata.papermill["output_path"] = str(final)
+        without_paths(notebook, replacements)
         try:
-            notebook = execute_notebook(source, tmp, parameters, root=root, kernel_name=kernel_name)
             if check is not None:
                 check()
-            # papermill recorded the temporary path; the notebook will live at its final one
-            notebook.metadata.papermill["output_path"] = str(final)
-            without_paths(notebook, replacements)
-            if "made_from" in seal:
-                provenance.seal(notebook, seal["made_from"], seal.get("facts"))
-            nbformat.write(notebook, str(tmp))
+        except Exception as error:
+            refused.append(error)
+            return
+        if "made_from" in seal:
+            provenance.seal(notebook, seal["made_from"], seal.get("facts"))
+
+    with pool.interruptible(tmp, *(t for t, _ in also)):
+        try:
+            execute_notebook(source, tmp, parameters, root=root, kernel_name=kernel_name, finish=finish)
+            if refused:
+                raise refused[0]
         except Exception as error:
             written = _whole_failed_notebook(tmp, replacements)
             line, storage = error_line(error), storage_failure(error)
@@ -228,12 +241,14 @@ def execute(source, tmp, final, parameters, *, root=ROOT, kernel_name=kernels.KE
 
 
 def _whole_failed_notebook(tmp, replacements):
-    """The path of the notebook papermill wrote for a failed execution, its paths made relative;
-    None (and no file) when it is missing or not whole."""
+    """The path of the notebook papermill wrote for a failed execution, its paths made relative and
+    without a seal (a failed notebook is never one to trust); None (and no file) when it is missing
+    or not whole."""
     import nbformat
 
     try:
         node = nbformat.reads(Path(tmp).read_text(encoding="utf-8"), as_version=4)
+        node.metadata.pop(provenance.KEY, None)  # sealed before a cell's error was known (``finish``)
         nbformat.write(without_paths(node, replacements), str(tmp))
         return str(tmp)
     except FileNotFoundError:
@@ -249,7 +264,7 @@ def execute_run(spec, out, root=ROOT, kernel_name=kernels.KERNEL):
     Returns an ``Outcome``; ``ok`` only when the notebook ran to the end and its results file
     passes ``results.read_run`` with the run's cache key.
     """
-    out, root = Path(out), Path(root)
+    out, root = Path(out).resolve(), Path(root).resolve()  # absolute: ``check`` runs in root
     stem = f"{files.TMP_PREFIX}{spec.id}-{uuid.uuid4().hex[:8]}"
     tmp_results = out / f"{stem}.json"
     tmp_arrays = results.arrays_path(tmp_results)  # written by results.write_run with the JSON

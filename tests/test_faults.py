@@ -220,13 +220,13 @@ def _kernel_folders_of(project):
 def test_sigkill_to_the_build_then_rebuild_equals_a_clean_build(clean, project):
     with Watcher(project) as watcher:
         build = start_report(project)
-        wait_for(lambda: processes_in(project, "ipykernel_launcher"))  # a run is executing
+        wait_for(lambda: processes_in(project, kernels.LAUNCHER))  # a run is executing
         drivers, owned = wait_for(lambda: _kernel_folders_of(project))  # its workers' kernels have their folders
         for pid in drivers:  # the build's driver and its forked workers
             os.kill(pid, signal.SIGKILL)
         build.communicate(timeout=120)
         assert build.returncode != 0
-        wait_for(lambda: not processes_in(project, "ipykernel_launcher"), timeout=30)
+        wait_for(lambda: not processes_in(project, kernels.LAUNCHER), timeout=30)
         assert not (project / "reports" / "informe.html").exists()
         orphans = [p for p in owned if p.exists()]
         assert orphans  # kill -9 leaves the kernels' socket folders behind…
@@ -247,7 +247,7 @@ def test_sigkill_to_the_kernels_mid_run_loses_nothing_and_a_rebuild_completes(pr
         for rate in (0.5, 0.1):
             gate.wait_started(rate, timeout=120, alive=lambda: build.poll() is None)
         killed = 0
-        for kernel in processes_in(project, "ipykernel_launcher"):
+        for kernel in processes_in(project, kernels.LAUNCHER):
             os.kill(kernel, signal.SIGKILL)
             killed += 1
         gate.release()
@@ -274,7 +274,7 @@ def test_sigkill_to_the_kernels_mid_run_loses_nothing_and_a_rebuild_completes(pr
 def test_two_builds_at_once_wait_for_each_other(clean, project):
     with Watcher(project) as watcher:
         first = start_report(project)
-        wait_for(lambda: processes_in(project, "ipykernel_launcher"))  # the first is sweeping
+        wait_for(lambda: processes_in(project, kernels.LAUNCHER))  # the first is sweeping
         second = start_report(project)
         (_, err1), (out2, err2) = first.communicate(timeout=300), second.communicate(timeout=300)
     assert first.returncode == 0 and second.returncode == 0, err1 + err2

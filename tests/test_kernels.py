@@ -1,5 +1,6 @@
 """Tests of kernels: a real warm kernel over private Unix sockets, its reset, its shutdown."""
 
+import json
 import os
 import signal
 import stat
@@ -45,6 +46,22 @@ def test_a_warm_kernel_runs_in_the_project_over_its_sockets(kernel):
     assert kernel.notebooks == before + 1
     with pytest.raises(RuntimeError, match=r"^NameError: "):
         kernel.run_silently("x")
+
+
+def test_a_warm_kernel_starts_without_the_debugger_and_imports_the_project_from_its_folder(kernel):
+    """``kernel_start``: ipykernel's launcher without debugpy (imported for nothing at every
+    start); the notebooks still import the project's modules from the current folder."""
+    (kernel.root / "sonda.txt").unlink(missing_ok=True)
+    kernel.run_silently(
+        "import json, sys, pathlib, nnsimple\n"
+        "seen = [sys.modules.get('debugpy') is None, sys.path, nnsimple.__file__]\n"
+        "pathlib.Path('sonda.txt').write_text(json.dumps(seen))"
+    )
+    no_debugger, path, nnsimple = json.loads((kernel.root / "sonda.txt").read_text())
+    assert no_debugger
+    assert "" in path and nnsimple == str(kernel.root / "nnsimple.py")  # as ipykernel_launcher: IPython puts "" back
+    cmdline = open(f"/proc/{kernel.pid}/cmdline", "rb").read().split(b"\0")
+    assert cmdline[1:3] == [b"-m", kernels.LAUNCHER.encode()]
 
 
 def test_shutdown_kills_the_kernel_and_removes_its_sockets(tmp_path):

@@ -227,3 +227,31 @@ def test_code_colours_reach_wcag_contrast():
     assert (
         html.readable("#ffffff") != "#ffffff" and html.contrast(html.readable("#ffffff"), html.CODE_BACKGROUND) >= 4.5
     )
+
+
+class _WholePageExporter(html.ReportHTMLExporter):
+    """The exporter with the code cells highlighted in the page itself (nbconvert's filter), as
+    before ``code_block``: its BeautifulSoup pass goes over the code too."""
+
+    @html.jinja2.pass_context
+    def code_block(self, context, source, metadata=None):
+        return context.environment.filters["highlight_code"](source, metadata=metadata)
+
+
+def test_code_put_back_after_nbconvert_is_what_its_whole_page_pass_gives(executed_report, monkeypatch, tmp_path):
+    """``code_block`` skips BeautifulSoup for the code (worked out once per distinct code): the
+    page must be byte for byte the one nbconvert's pass over the whole page gives, also for code
+    with quotes, entities, tags, blank lines around, a magic and an empty cell, all twice."""
+
+    def cells():
+        odd = new_code_cell("%%bash\necho \"a & b\" '<tag>' &amp; é\n\n", metadata={"magics_language": "bash"})
+        return [new_markdown_cell("# Código"), new_code_cell('\n\nx = 1  # "uno" <b>&\n\n'), odd, new_code_cell("")]
+
+    documents = [nbformat.read(executed_report, as_version=4), new_notebook(cells=cells() + cells())]
+    ours = [html.notebook_to_html(nb, show_all_code=True, keep_stderr=True) for nb in documents]
+    monkeypatch.setattr(html, "exporter", lambda: _WholePageExporter())
+    whole = [html.notebook_to_html(nb, show_all_code=True, keep_stderr=True) for nb in documents]
+    assert ours == whole
+    assert html.normalized_code.cache_info().hits > 0  # the repeated code was worked out once
+    assert "nnsimple-codigo" not in ours[1]
+    assert ours[1].count('<div class="highlight') == 4  # two cells with code, twice (the empty one is not shown)

@@ -113,6 +113,13 @@ def test_a_failing_check_keeps_the_executed_notebook_for_reading(tmp_path):
 
 def test_a_failed_notebook_that_is_not_whole_is_removed_not_kept(tmp_path):
     """After a full disk papermill can leave an empty file: it is no notebook to read."""
+    tmp = tmp_path / ".tmp-n.ipynb"
+    tmp.write_bytes(b"")  # what a full disk leaves
+    assert tasks._whole_failed_notebook(tmp, []) is None and not tmp.exists()
+    assert tasks._whole_failed_notebook(tmp, []) is None  # none written at all
+
+
+def test_a_full_disk_met_by_the_check_stops_all_with_its_spanish_message(tmp_path):
     source = tmp_path / "n.ipynb"
     node = nbformat.v4.new_notebook()
     node.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -121,12 +128,30 @@ def test_a_failed_notebook_that_is_not_whole_is_removed_not_kept(tmp_path):
     tmp = tmp_path / ".tmp-n.ipynb"
 
     def check():
-        tmp.write_bytes(b"")  # what a full disk leaves
-        raise OSError(errno.ENOSPC, "No space left on device", str(tmp))
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "r.json"))
 
     outcome = tasks.execute(source, tmp, tmp_path / "n-final.ipynb", {}, root=tmp_path, check=check)
-    assert not outcome.ok and outcome.notebook is None and not tmp.exists()
-    assert outcome.storage and "el disco está lleno" in outcome.storage
+    assert not outcome.ok and outcome.storage and "el disco está lleno" in outcome.storage
+    assert provenance.KEY not in nbformat.read(outcome.notebook, as_version=4).metadata  # kept, not sealed
+
+
+def test_a_notebook_whose_cell_fails_after_the_check_passed_is_kept_unsealed(tmp_path):
+    """The seal goes on before papermill writes the notebook (``finish``), when it does not know
+    yet that a cell failed: the failed notebook must not carry it."""
+    source = tmp_path / "n.ipynb"
+    node = nbformat.v4.new_notebook()
+    node.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    node.cells = [nbformat.v4.new_code_cell("print('hecho')"), nbformat.v4.new_code_cell("1 / 0")]
+    nbformat.write(node, source)
+    tmp = tmp_path / ".tmp-n.ipynb"
+    outcome = tasks.execute(
+        source, tmp, tmp_path / "n.ipynb", {}, root=tmp_path, check=lambda: None, made_from={"x": 1}
+    )
+    assert not outcome.ok and outcome.error.startswith("ZeroDivisionError")
+    executed = nbformat.read(outcome.notebook, as_version=4)
+    assert provenance.KEY not in executed.metadata
+    assert provenance.notebook_problem(outcome.notebook) == f"{tmp.name} no lleva la marca de una ejecución completa"
+    assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in executed.cells)  # papermill's banner
 
 
 def test_an_outcomes_files_travel_as_data_and_come_back_as_temporaries(tmp_path):

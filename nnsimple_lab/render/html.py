@@ -7,6 +7,11 @@ citeproc call as the PDF's); after it, the headings are numbered as in the PDF, 
 where the template left its marker, and MathML goes where the tokens are. Every figure's
 ``alt`` is its own text alternative (``outputs.show_figure(…, alt=…)``), never its caption
 unless it has none; the code's colours are darkened where they would not reach WCAG's 4.5:1.
+
+Speed (the pages of the runs share their code): each code cell's highlighted HTML goes into the
+page as a token (``code_block``), and is put back after nbconvert's BeautifulSoup pass already
+in the form that pass gives it, worked out once per distinct code (``normalized_code``): the
+same bytes, without pygments and the HTML parser going over the same code on every page.
 """
 
 from __future__ import annotations
@@ -35,6 +40,9 @@ _ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="[^"]*">¶</a>')
 _SHORT_CODE = re.compile(r"<code>([^<\n]{1,24})</code>")
 # What nbconvert's HTMLExporter writes (in English) as the alt of an <img> without one.
 NBCONVERT_MISSING_ALT = 'alt="No description has been provided for this image"'
+_SPACES = " \t\n\r\f"  # what BeautifulSoup counts as whitespace between elements (ASCII)
+_CODE_TAG = "nnsimple-codigo"  # stands for a code cell's highlighted HTML until ``restore_code``
+_CODE_PLACEHOLDER = re.compile(rf"<{_CODE_TAG}>(\d+)</{_CODE_TAG}>")
 
 
 class ReportHTMLExporter(HTMLExporter):
@@ -81,6 +89,17 @@ class ReportHTMLExporter(HTMLExporter):
         return super().markdown2html(context, math.protect(source, extra["math"]))
 
     @jinja2.pass_context
+    def code_block(self, context, source, metadata=None):
+        """A code cell's ``source`` highlighted as nbconvert's ``highlight_code`` filter does, as a
+        placeholder element (``restore_code`` puts the HTML back; it goes in
+        ``resources["nnsimple"]["code"]``) and the whitespace around the HTML, as it was."""
+        language = context.environment.filters["highlight_code"].pygments_lexer  # this document's
+        before, block, after = normalized_code(source, language, (metadata or {}).get("magics_language"))
+        code = context["resources"]["nnsimple"]["code"]
+        code.append(block)
+        return f"{before}<{_CODE_TAG}>{len(code) - 1}</{_CODE_TAG}>{after}"
+
+    @jinja2.pass_context
     def md_inline(self, context, source):
         """Inline markdown (a caption, a title) as HTML without its paragraph."""
         rendered = self.markdown2html(context, source).strip()
@@ -94,9 +113,33 @@ class ReportHTMLExporter(HTMLExporter):
 
     def default_filters(self):
         yield from super().default_filters()  # markdown2html among them: the method above
+        yield ("code_block", self.code_block)
         yield ("md_inline", self.md_inline)
         yield ("alt_text", self.alt_text)
         yield ("svg_width", svg_width)
+
+
+@functools.lru_cache(maxsize=1024)
+def normalized_code(source, language, magics_language=None):
+    """``(whitespace before, HTML, whitespace after)`` of ``source`` highlighted in ``language``
+    (nbconvert's ``Highlight2HTML``), the HTML as HTMLExporter's BeautifulSoup pass writes it back.
+
+    That pass treats an element the same wherever it stands; only the whitespace between
+    elements depends on its neighbours (bs4 collapses a run of it), so it stays in the page.
+    """
+    from bs4 import BeautifulSoup
+    from nbconvert.filters.highlight import Highlight2HTML
+
+    metadata = {"magics_language": magics_language} if magics_language else None
+    highlighted = Highlight2HTML(pygments_lexer=language)(source, metadata=metadata)
+    block = highlighted.strip(_SPACES)
+    before, after = highlighted[: highlighted.index(block)], highlighted[highlighted.index(block) + len(block) :]
+    return before, str(BeautifulSoup(block, "html.parser")), after
+
+
+def restore_code(document, code):
+    """``document`` with each ``code_block`` placeholder replaced by its HTML (``code``: the document's list)."""
+    return _CODE_PLACEHOLDER.sub(lambda m: code[int(m.group(1))], document)
 
 
 _SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)(pt|px)?"')
@@ -114,6 +157,8 @@ def svg_width(svg):
 def exporter():
     """The exporter, one per process: building its Jinja environment is the slow part."""
     config = Config()
+    # The notebook validated once, after nbconvert's preprocessors (not once after each: a dozen full passes).
+    config.Exporter.optimistic_validation = True
     # Our own pygments CSS instead (a user's custom.css must not leak into the report).
     config.CSSHTMLHeaderPreprocessor.enabled = False
     return ReportHTMLExporter(config=config)
@@ -212,9 +257,10 @@ def notebook_to_html(nb, base_path=".", *, show_all_code=False, keep_stderr=Fals
     title = (cover or {}).get("title") or prepared.metadata.get("title") or "Informe"
     found = cite.citations([holder[key] for holder, key in prepare.markdown_fields(prepared)], to="html")
     extra = {"cover": cover, "title": title, "pygments_css": pygments_css(), "toc_marker": TOC_MARKER}
-    extra.update(math=[], citations=found, cited=[])
+    extra.update(math=[], code=[], citations=found, cited=[])
     resources = {"metadata": {"name": "informe", "path": str(base_path)}, "nnsimple": extra}
     document, resources = exporter().from_notebook_node(prepared, resources=resources)
+    document = restore_code(document, resources["nnsimple"]["code"])
     document = _ANCHOR_LINK.sub("", document)
     document = _SHORT_CODE.sub(r'<code class="junto">\1</code>', document)
     document = document.replace(NBCONVERT_MISSING_ALT, 'alt="Imagen sin descripción"')

@@ -136,6 +136,7 @@ class ReportTypstExporter(TemplateExporter):
 def exporter():
     """The exporter, one per process."""
     config = Config()
+    config.Exporter.optimistic_validation = True  # one validation after the preprocessors, not one after each
     config.NbConvertBase.display_data_priority = [
         "image/svg+xml",
         "image/png",
