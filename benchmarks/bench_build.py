@@ -91,9 +91,9 @@ def _memory_kib(pid):
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 KINDS = {  # the kinds of process of a build, by what their command line holds (first match)
-    "kernels": "ipykernel_launcher",
-    "pandoc": "pandoc",
-    "python": "python",
+    "kernels": ("ipykernel_launcher", "nnsimple_lab.kernel_start"),  # the naive loop's, ours (kernels.LAUNCHER)
+    "pandoc": ("pandoc",),
+    "python": ("python",),
 }
 
 
@@ -105,7 +105,7 @@ def _stat(pid):
         command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     except (OSError, IndexError):
         return None
-    kind = next((k for k, marker in KINDS.items() if marker in command), "otros" if command else None)
+    kind = next((k for k, markers in KINDS.items() if any(m in command for m in markers)), "otros" if command else None)
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS, kind
 
 
