@@ -170,6 +170,10 @@ def execute_notebook(source, target, parameters, *, root=ROOT, kernel_name=kerne
         "cwd": str(root),  # the kernel imports the project's modules from here first
         "progress_bar": False,
         "request_save_on_cell_execute": False,
+        # One stream output per cell and name: the kernel may send a print in one message or in
+        # two ("text", then "\n") depending on timing, which would make the same run's notebook
+        # and page differ from build to build (an empty output box).
+        "coalesce_streams": True,
         "engine_name": ENGINE,
         "finish": finish,
     }

@@ -119,6 +119,22 @@ def test_a_failed_notebook_that_is_not_whole_is_removed_not_kept(tmp_path):
     assert tasks._whole_failed_notebook(tmp, []) is None  # none written at all
 
 
+def test_what_a_cell_prints_is_one_output_however_the_kernel_sent_it(tmp_path):
+    source = tmp_path / "n.ipynb"
+    node = nbformat.v4.new_notebook()
+    node.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    # Three messages on stdout (each flush sends one), one on stderr between them.
+    code = "import sys, time\nprint('uno', flush=True)\ntime.sleep(0.2)\nprint('dos', file=sys.stderr, flush=True)\n"
+    code += "time.sleep(0.2)\nprint('tres', end='', flush=True)\ntime.sleep(0.2)\nprint()"
+    node.cells = [nbformat.v4.new_code_cell(code)]
+    nbformat.write(node, source)
+    tmp = tmp_path / ".tmp-n.ipynb"
+    outcome = tasks.execute(source, tmp, tmp_path / "n-final.ipynb", {}, root=tmp_path)
+    assert outcome.ok, outcome.error
+    outputs = nbformat.read(tmp, as_version=4).cells[0].outputs
+    assert [(o["name"], o["text"]) for o in outputs] == [("stdout", "uno\ntres\n"), ("stderr", "dos\n")]
+
+
 def test_a_full_disk_met_by_the_check_stops_all_with_its_spanish_message(tmp_path):
     source = tmp_path / "n.ipynb"
     node = nbformat.v4.new_notebook()
