@@ -33,8 +33,8 @@ try:
     from nnsimple_lab.pool import WorkerPool
     from nnsimple_lab.sweep_report import SweepInterrupted, Tally
 
-    cli.require("tqdm", "papermill", "nbformat", "ipykernel", "matplotlib")  # imported later, in the workers
-    from tqdm import tqdm
+    # imported later: tqdm when there are runs to execute, the others in the workers
+    cli.require("tqdm", "papermill", "nbformat", "ipykernel", "matplotlib")
 except ModuleNotFoundError as missing:  # run outside the venv: a Spanish message, not a traceback
     cli.outside_environment(missing, __name__, "python -m nnsimple_lab.sweep")
 
@@ -118,6 +118,10 @@ def _execute(stale, executor, out, root, tally, progress):
     When the disk or folder refuses a write (a run's outcome says so, or putting a file in
     place fails): stop the queued runs too, and raise ``files.StorageError``.
     """
+    if not stale:
+        return
+    from tqdm import tqdm  # not imported (~25 ms) by a build that finds everything cached
+
     futures = {}
     try:
         for spec in stale:
