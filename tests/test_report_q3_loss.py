@@ -134,6 +134,16 @@ def test_without_a_second_loss_there_is_no_comparison(tmp_path):
     assert "nan" not in q3_loss.not_comparable_sentence(runs)
 
 
+def test_both_losses_with_other_inits_only_is_no_comparison_with_the_questions_init(tmp_path):
+    write_runs_folder(tmp_path, learning_rates=(0.5,), inits=("zeros", "xavier"), iterations=20, seeds=2)
+    runs = run_view.load(tmp_path)
+    assert not q3_loss.has_comparison(runs, init="random")
+    assert q3_loss.loss_comparison_sentence(runs, init="random") == (
+        "No hay ninguna tasa de la rejilla con ejecuciones terminadas de ambos costos con inicialización aleatoria: "
+        "la comparación entre BCE y MSE con ella sale del barrido de abajo."
+    )
+
+
 def test_every_loss_of_the_grid_is_compared_with_the_reference(naive):
     assert q3_loss.compared_losses(naive) == ["mse", "naive"]
     sentence = q3_loss.loss_comparison_sentence(naive, init="random")

@@ -210,8 +210,8 @@ def seed_count_comparison(runs, *, init, loss):
     return compare_counts(rows)
 
 
-def _no_comparison(runs, loss):
-    """Why ``loss`` cannot be compared with the reference on the grid."""
+def _no_comparison(runs, loss, *, init):
+    """Why ``loss`` cannot be compared with the reference on the grid, with ``init``."""
     present = losses(runs)
     missing = [vocab.loss(x).short for x in (REFERENCE, loss) if x not in present]
     if missing:
@@ -219,7 +219,13 @@ def _no_comparison(runs, loss):
             f"La rejilla no tiene ejecuciones con {join_es(missing)}: la comparación entre "
             f"{vocab.loss(REFERENCE).short} y {vocab.loss(loss).short} sale del barrido de abajo."
         )
-    return "No hay ninguna tasa de la rejilla con ejecuciones terminadas de ambos costos."
+    # Both losses are in the grid, but not both finished at one rate with this init (the others
+    # may have both: the sentence says which init it speaks of).
+    return (
+        f"No hay ninguna tasa de la rejilla con ejecuciones terminadas de ambos costos con {vocab.init(init).long}: "
+        f"la comparación entre {vocab.loss(REFERENCE).short} y {vocab.loss(loss).short} con ella sale del barrido "
+        "de abajo."
+    )
 
 
 def _counts_text(comparison, loss, task):
@@ -273,7 +279,7 @@ def loss_comparison_sentence(runs, *, init):
     for loss in compared_losses(runs) or [QUESTION_LOSS]:
         pairs = loss_pairs(runs, init=init, loss=loss)
         if not pairs:
-            parts.append(_no_comparison(runs, loss))
+            parts.append(_no_comparison(runs, loss, init=init))
             continue
         parts.append(
             _counts_text(seed_count_comparison(runs, init=init, loss=loss), loss, dataset(runs).name)
