@@ -218,11 +218,14 @@ def execute(source, tmp, final, parameters, *, root=ROOT, kernel_name=kernels.KE
     refused = []  # what ``check`` raised, if it did
 
     def finish(notebook):
-        """Before papermill writes ``tmp`` (once): relative paths, then the seal if ``check`` passes.
-        Never raises: papermill would not write the notebook then (a failed one is kept)."""
+        """Before papermill writes ``tmp`` (once): relative paths, then, unless a cell failed, the
+        check and the seal if it passes. Never raises: papermill would not write the notebook then
+        (a failed one is kept, never sealed)."""
         # papermill recorded the temporary path; the notebook will live at its final one
         notebook.metadata.papermill["output_path"] = str(final)
         without_paths(notebook, replacements)
+        if notebook.metadata.papermill.get("exception"):  # papermill raises for the cell next
+            return
         try:
             if check is not None:
                 check()
@@ -245,14 +248,12 @@ def execute(source, tmp, final, parameters, *, root=ROOT, kernel_name=kernels.KE
 
 
 def _whole_failed_notebook(tmp, replacements):
-    """The path of the notebook papermill wrote for a failed execution, its paths made relative and
-    without a seal (a failed notebook is never one to trust); None (and no file) when it is missing
-    or not whole."""
+    """The path of the notebook papermill wrote for a failed execution, its paths made relative;
+    None (and no file) when it is missing or not whole."""
     import nbformat
 
     try:
         node = nbformat.reads(Path(tmp).read_text(encoding="utf-8"), as_version=4)
-        node.metadata.pop(provenance.KEY, None)  # sealed before a cell's error was known (``finish``)
         nbformat.write(without_paths(node, replacements), str(tmp))
         return str(tmp)
     except FileNotFoundError:
