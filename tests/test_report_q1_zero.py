@@ -51,7 +51,7 @@ def test_identical_units_are_said_only_when_they_stayed_identical():
 
 
 def test_and_demo_moves_only_b2():
-    result = q1_zero.and_demo(0.5, 300, loss="bce")
+    result = q1_zero.and_demo(0.5, 300, loss="bce", n_h=2)
     sentence = q1_zero.and_sentence(result)
     assert "solo se mueve $b_2$" in sentence
     assert f"a {es.fmt_value(result.history['b2'][-1, 0, 0])}" in sentence
@@ -60,12 +60,19 @@ def test_and_demo_moves_only_b2():
     assert q1_zero.parameter_change_table(result).count("| 0.0000 | 0.0000 | 0.0000 |") == 8
 
 
+def test_and_demo_is_the_grids_network():
+    # n_h = 4: W1 is 4 x 2, b1 4 x 1, W2 1 x 4; all 16 stay at 0, only b2 moves
+    table = q1_zero.parameter_change_table(q1_zero.and_demo(0.5, 50, loss="mse", n_h=4))
+    assert "$W_1[3,1]$" in table and "$W_2[0,3]$" in table
+    assert table.count("| 0.0000 | 0.0000 | 0.0000 |") == 16
+
+
 def test_conclusion_follows_the_data(runs, probes):
     start = symmetry.symmetric_start(X, Y, loss="bce", learning_rate=0.5, iterations=150, seeds=range(4), n_h=2)
     q1 = q1_zero.conclusion_q1(runs, "bce", 0.5, probes=probes, symmetric=start)
     assert "en 150 iteraciones y con las tasas 0.1 y 0.5" in q1
     assert "$\\ln 2 = 0.6931$ con BCE y 0.2500 con MSE" in q1 and "punto de silla" in q1
-    assert "Inicializados al azar, rompen la simetría: con $\\alpha = 0.5$ y la semilla 2" in q1
+    assert "Inicializados al azar, los parámetros rompen la simetría: con $\\alpha = 0.5$ y la semilla 2" in q1
     assert "valen por una" in q1
     bare = q1_zero.conclusion_q1(runs, "bce", 0.5)
     assert "punto de silla" not in bare and "valen por una" not in bare  # not tested: not said

@@ -1,5 +1,6 @@
 """Tests of report.q2_scan: the scan's window, the failing seeds and the ablation, said only when they hold."""
 
+import dataclasses
 import math
 
 import pytest
@@ -46,6 +47,22 @@ def test_is_the_grid_best_the_best(window):
     assert "es también la más rápida" in q2_scan.best_question_sentence(window, fastest, **COURSE)
     outside = [handmade.run(0.1, solved=(40,) * 5 + (None,) * 5)]
     assert "queda por debajo de esa ventana" in q2_scan.best_question_sentence(window, outside, **COURSE)
+
+
+def test_a_lower_median_is_not_called_faster_when_seed_by_seed_it_is_a_tie():
+    # 0.8 has the lower median (2.5 against 3), but the median of the per-seed ratio is 1.00
+    ours = dataclasses.replace(point(0.4, 8), iterations_to_solve=(3, 3, 3, 3, 3, 2, 2, 2, None, None))
+    quick = dataclasses.replace(point(0.8, 8), iterations_to_solve=(3, 3, 3, 3, 2, 2, 2, 2, None, None))
+    w = scan.window(made([point(0.01, 0), point(0.2, 8), ours, quick, point(1.6, 2)]), "bce")
+    assert w.fastest.winners == (0.8,)
+    runs = [handmade.run(0.4, solved=(40,) * 8 + (None,) * 2)]
+    text = q2_scan.best_question_sentence(w, runs, **COURSE)
+    assert "no es la más rápida" not in text
+    assert (
+        "la mediana de la razón es 1.00: por esa medida, $\\alpha = 0.8$ no es más rápida que $\\alpha = 0.4$" in text
+    )
+    conclusion = q2_scan.conclusion_q2(runs, **COURSE, window=w, outcomes=None, ablation=None, iterations=1000)
+    assert "resuelve más rápido" not in conclusion and "las tasas buenas van de 0.2 a 0.8" in conclusion
 
 
 def test_weights_in_the_window_and_where_the_trend_stops(window):

@@ -2,7 +2,7 @@
 comes out; where MSE does better; the common mistake shown by its evidence; question 3's conclusion."""
 
 import nnsimple as nn
-from nnsimple_lab.report import q3_loss, q3_step, scan, trained
+from nnsimple_lab.report import es, q3_loss, q3_step, scan, trained
 from nnsimple_lab.report import runs as run_view
 from tests.handmade import rate_point as point
 from tests.handmade import scan_of as made
@@ -49,18 +49,58 @@ def test_the_step_factor_is_measured():
     assert "multiplicado por $2a(1 - a)$, que nunca pasa de 1/2" in text and "entre " in text and "0.5000" in text
 
 
-def test_where_mse_does_better_and_why_only_with_the_matched_scan():
-    lattice = scan.LATTICE[14:20]
-    points = [point(r, 8 if i < 3 else 2, osc=0 if i < 3 else 10) for i, r in enumerate(lattice)]
-    points += [point(r, 8 if i < 4 else 3, loss="mse", osc=0 if i < 5 else 10) for i, r in enumerate(lattice)]
-    found = scan.matched_scan(made(points), reference="bce", other="mse")
-    text = q3_step.large_rate_sentence(made(points), found)
-    assert "Donde el MSE sí hace mejor es con tasas grandes" in text and "también es el paso" in text
-    far = scan.MatchedScan(
-        rows=((0.1, 10, 0), (0.2, 10, 0), (0.4, 10, 0)), reference_oscillates=None, other_oscillates=None
+def _lattice_scan(bce, mse):
+    """A scan over consecutive lattice rates from index 14: ``bce``/``mse`` are the seeds (of 10) each solves."""
+    rates = scan.LATTICE[14 : 14 + len(bce)]
+    points = [point(r, k, osc=0 if k >= 8 else 10) for r, k in zip(rates, bce, strict=True)]
+    return made(points + [point(r, k, loss="mse") for r, k in zip(rates, mse, strict=True)]), rates
+
+
+def test_where_mse_does_better_is_said_with_its_exact_scope():
+    # BCE's window: the first three rates; MSE solves more at the next three; at twice those (two lattice
+    # steps up) it solves what BCE solves at the rate, give or take one: the step explains it
+    sweep, rates = _lattice_scan(bce=[8, 8, 8, 2, 2, 2, 2, 2], mse=[8, 8, 8, 8, 3, 3, 2, 2])
+    text = q3_step.large_rate_sentence(sweep)
+    assert text.startswith(
+        f"Donde el MSE sí hace mejor es con tasas grandes, por encima de la ventana de la BCE: en las 3 tasas del "
+        f"barrido de {es.fmt_rate(rates[3])} a {es.fmt_rate(rates[5])}, resuelve más semillas"
     )
-    assert "también es el paso" not in q3_step.large_rate_sentence(made(points), far)
-    assert q3_step.large_rate_sentence(made([point(0.1, 5), point(0.1, 5, loss="mse")]), far) == ""
+    assert "esa ventaja desaparece: en las 3 tasas" in text and "Así que es el paso" in text
+    conclusion = q3_step.conclusion_q3([], [], matches=[], scan=sweep, confidence_text="")
+    assert "por encima de la ventana de la BCE, en las 3 tasas del barrido de" in conclusion
+    assert "el MSE resuelve más semillas que la BCE a la misma tasa: su paso más corto" in conclusion
+    assert "su paso más corto le retrasa los problemas" in conclusion
+
+
+def test_a_tie_inside_the_range_is_left_out_of_the_scope_and_a_surviving_advantage_is_not_the_step():
+    # MSE better at rates 3, 4 and 6 but tied at 5; at twice rate 4 it still solves far more: not (all) the step
+    sweep, rates = _lattice_scan(bce=[8, 8, 8, 2, 2, 2, 2, 2, 2], mse=[8, 8, 8, 8, 8, 2, 8, 2, 2])
+    text = q3_step.large_rate_sentence(sweep)
+    assert f"en 3 de las 4 tasas del barrido entre {es.fmt_rate(rates[3])} y {es.fmt_rate(rates[6])}" in text
+    assert "solo en 2 de esas 3 tasas" in text and "el tamaño del paso no lo explica todo" in text
+    assert "Así que" not in text
+    conclusion = q3_step.conclusion_q3([], [], matches=[], scan=sweep, confidence_text="")
+    assert "en 3 de las 4 tasas del barrido entre" in conclusion and "su paso más corto" not in conclusion
+
+
+def test_a_better_rate_inside_the_reference_window_is_not_called_large():
+    sweep, rates = _lattice_scan(bce=[8, 8, 8, 2], mse=[8, 9, 8, 2])
+    text = q3_step.large_rate_sentence(sweep)
+    assert text.startswith(f"El MSE sí resuelve más semillas que la BCE a la misma tasa con {es.alpha(rates[1])}")
+    assert "grandes" not in text
+    assert q3_step.large_rate_sentence(made([point(0.1, 5), point(0.1, 5, loss="mse")])) == ""
+
+
+def test_the_matched_scan_is_said_in_words_that_match_its_count():
+    def said(rows):
+        found = scan.MatchedScan(rows=rows, reference_oscillates=None, other_oscillates=None)
+        return q3_step.matched_scan_sentence(found)
+
+    assert "sigue a la BCE en todo el barrido: en las 3 tasas" in said(((0.1, 5, 5), (0.2, 5, 6), (0.4, 5, 4)))
+    four = ((0.1, 5, 5), (0.2, 5, 6), (0.4, 5, 4), (0.8, 5, 0))
+    assert "sigue a la BCE en casi todo el barrido: en 3 de las 4 tasas" in said(four)
+    far = said(((0.1, 10, 0), (0.2, 10, 0), (0.4, 10, 10)))
+    assert "no sigue a la BCE en el barrido: solo en 1 de las 3 tasas" in far and "todo el barrido" not in far
 
 
 def test_the_common_mistake_is_shown_by_its_evidence():
@@ -70,9 +110,7 @@ def test_the_common_mistake_is_shown_by_its_evidence():
     text = q3_step.naive_sentence(evidence, rows)
     assert text.startswith("Un error común al cambiar el costo") and "exactamente los mismos pesos" in text
     assert "reportes" not in text and "disfrazad" not in text  # evidence, not an accusation
-    conclusion = q3_step.conclusion_q3(
-        [], rows, matches=_matches(190, 95), scan=None, over_scan=None, confidence_text=""
-    )
+    conclusion = q3_step.conclusion_q3([], rows, matches=_matches(190, 95), scan=None, confidence_text="")
     assert "un error común, no la pasa" in conclusion and "es sobre todo el tamaño del paso" in conclusion
 
 

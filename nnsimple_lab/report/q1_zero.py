@@ -115,10 +115,11 @@ def symmetric_sentence(start):
     return text + "."
 
 
-def and_demo(learning_rate, iterations, *, loss):
-    """Train on AND from zeros (milliseconds): the unbalanced-labels case of question 1."""
+def and_demo(learning_rate, iterations, *, loss, n_h):
+    """Train the grid's network (``n_h`` hidden neurons) on AND from zeros (milliseconds): the unbalanced-labels
+    case of question 1."""
     X, Y = nn.load_dataset(AND)
-    return training.train(X, Y, learning_rate=learning_rate, iterations=iterations, init=ZEROS, loss=loss)
+    return training.train(X, Y, n_h=n_h, learning_rate=learning_rate, iterations=iterations, init=ZEROS, loss=loss)
 
 
 def parameter_change_table(result):
@@ -212,9 +213,9 @@ def _random_conclusion(runs, loss, learning_rate):
         else f"no alcanza 100 % de exactitud en {fmt_int(r.iterations)} iteraciones"
     )
     return (
-        f"Inicializados al azar, rompen la simetría: con {alpha(learning_rate)} y la semilla {r.seed} el costo "
-        f"{vocab.loss(loss).short} baja de {fmt_cost(r.costs[0])} a {fmt_cost(r.final_cost)} y la red {reached}; "
-        f"de {r.seeds.n_seeds} semillas resuelven {r.seeds.n_solved}."
+        f"Inicializados al azar, los parámetros rompen la simetría: con {alpha(learning_rate)} y la semilla "
+        f"{r.seed} el costo {vocab.loss(loss).short} baja de {fmt_cost(r.costs[0])} a {fmt_cost(r.final_cost)} y la "
+        f"red {reached}; de {r.seeds.n_seeds} semillas resuelven {r.seeds.n_solved}."
     )
 
 

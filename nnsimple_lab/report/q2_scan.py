@@ -130,6 +130,17 @@ def _above_text(w):
     return text
 
 
+def _faster_in_window(w, grid_best):
+    """(the window's lowest-median rate, ``PairedRatio`` of its iterations over ``grid_best``'s) when that rate
+    is faster on the same seeds: the median of the per-seed ratio below 1 as the report prints it (2 decimals);
+    else None. A lower median over different seeds, or a ratio printed as 1.00, is no evidence of speed."""
+    quick = w.point(w.fastest.winners[-1])
+    ratio = paired_ratio(w.point(grid_best).iterations_to_solve, quick.iterations_to_solve)
+    if not ratio.holds or ratio.median_ratio is None or round(ratio.median_ratio, 2) >= 1:
+        return None
+    return quick, ratio
+
+
 def best_question_sentence(w, runs, *, init, loss):
     """Is the grid's best rate the best? Its place in the window and the fastest rate there, on the same seeds."""
     grid_best = best_rate(runs, init=init, loss=loss)
@@ -142,20 +153,27 @@ def best_question_sentence(w, runs, *, init, loss):
     fastest = w.fastest.winners
     if grid_best in fastest:
         return f"La tasa más rápida de la rejilla, {name}, es también la más rápida de la ventana del barrido."
-    quick = w.point(fastest[-1])
-    ours = w.point(grid_best)
-    ratio = paired_ratio(ours.iterations_to_solve, quick.iterations_to_solve)
-    text = (
-        f"¿Es {name} la mejor? Está dentro de la ventana, pero no es la más rápida del barrido: "
-        f"{alpha(quick.learning_rate)} "
-        f"resuelve en mediana en {fmt_median(quick.median_iterations)} iteraciones, frente a "
-        f"{fmt_median(ours.median_iterations)} con {name}"
+    quick, ours = w.point(fastest[-1]), w.point(grid_best)
+    medians = (
+        f"{alpha(quick.learning_rate)} resuelve en mediana en {fmt_median(quick.median_iterations)} iteraciones, "
+        f"frente a {fmt_median(ours.median_iterations)} con {name}"
     )
-    if ratio.holds:
-        text += (
-            f"; sobre las {plural(ratio.n_both, 'semilla')} que ambas resuelven, tarda {fmt_ratio(ratio.median_ratio)} "
-            f"veces lo que {name} (mediana de la razón)"
-        )
+    faster = _faster_in_window(w, grid_best)
+    ratio = paired_ratio(ours.iterations_to_solve, quick.iterations_to_solve)
+    if faster is None:
+        text = f"¿Es {name} la mejor? Está dentro de la ventana. En el barrido, {medians}"
+        if ratio.holds and ratio.median_ratio is not None:
+            text += (
+                f", pero semilla por semilla (las {plural(ratio.n_both, 'semilla')} que ambas resuelven) la mediana de "
+                f"la razón es {fmt_ratio(ratio.median_ratio)}: por esa medida, {alpha(quick.learning_rate)} no es más "
+                f"rápida que {name}"
+            )
+        return text + "."
+    text = (
+        f"¿Es {name} la mejor? Está dentro de la ventana, pero no es la más rápida del barrido: {medians}; sobre las "
+        f"{plural(ratio.n_both, 'semilla')} que ambas resuelven, tarda {fmt_ratio(ratio.median_ratio)} veces lo que "
+        f"{name} (mediana de la razón)"
+    )
     return text + ". Una tasa mayor no es siempre mejor: más allá de la ventana se pierde lo ganado."
 
 
@@ -323,7 +341,8 @@ def _scan_conclusion(w, runs, *, init, loss, iterations):
         f"{w.n_seeds} semillas)"
     )
     grid_best = best_rate(runs, init=init, loss=loss)
-    if grid_best is not None and w.contains(grid_best) and w.fastest.holds and grid_best not in w.fastest.winners:
+    inside = grid_best is not None and w.contains(grid_best) and w.fastest.holds
+    if inside and grid_best not in w.fastest.winners and _faster_in_window(w, grid_best) is not None:
         text += f"; {alpha(grid_best)} está dentro, pero {alpha(w.fastest.winners[-1])} resuelve más rápido"
     text += "."
     below = ""

@@ -17,7 +17,7 @@ import nnsimple as nn
 from nnsimple_lab import vocab
 from nnsimple_lab.report import trained
 from nnsimple_lab.report.descent import descend
-from nnsimple_lab.report.es import alpha, fmt_int, fmt_rate, fmt_ratio, fmt_sci, fmt_value, join_es, plural
+from nnsimple_lab.report.es import alpha, fmt_int, fmt_rate, fmt_ratio, fmt_sci, fmt_value, join_es
 from nnsimple_lab.report.q3_loss import NAIVE_COST, NAIVE_GRADIENT, QUESTION_LOSS, REFERENCE, is_naive
 from nnsimple_lab.report.scan import MATCH_FACTOR, better_at_equal_rate, window
 from nnsimple_lab.report.tables import markdown_table
@@ -139,15 +139,22 @@ def windows_sentence(scan):
 
 
 def matched_scan_sentence(found):
-    """The matched step over the whole scan: how closely the other loss at twice the rate follows the reference."""
+    """The matched step over the whole scan: how closely the other loss at twice the rate follows the reference,
+    in words that match the count (every rate, three in four or more, or fewer)."""
     if not found.holds:
         return ""
     ref, name = vocab.loss(REFERENCE).short, vocab.loss(QUESTION_LOSS).short
     rate, a, b = found.worst
+    n, close = len(found.rows), found.n_close
+    if close == n:
+        lead = f"sigue a la {ref} en todo el barrido: en las {n} tasas"
+    elif 4 * close >= 3 * n:
+        lead = f"sigue a la {ref} en casi todo el barrido: en {close} de las {n} tasas"
+    else:
+        lead = f"no sigue a la {ref} en el barrido: solo en {close} de las {n} tasas"
     text = (
-        f"Con la tasa doble, el {name} sigue a la {ref} en todo el barrido: en {found.n_close} de las "
-        f"{len(found.rows)} tasas resuelven las mismas semillas, más o menos una (la mayor diferencia, con "
-        f"{alpha(rate)}: {a} de la {ref} frente a {b} del {name} con el doble)"
+        f"Con la tasa doble, el {name} {lead} resuelven las mismas semillas, más o menos una (la mayor diferencia, "
+        f"con {alpha(rate)}: {a} de la {ref} frente a {b} del {name} con el doble)"
     )
     if found.onset_matches:
         text += (
@@ -157,28 +164,118 @@ def matched_scan_sentence(found):
     return text + "."
 
 
-def large_rate_sentence(scan, found):
-    """Where MSE solves more seeds than BCE at the same rate; "why" only when the matched scan supports it."""
-    where = better_at_equal_rate(scan, reference=REFERENCE, other=QUESTION_LOSS)
-    if not where:
+@dataclass(frozen=True)
+class Advantage:
+    """Where the other loss solves more seeds than the reference at the same rate, and whether the matched step
+    (the other loss at twice those rates) takes the advantage away."""
+
+    rates: tuple  # ascending: the scan rates where the other loss solves more seeds (``scan.better_at_equal_rate``)
+    compared: tuple  # the scan rates from rates[0] to rates[-1] where both losses were trained
+    large: bool  # every one of ``rates`` is above the reference's window of good rates
+    matched: tuple  # ((alpha, reference solved at alpha, other solved at 2 alpha), ...) for ``rates`` the scan has
+
+    @property
+    def n_close(self):
+        """Rates of ``matched`` where the two solve the same number of seeds, give or take one."""
+        return sum(abs(a - b) <= 1 for _, a, b in self.matched)
+
+    @property
+    def step_explains(self):
+        """The matched step takes the advantage away at three in four or more of the rates it can be tested at."""
+        return bool(self.matched) and 4 * self.n_close >= 3 * len(self.matched)
+
+
+def advantage(scan):
+    """``Advantage`` of ``QUESTION_LOSS`` over ``REFERENCE`` in the scan, or None where it never solves more."""
+    rates = better_at_equal_rate(scan, reference=REFERENCE, other=QUESTION_LOSS)
+    if not rates:
+        return None
+    compared = tuple(
+        p.learning_rate
+        for p in scan.curve(REFERENCE)
+        if rates[0] <= p.learning_rate <= rates[-1] and scan.at(QUESTION_LOSS, p.learning_rate) is not None
+    )
+    good = window(scan, REFERENCE)
+    matched = []
+    for r in rates:
+        doubled = scan.at(QUESTION_LOSS, MATCH_FACTOR * r)
+        if doubled is not None:
+            matched.append((r, scan.at(REFERENCE, r).n_solved, doubled.n_solved))
+    return Advantage(
+        rates=rates,
+        compared=compared,
+        large=good.holds and all(r > good.window[-1] for r in rates),
+        matched=tuple(matched),
+    )
+
+
+def _span(found):
+    """Which rates: "con α", "en las 7 tasas del barrido de 11.3 a 90.5", or "en 7 de las 8 tasas … entre …"."""
+    rates = found.rates
+    lo, hi = fmt_rate(rates[0]), fmt_rate(rates[-1])
+    if len(rates) == 1:
+        return f"con {alpha(rates[0])}"
+    if len(rates) == len(found.compared):
+        return f"en las {len(rates)} tasas del barrido de {lo} a {hi}"
+    return f"en {len(rates)} de las {len(found.compared)} tasas del barrido entre {lo} y {hi}"
+
+
+def _matched_advantage_text(found):
+    """Whether the advantage survives the matched step, at the rates where the scan has the doubled rate too."""
+    name, n, close = vocab.loss(QUESTION_LOSS).short, len(found.matched), found.n_close
+    if n == 0:
+        return ""
+    has = (
+        "(la que el barrido tiene también con el doble)"
+        if n == 1
+        else "(las que el barrido tiene también con el doble)"
+    )
+    why = (
+        f"a la misma tasa el {name} avanza a lo sumo la mitad, y los problemas de esas tasas le llegan con tasas del "
+        "doble."
+    )
+    if close == n:
+        where = "esa tasa" if n == 1 else f"las {n} tasas"
+        return (
+            f" Con la tasa igualada esa ventaja desaparece: en {where} {has}, el {name} con el doble resuelve las "
+            f"mismas semillas, más o menos una. Así que es el paso: {why}"
+        )
+    if found.step_explains:
+        return (
+            f" Con la tasa igualada esa ventaja casi desaparece: queda en a lo sumo una semilla en {close} de esas {n} "
+            f"tasas {has}. Así que es sobre todo el paso: {why}"
+        )
+    if close == 0:
+        where = "esa tasa" if n == 1 else f"las {n} tasas"
+        return (
+            f" Con la tasa igualada, la diferencia sigue siendo de más de una semilla en {where} {has}: el tamaño del "
+            "paso no la explica."
+        )
+    return (
+        f" Con la tasa igualada, la diferencia queda en a lo sumo una semilla solo en {close} de esas {n} tasas {has}: "
+        "el tamaño del paso no lo explica todo."
+    )
+
+
+def large_rate_sentence(scan):
+    """Where MSE solves more seeds than BCE at the same rate, with its exact scope; "why" only where the matched
+    step at those same rates supports it."""
+    found = advantage(scan)
+    if found is None:
         return ""
     ref, name = vocab.loss(REFERENCE).short, vocab.loss(QUESTION_LOSS).short
-    gaps = [(scan.at(QUESTION_LOSS, r).n_solved - scan.at(REFERENCE, r).n_solved, r) for r in where]
-    gap, rate = max(gaps)
-    span = f"en {plural(len(where), 'tasa')} del barrido, entre {fmt_rate(where[0])} y {fmt_rate(where[-1])}"
-    if len(where) == 1:
-        span = f"con {alpha(where[0])}"
+    gap, rate = max((scan.at(QUESTION_LOSS, r).n_solved - scan.at(REFERENCE, r).n_solved, r) for r in found.rates)
+    where = (
+        f"Donde el {name} sí hace mejor es con tasas grandes, por encima de la ventana de la {ref}: {_span(found)}"
+        if found.large
+        else f"El {name} sí resuelve más semillas que la {ref} a la misma tasa {_span(found)}"
+    )
+    better = f", resuelve más semillas que la {ref} a la misma tasa" if found.large else ""
     text = (
-        f"Donde el {name} sí hace mejor es con tasas grandes: {span}, resuelve más semillas que la {ref} a la misma "
-        f"tasa (la mayor diferencia, con {alpha(rate)}: {scan.at(QUESTION_LOSS, rate).n_solved} frente a "
+        f"{where}{better} (la mayor diferencia, con {alpha(rate)}: {scan.at(QUESTION_LOSS, rate).n_solved} frente a "
         f"{scan.at(REFERENCE, rate).n_solved})."
     )
-    if found.holds and 4 * found.n_close >= 3 * len(found.rows):
-        text += (
-            f" Con la tasa igualada esa ventaja casi desaparece, así que también es el paso: a la misma tasa el {name} "
-            "avanza a lo sumo la mitad, y los problemas de las tasas grandes le llegan con tasas del doble."
-        )
-    return text
+    return text + _matched_advantage_text(found)
 
 
 # ---------------------------------------------------------------- the common mistake
@@ -288,17 +385,14 @@ def _equal_rate_conclusion(matches):
     return text + "."
 
 
-def conclusion_q3(runs, gradient_rows, *, matches, scan, over_scan, confidence_text):
-    """Question 3's answer: the gradient, the step size, confidence, and where MSE does better."""
+def conclusion_q3(runs, gradient_rows, *, matches, scan, confidence_text):
+    """Question 3's answer: the gradient, the step size, confidence, and where MSE does better (its exact scope)."""
     parts = [_gradient_conclusion(gradient_rows), _equal_rate_conclusion(matches), confidence_text]
-    if scan is not None:
-        where = better_at_equal_rate(scan, reference=REFERENCE, other=QUESTION_LOSS)
-        if where:
-            text = (
-                f"Con tasas grandes ({fmt_rate(where[0])} a {fmt_rate(where[-1])} en el barrido) el "
-                f"{vocab.loss(QUESTION_LOSS).short} resuelve más semillas que la {vocab.loss(REFERENCE).short} a la "
-                "misma tasa"
-            )
-            supported = over_scan is not None and over_scan.holds and 4 * over_scan.n_close >= 3 * len(over_scan.rows)
-            parts.append(text + (": su paso más corto le retrasa los problemas." if supported else "."))
+    found = advantage(scan) if scan is not None else None
+    if found is not None:
+        ref, name = vocab.loss(REFERENCE).short, vocab.loss(QUESTION_LOSS).short
+        lead = "Con tasas grandes, por encima de la ventana de la " + ref if found.large else "A la misma tasa"
+        text = f"{lead}, {_span(found)}, el {name} resuelve más semillas que la {ref}"
+        text += " a la misma tasa" if found.large else ""
+        parts.append(text + (": su paso más corto le retrasa los problemas." if found.step_explains else "."))
     return " ".join(p for p in parts if p)
