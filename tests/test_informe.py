@@ -558,7 +558,7 @@ def test_nine_rates_three_inits_summarise_and_discuss_xavier(issue_reports):
         )
     else:
         assert (
-            "Con la inicialización de Xavier (4 semillas, BCE) resuelven XOR las mismas semillas que con la "
+            "Con la inicialización de Xavier (4 semillas, BCE) resuelven XOR tantas semillas como con la "
             "inicialización aleatoria, en las 9 tasas" in text
         )
     assert "de las 9 de la rejilla" in text  # the figures draw a few rates and say so

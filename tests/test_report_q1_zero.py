@@ -60,6 +60,15 @@ def test_and_demo_moves_only_b2():
     assert q1_zero.parameter_change_table(result).count("| 0.0000 | 0.0000 | 0.0000 |") == 8
 
 
+def test_and_demo_with_a_rate_too_large_says_what_it_does():
+    # alpha = 30: b2 overshoots; the output is not the share of ones and the cost rises
+    result = q1_zero.and_demo(30.0, 100, loss="bce", n_h=2)
+    sentence = q1_zero.and_sentence(result)
+    assert "solo se mueve $b_2$" in sentence and "el costo sube de $\\ln 2 = 0.6931$" in sentence
+    assert "solo aprende cuántos unos hay" not in sentence
+    assert "en 100 iteraciones su salida no llega a esa proporción" in sentence
+
+
 def test_and_demo_is_the_grids_network():
     # n_h = 4: W1 is 4 x 2, b1 4 x 1, W2 1 x 4; all 16 stay at 0, only b2 moves
     table = q1_zero.parameter_change_table(q1_zero.and_demo(0.5, 50, loss="mse", n_h=4))

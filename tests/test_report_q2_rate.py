@@ -59,7 +59,7 @@ def test_a_tie_is_a_tie():
     sentence = q2_rate.best_rate_sentence(runs, **COURSE)
     assert "$\\alpha = 0.1$ y $\\alpha = 0.5$ empatan como las primeras" in sentence and "es la primera" not in sentence
     seeds = q2_rate.seeds_sentence(runs, **COURSE)
-    assert "Todas las tasas de la rejilla resuelven las mismas 2." in seeds and "máximo" not in seeds
+    assert "Todas las tasas de la rejilla resuelven el mismo número de semillas, 2." in seeds and "máximo" not in seeds
     three = runs + [handmade.run(0.01, main=None, solved=(None, None, None))]
     assert "El máximo entre las tasas de la rejilla, 2, lo alcanzan $\\alpha = 0.1$ y $\\alpha = 0.5$." in (
         q2_rate.seeds_sentence(three, **COURSE)

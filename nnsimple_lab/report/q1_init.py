@@ -318,7 +318,7 @@ def other_init_sentence(runs, other, *, loss):
     rows = comparison.rows
     if comparison.same:
         where = with_rates([lr for lr, _, _ in rows]) if len(rows) <= 4 else f"en las {len(rows)} tasas (anexo)"
-        return f"{start} resuelven {dataset(runs).name} las mismas semillas que con la {random.long}, {where}."
+        return f"{start} resuelven {dataset(runs).name} tantas semillas como con la {random.long}, {where}."
     if len(rows) <= 4:
         counts = join_es(f"{b} frente a {a} con {alpha(lr)}" for lr, a, b in rows)
         text = f"{start} resuelven {dataset(runs).name} {counts} de la {random.long}"

@@ -136,16 +136,28 @@ def parameter_change_table(result):
 
 
 def _and_outputs_text(result, Y):
-    """When only b2 moved: one output for every input, and the cost it reached."""
+    """When only b2 moved: one output for every input, and the cost it reached; "it learns how many ones there
+    are" only when that output is, as printed, the share of ones (a rate too large or a budget too short may
+    leave it elsewhere, and the cost may even rise)."""
     outs = np.unique(np.round(result.A2.ravel(), 12))
     if len(outs) != 1:
         return ""
-    return (
+    share = float(Y.mean())
+    first, last = result.costs[0], result.costs[-1]
+    text = (
         f" La salida es la misma para las {number_word(Y.size)} entradas "
-        f"($A_2 = {fmt_value(outs[0])}$; la proporción de unos en las etiquetas es {fmt_value(float(Y.mean()))}) "
-        f"y el costo baja de {cost_name(result.costs[0])} a {fmt_cost(result.costs[-1])}: sin pesos que distingan "
-        f"las entradas, la red solo aprende cuántos unos hay. Su exactitud queda en {fmt_pct(result.accuracy[-1])}."
+        f"($A_2 = {fmt_value(outs[0])}$; la proporción de unos en las etiquetas es {fmt_value(share)}) "
+        f"y el costo {'baja' if last < first else 'sube'} de {cost_name(first)} a {fmt_cost(last)}: sin pesos que "
+        "distingan las entradas, "
     )
+    if fmt_value(outs[0]) == fmt_value(share):
+        text += "la red solo aprende cuántos unos hay."
+    else:
+        text += (
+            f"lo más que la red puede aprender es cuántos unos hay, pero en {fmt_int(result.iterations)} iteraciones "
+            "su salida no llega a esa proporción."
+        )
+    return text + f" Su exactitud queda en {fmt_pct(result.accuracy[-1])}."
 
 
 def and_sentence(result):
@@ -230,7 +242,7 @@ def _others_conclusion(runs, loss):
         rates = [lr for lr, _, _ in comparison.rows]
         name = vocab.init(other).long
         if comparison.same:
-            parts.append(f"La {name} resuelve las mismas semillas que la aleatoria {with_rates(rates)}.")
+            parts.append(f"La {name} resuelve tantas semillas como la aleatoria {with_rates(rates)}.")
         else:
             diff = max(abs(a - b) for _, a, b in comparison.rows)
             parts.append(

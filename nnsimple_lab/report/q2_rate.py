@@ -273,8 +273,8 @@ def seeds_sentence(runs, *, init, loss, table_ref="la tabla de resultados"):
         )
         verb = "lo alcanzan" if ranking.tie else "lo alcanza"
         text += f" El máximo entre las tasas de la rejilla, {ranking.best}, {verb} {who}."
-    elif ranking.all_tied and len(done) > 1:
-        text += f" Todas las tasas de la rejilla resuelven las mismas {ranking.best}."
+    elif ranking.all_tied and len(done) > 1 and ranking.best > 0:
+        text += f" Todas las tasas de la rejilla resuelven el mismo número de semillas, {ranking.best}."
     if ranking.best == 0:
         text += " Ninguna semilla lo resuelve con ninguna tasa de la rejilla."
     diverged = [r for r in done if r.record.seeds.n_diverged]

@@ -153,7 +153,8 @@ def matched_scan_sentence(found):
     else:
         lead = f"no sigue a la {ref} en el barrido: solo en {close} de las {n} tasas"
     text = (
-        f"Con la tasa doble, el {name} {lead} resuelven las mismas semillas, más o menos una (la mayor diferencia, "
+        f"Con la tasa doble, el {name} {lead} resuelven el mismo número de semillas, más o menos una (la mayor "
+        "diferencia, "
         f"con {alpha(rate)}: {a} de la {ref} frente a {b} del {name} con el doble)"
     )
     if found.onset_matches:
@@ -237,8 +238,8 @@ def _matched_advantage_text(found):
     if close == n:
         where = "esa tasa" if n == 1 else f"las {n} tasas"
         return (
-            f" Con la tasa igualada esa ventaja desaparece: en {where} {has}, el {name} con el doble resuelve las "
-            f"mismas semillas, más o menos una. Así que es el paso: {why}"
+            f" Con la tasa igualada esa ventaja desaparece: en {where} {has}, el {name} con el doble resuelve el "
+            f"mismo número de semillas que la {vocab.loss(REFERENCE).short}, más o menos una. Así que es el paso: {why}"
         )
     if found.step_explains:
         return (
