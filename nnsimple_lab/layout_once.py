@@ -109,11 +109,11 @@ _TICK_PARTS = ("tick1line", "tick2line", "gridline", "label1", "label2")
 def _copied(artist):
     """A new artist with ``artist``'s attributes, but for what each artist has of its own: its
     callbacks (``Artist.__init__`` makes one registry per artist) and a text's font properties
-    (``Text.update_from`` copies them; ``set_fontsize`` changes them in place). The rest is
-    shared, as ``Line2D.update_from`` shares it, or replaced, never changed in place, by
-    matplotlib: the marker (a new ``MarkerStyle`` on every change), the transforms and the data
-    (``set_xdata`` stores a new list). ``copy.copy`` would not do: ``Artist.__getstate__`` drops
-    the stale callback."""
+    (``Text.update_from`` copies them; ``set_fontsize`` changes them in place). Everything else
+    is shared: values, references (axes, figure, transforms) and the few objects matplotlib only
+    ever replaces, never changes in place: a line's marker (a new ``MarkerStyle`` on every
+    change), its data and path (new ones when the tick is placed). ``copy.copy`` would not do:
+    ``Artist.__getstate__`` drops the stale callback."""
     from matplotlib import cbook, text
 
     new = object.__new__(type(artist))
