@@ -11,9 +11,12 @@ one layout and across figures; while ``scope()`` is active it is done once:
   every figure;
 - a text's measurements (matplotlib caches them per renderer, and every saved figure has a new one);
 - a glyph's font entry in mathtext (``font_manager.ttfFontProperty``, read from the font file
-  for every glyph written).
+  for every glyph written);
+- a new tick: matplotlib builds every tick an axis lacks from the rcParams and then copies the
+  axis' first tick onto it (``Axis.get_major_ticks``); all the new ticks of one call come out in
+  the same state, so the first is built and the others are cloned from it (``_TicksCloned``).
 
-Each is keyed by everything its result depends on (the object's own state, and for text the
+Each cached result is keyed by everything it depends on (the object's own state, and for text the
 rcParams that choose fonts), and shared only while the SVG renderer is the one drawing (72 dpi,
 text measured from the fonts' outlines: the same numbers for every figure); under any other
 renderer (e.g. a rasterised artist's) matplotlib works as usual. Outside ``scope()`` matplotlib
@@ -99,6 +102,65 @@ class _TicksOnce:
         return list(self.seen[key])
 
 
+# The parts of a tick, each a Line2D or a Text of its own.
+_TICK_PARTS = ("tick1line", "tick2line", "gridline", "label1", "label2")
+
+
+def _copied(artist):
+    """A new artist with ``artist``'s attributes, but for what each artist has of its own: its
+    callbacks (``Artist.__init__`` makes one registry per artist) and a text's font properties
+    (``Text.update_from`` copies them; ``set_fontsize`` changes them in place). Everything else
+    is shared: values, references (axes, figure, transforms) and the few objects matplotlib only
+    ever replaces, never changes in place: a line's marker (a new ``MarkerStyle`` on every
+    change), its data and path (new ones when the tick is placed). ``copy.copy`` would not do:
+    ``Artist.__getstate__`` drops the stale callback."""
+    from matplotlib import cbook, text
+
+    new = object.__new__(type(artist))
+    new.__dict__.update(artist.__dict__)
+    new._callbacks = cbook.CallbackRegistry(signals=["pchanged"])
+    if isinstance(artist, text.Text):
+        new._fontproperties = artist._fontproperties.copy()
+    return new
+
+
+def _cloned(tick):
+    """A tick in the state of ``tick``, a fresh one (built, its properties copied from the
+    axis' first tick, not yet placed): its own parts, each ``_copied``."""
+    clone = _copied(tick)
+    for name in _TICK_PARTS:
+        setattr(clone, name, _copied(getattr(tick, name)))
+    return clone
+
+
+class _TicksCloned:
+    """``Axis.get_major_ticks`` / ``get_minor_ticks``, the second and later new ticks cloned.
+
+    matplotlib builds each missing tick from the rcParams and the axis' tick settings and then
+    copies the first tick's properties onto it; within one call neither changes, so every new
+    tick is in the same state. The first new one is built by matplotlib, the others are
+    ``_cloned`` from it before any is placed. Only for the plain axes (``XAxis``/``YAxis`` of an
+    ``Axes``), whose ticks build nothing else; other axes (polar, 3-D) as usual.
+    """
+
+    def __init__(self, get_ticks, major):
+        self.get_ticks, self.major = get_ticks, major
+
+    def __call__(self, axis, numticks=None):
+        from matplotlib import axes
+        from matplotlib import axis as maxis
+
+        if type(axis) not in (maxis.XAxis, maxis.YAxis) or type(axis.axes) is not axes.Axes:
+            return self.get_ticks(axis, numticks)
+        if numticks is None:
+            numticks = len(axis.get_majorticklocs() if self.major else axis.get_minorticklocs())
+        ticks = axis.majorTicks if self.major else axis.minorTicks
+        if len(ticks) + 1 < numticks:
+            fresh = self.get_ticks(axis, len(ticks) + 1)[-1]
+            ticks.extend(_cloned(fresh) for _ in range(numticks - len(ticks)))
+        return self.get_ticks(axis, numticks)
+
+
 @functools.cache
 def _font_entry(read):
     """``font_manager.ttfFontProperty`` cached per font object (``get_font`` keeps a few dozen)."""
@@ -134,6 +196,7 @@ def _patched():
     metrics, layouts = _caches()
     originals = (text._get_text_metrics_function, text.Text._get_layout, axis.Axis._update_ticks)
     per_renderer, get_layout, update_ticks = originals
+    get_ticks = (axis.Axis.get_major_ticks, axis.Axis.get_minor_ticks)
     font_entry = font_manager.ttfFontProperty
 
     def metrics_function(renderer):
@@ -153,8 +216,12 @@ def _patched():
     text._get_text_metrics_function, text.Text._get_layout = metrics_function, layout_once
     axis.Axis._update_ticks = lambda self: ticks_once(self)
     font_manager.ttfFontProperty = _font_entry(font_entry)
+    major, minor = _TicksCloned(get_ticks[0], major=True), _TicksCloned(get_ticks[1], major=False)
+    axis.Axis.get_major_ticks = lambda self, numticks=None: major(self, numticks)
+    axis.Axis.get_minor_ticks = lambda self, numticks=None: minor(self, numticks)
     try:
         yield
     finally:
         text._get_text_metrics_function, text.Text._get_layout, axis.Axis._update_ticks = originals
+        axis.Axis.get_major_ticks, axis.Axis.get_minor_ticks = get_ticks
         font_manager.ttfFontProperty = font_entry

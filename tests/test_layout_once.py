@@ -58,11 +58,12 @@ def test_the_same_bytes_with_it_as_without(run, monkeypatch):
 
 def test_matplotlib_is_untouched_outside_the_scope():
     before = (text._get_text_metrics_function, text.Text._get_layout, axis.Axis._update_ticks)
-    entry = font_manager.ttfFontProperty
+    entry, ticks = font_manager.ttfFontProperty, (axis.Axis.get_major_ticks, axis.Axis.get_minor_ticks)
     with layout_once.scope():
         assert axis.Axis._update_ticks is not before[2] and text.Text._get_layout is not before[1]
     assert (text._get_text_metrics_function, text.Text._get_layout, axis.Axis._update_ticks) == before
     assert font_manager.ttfFontProperty is entry
+    assert (axis.Axis.get_major_ticks, axis.Axis.get_minor_ticks) == ticks
     with pytest.raises(RuntimeError), layout_once.scope():
         raise RuntimeError("a failing draw")
     assert axis.Axis._update_ticks is before[2]
@@ -71,6 +72,7 @@ def test_matplotlib_is_untouched_outside_the_scope():
             pass
         assert axis.Axis._update_ticks is not before[2], "still the outer scope's"
     assert (text._get_text_metrics_function, text.Text._get_layout, axis.Axis._update_ticks) == before
+    assert (axis.Axis.get_major_ticks, axis.Axis.get_minor_ticks) == ticks
 
 
 def test_ticks_are_computed_once_per_axis_and_text_once_per_process(run, monkeypatch):
@@ -165,3 +167,89 @@ def test_ticks_are_reused_only_for_an_axis_in_the_same_state():
         once = ticks()
     assert once == alone
     assert len({tuple(s) for s in alone}) == len(alone), "every change does change the ticks"
+
+
+def _state(value, within=()):
+    """What an object holds, recursively, comparable across two figures built alike: artists,
+    markers, paths and font properties by their attributes, transforms and boxes by what they
+    do, the axes and figure by their type (each tick points at its own), functions by name.
+    ``within``: the objects being described around it (a reference back to one is a cycle)."""
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import BboxBase, TransformNode
+
+    if isinstance(value, (Axes, Figure)):
+        return type(value).__name__
+    if isinstance(value, BboxBase):
+        return ("box", tuple(value.bounds))
+    if isinstance(value, TransformNode):
+        return ("transform", value.transform([[0.0, 0.0], [1.0, 2.0]]).tolist())
+    if isinstance(value, np.ndarray):
+        return ("array", value.tolist())
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_state(item, within) for item in value])
+    if isinstance(value, dict):
+        return {key: _state(item, within) for key, item in value.items()}
+    if callable(value) and not isinstance(value, Artist) and hasattr(value, "__qualname__"):
+        return ("function", value.__qualname__)
+    if hasattr(value, "__dict__"):
+        if any(value is outer for outer in within):
+            return ("cycle", type(value).__name__)
+        return (type(value).__name__, {key: _state(item, (*within, value)) for key, item in vars(value).items()})
+    return repr(value)
+
+
+def _shared(first, second):
+    """``(part, attribute)`` of the two ticks' parts holding one and the same object with
+    attributes of its own, but for enumerations, the axes, the figure and the transforms they are drawn with."""
+    import enum
+
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import TransformNode
+
+    shared = set()
+    for name in ("tick", *layout_once._TICK_PARTS):
+        one, other = (first, second) if name == "tick" else (getattr(first, name), getattr(second, name))
+        for key, value in vars(one).items():
+            if value is vars(other).get(key) and hasattr(value, "__dict__") and not callable(value):
+                if not isinstance(value, (enum.Enum, Axes, Figure, TransformNode)):
+                    shared.add((name, key))
+    return shared
+
+
+def _tick_settings():
+    """Axes whose ticks matplotlib builds in different ways: default, restyled, grid on, a first
+    tick changed by hand, log scale with minor ticks, a twin's right-hand ticks."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4, 3))
+    plain, styled, grid, by_hand, log = (fig.add_subplot(2, 3, n) for n in range(1, 6))
+    styled.tick_params(direction="in", length=6, width=2, colors="tab:red", labelsize=7, pad=5, labelrotation=30)
+    grid.grid(True, color="0.8", linestyle=":")
+    by_hand.xaxis.get_major_ticks()[0].label1.set_color("tab:blue")
+    log.set_xscale("log")
+    log.set_xlim(1e-3, 1e3)
+    twin = plain.twinx()
+    return [plain.xaxis, plain.yaxis, styled.xaxis, grid.yaxis, by_hand.xaxis, log.xaxis, twin.yaxis]
+
+
+def test_cloned_ticks_are_in_the_state_of_built_ones():
+
+    def ticks(axes):
+        return [(axis.get_major_ticks(7), axis.get_minor_ticks(12)) for axis in axes]
+
+    built = ticks(_tick_settings())
+    with layout_once.scope():
+        cloned = ticks(_tick_settings())
+    assert _state(cloned) == _state(built)
+    for majors, minors in cloned:
+        for first, second in (majors[1:3], minors[1:3]):  # the first new tick is built, the next cloned
+            # All the clones share: each line's marker and the grid line's path, which matplotlib
+            # replaces and never changes in place (a new marker on every change, a new path when
+            # the data change, as placing the tick does).
+            lines = {"tick1line", "tick2line", "gridline"}
+            assert _shared(first, second) == {(line, "_marker") for line in lines} | {("gridline", "_path")}
+            second.label1.set_fontsize(20)  # a tick restyled by hand: the others keep their size
+            assert first.label1.get_fontsize() != 20
