@@ -197,7 +197,7 @@ def exporter():
     config.Exporter.optimistic_validation = True
     # Our own pygments CSS instead (a user's custom.css must not leak into the report).
     config.CSSHTMLHeaderPreprocessor.enabled = False
-    return ReportHTMLExporter(config=config)
+    return formats.cached_templates(ReportHTMLExporter(config=config))
 
 
 CODE_BACKGROUND = "#f6f6f3"  # the code blocks' background (static/informe.css: --fondo-codigo)

@@ -144,7 +144,7 @@ def exporter():
         "text/markdown",
         "text/plain",
     ]
-    return ReportTypstExporter(config=config)
+    return formats.cached_templates(ReportTypstExporter(config=config))
 
 
 def notebook_to_typst(nb, image_dir, base_path="."):
