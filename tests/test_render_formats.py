@@ -1,9 +1,11 @@
 """Tests of render.formats: the registry of output formats, and what each output is made from."""
 
 import dataclasses
+import importlib
 import subprocess
 import sys
 
+import jinja2
 import nbformat
 import pytest
 from nbformat.v4 import new_markdown_cell, new_notebook
@@ -83,3 +85,36 @@ def test_a_new_format_is_one_module_and_one_registry_entry(tmp_path, monkeypatch
     nbformat.write(nb, tmp_path / "b.ipynb")
     assert main([str(tmp_path / "b.ipynb"), "--txt", str(tmp_path / "b.txt")]) == 0
     assert "Texto escrito:" in capsys.readouterr().out and (tmp_path / "b.txt").exists()
+
+
+def _document(name, nb, folder):
+    """The document the exporter of format ``name`` makes of ``nb`` (HTML, or the PDF's Typst source)."""
+    if name == "html":
+        return importlib.import_module(formats.FORMATS[name].module).notebook_to_html(nb)
+    return importlib.import_module(formats.FORMATS[name].module).notebook_to_typst(nb, folder)
+
+
+@pytest.mark.parametrize("name", list(formats.FORMATS))
+def test_templates_are_compiled_once_and_give_the_same_document_from_the_cache(name, tmp_path, monkeypatch):
+    """A second exporter (as in another process) takes its compiled templates from
+    ``template_cache`` instead of compiling them, and writes the same bytes."""
+    module = importlib.import_module(formats.FORMATS[name].module)
+    cache = jinja2.FileSystemBytecodeCache(str(tmp_path))
+    monkeypatch.setattr(formats, "template_cache", lambda: cache)
+    compiled, compile_template = [], jinja2.Environment.compile
+
+    def counted(self, source, template=None, *args, **kwargs):
+        compiled.append(template)
+        return compile_template(self, source, template, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    config, kind = module.exporter().config, type(module.exporter())
+    nb = new_notebook(cells=[new_markdown_cell("# Uno\n\nSea $x^2$.")])
+    documents, counts = [], []
+    for _ in range(2):
+        fresh = formats.cached_templates(kind(config=config))
+        monkeypatch.setattr(module, "exporter", lambda fresh=fresh: fresh)
+        documents.append(_document(name, nb, tmp_path))
+        counts.append(len(compiled))
+    assert counts[0] > 0 and counts[1] == counts[0], compiled
+    assert documents[0] == documents[1]

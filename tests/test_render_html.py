@@ -255,3 +255,37 @@ def test_code_put_back_after_nbconvert_is_what_its_whole_page_pass_gives(execute
     assert html.normalized_code.cache_info().hits > 0  # the repeated code was worked out once
     assert "nnsimple-codigo" not in ours[1]
     assert ours[1].count('<div class="highlight') == 4  # two cells with code, twice (the empty one is not shown)
+
+
+class _SelectorExporter(html.ReportHTMLExporter):
+    """The exporter with nbconvert's own BeautifulSoup pass (its CSS selectors), as before ``_soup_pass``."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        return html.HTMLExporter.from_notebook_node(self, nb, resources, **kw)
+
+
+def test_the_soup_pass_gives_the_bytes_of_nbconvert_selectors(executed_report, monkeypatch, caplog):
+    """``ReportHTMLExporter.from_notebook_node`` walks the soup instead of nbconvert's selectors:
+    the same pages, byte for byte, with code shown and hidden, an image without ``alt`` (its
+    warning too), one with an empty ``alt``, and the boxes nbconvert makes focusable (only inside
+    a ``jp-Notebook``, which the report's template has not: here they come in the markdown)."""
+    pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    images = new_markdown_cell(f'<img src="data:image/png;base64,{pixel}"> y <img alt="" src="data:,x">')
+    boxes = new_markdown_cell(
+        '<div class="a jp-Notebook"><section><div class="jp-Cell-inputWrapper x">1</div></section>'
+        '<DIV CLASS="jp-OutputArea-output">2</DIV><p class="jp-OutputArea-output">3</p></div>'
+        '<div class="jp-Cell-inputWrapper">4</div>'
+    )
+    printed = new_code_cell("print(1)", outputs=[new_output("stream", name="stdout", text="1\n")])
+    documents = [nbformat.read(executed_report, as_version=4), new_notebook(cells=[images, boxes, printed])]
+    options = [{}, {"show_all_code": True, "keep_stderr": True}]
+    ours = [html.notebook_to_html(nb, **o) for nb in documents for o in options]
+    warned = [r.getMessage() for r in caplog.records if "Alternative text" in r.getMessage()]
+    caplog.clear()
+    selectors = _SelectorExporter(config=html.exporter().config)
+    monkeypatch.setattr(html, "exporter", lambda: selectors)
+    theirs = [html.notebook_to_html(nb, **o) for nb in documents for o in options]
+    assert ours == theirs
+    assert warned == [r.getMessage() for r in caplog.records if "Alternative text" in r.getMessage()] != []
+    assert re.findall(r'<div class="[^"]*" tabindex="0">(\d)', ours[3]) == ["1", "2"]
+    assert ours[3].count('alt="Imagen sin descripción"') == 1 and 'alt=""' in ours[3]

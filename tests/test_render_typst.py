@@ -234,6 +234,23 @@ def test_characters_the_pdf_fonts_lack_are_named_in_a_warning(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Aviso: el PDF no puede mostrar 5 caracteres" in err
     assert "山 (U+5C71)" in err and "😀 (U+1F600)" in err and "lab.toml" in err
+    assert "Autora: ?? ?? ?" in "".join(page.extract_text() for page in PdfReader(tmp_path / "x.pdf").pages)
+
+
+def test_the_characters_are_looked_for_only_when_typst_refuses_one(tmp_path, monkeypatch, capsys):
+    """The search (a probe PDF read back, ~0.1 s) runs only after Typst refused the PDF for a
+    text its fonts cannot show: a report they can show is compiled once, without it."""
+    probes = []
+    monkeypatch.setattr(typst, "missing_glyphs", lambda text: probes.append(text) or [])
+    node = new_notebook(metadata={"title": "Prueba"})
+    node.cells = [new_markdown_cell("# Portada\n\nDiseño → ∑ α “x” — ñ, á, ≤")]
+    typst.write(node, tmp_path / "x.pdf")
+    assert probes == [] and capsys.readouterr().err == ""
+    with pytest.raises(typst.GlyphsMissing, match="Typst no pudo compilar el PDF"):
+        typst.compile_pdf("#set document(title: [x])\nAutora: 😀", tmp_path)
+    with pytest.raises(RenderError) as refused:
+        typst.compile_pdf("#set document(title: [x])\n#image()", tmp_path)
+    assert not isinstance(refused.value, typst.GlyphsMissing)
 
 
 # ---------------------------------------------------------------- accessibility, links, citations

@@ -22,7 +22,10 @@ import re
 from pathlib import Path
 
 import jinja2
-from nbconvert.exporters import HTMLExporter
+from bs4 import BeautifulSoup
+from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets import default
 from traitlets.config import Config
 
@@ -39,7 +42,8 @@ _ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="[^"]*">¶</a>')
 # Short code in the text (a code span of one line, up to 24 characters): never split.
 _SHORT_CODE = re.compile(r"<code>([^<\n]{1,24})</code>")
 # What nbconvert's HTMLExporter writes (in English) as the alt of an <img> without one.
-NBCONVERT_MISSING_ALT = 'alt="No description has been provided for this image"'
+NBCONVERT_ALT = "No description has been provided for this image"
+NBCONVERT_MISSING_ALT = f'alt="{NBCONVERT_ALT}"'
 _SPACES = " \t\n\r\f"  # what BeautifulSoup counts as whitespace between elements (ASCII)
 _CODE_TAG = "nnsimple-codigo"  # stands for a code cell's highlighted HTML until ``restore_code``
 _CODE_PLACEHOLDER = re.compile(rf"<{_CODE_TAG}>(\d+)</{_CODE_TAG}>")
@@ -111,12 +115,47 @@ class ReportHTMLExporter(HTMLExporter):
         """Inline markdown as the plain text of an ``alt`` attribute."""
         return html.escape(re.sub(r"<[^>]+>", "", self.md_inline(context, source)).strip())
 
+    def from_notebook_node(self, nb, resources=None, **kw):
+        """HTMLExporter's, its BeautifulSoup pass done with plain tree walks instead of CSS
+        selectors: soupsieve compiles its patterns for them (~0.13 s of a core, once per process).
+        The same bytes: tests/test_render_html.py compares with nbconvert's own pass."""
+        langinfo = nb.metadata.get("language_info", {})
+        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+        highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        resources = self._init_resources(resources)
+        data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+        self.register_filter("highlight_code", highlight_code)
+        self.register_filter("filter_data_type", data_type)
+        document, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        soup = BeautifulSoup(document, features="html.parser")
+        missing_alt = _soup_pass(soup)
+        if missing_alt:
+            self.log.warning("Alternative text is missing on %s image(s).", missing_alt)
+        return str(soup), resources
+
     def default_filters(self):
         yield from super().default_filters()  # markdown2html among them: the method above
         yield ("code_block", self.code_block)
         yield ("md_inline", self.md_inline)
         yield ("alt_text", self.alt_text)
         yield ("svg_width", svg_width)
+
+
+def _soup_pass(soup):
+    """What HTMLExporter does to its page's soup, in place: an ``alt`` for every ``img`` without one
+    (``img:not([alt])``), ``tabindex="0"`` on the input and output boxes inside the notebook
+    (``.jp-Notebook div.jp-Cell-inputWrapper``, ``… div.jp-OutputArea-output``); returns how
+    many images had no ``alt``."""
+    missing_alt = 0
+    focusable = {"jp-Cell-inputWrapper", "jp-OutputArea-output"}
+    for tag in soup.find_all(True):
+        if tag.name == "img" and "alt" not in tag.attrs:
+            tag.attrs["alt"] = NBCONVERT_ALT
+            missing_alt += 1
+        elif tag.name == "div" and not focusable.isdisjoint(tag.get("class", ())):
+            if any("jp-Notebook" in parent.get("class", ()) for parent in tag.parents):
+                tag.attrs["tabindex"] = "0"
+    return missing_alt
 
 
 @functools.lru_cache(maxsize=1024)
@@ -127,9 +166,6 @@ def normalized_code(source, language, magics_language=None):
     That pass treats an element the same wherever it stands; only the whitespace between
     elements depends on its neighbours (bs4 collapses a run of it), so it stays in the page.
     """
-    from bs4 import BeautifulSoup
-    from nbconvert.filters.highlight import Highlight2HTML
-
     metadata = {"magics_language": magics_language} if magics_language else None
     highlighted = Highlight2HTML(pygments_lexer=language)(source, metadata=metadata)
     block = highlighted.strip(_SPACES)
@@ -161,7 +197,7 @@ def exporter():
     config.Exporter.optimistic_validation = True
     # Our own pygments CSS instead (a user's custom.css must not leak into the report).
     config.CSSHTMLHeaderPreprocessor.enabled = False
-    return ReportHTMLExporter(config=config)
+    return formats.cached_templates(ReportHTMLExporter(config=config))
 
 
 CODE_BACKGROUND = "#f6f6f3"  # the code blocks' background (static/informe.css: --fondo-codigo)
