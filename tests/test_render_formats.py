@@ -118,3 +118,16 @@ def test_templates_are_compiled_once_and_give_the_same_document_from_the_cache(n
         counts.append(len(compiled))
     assert counts[0] > 0 and counts[1] == counts[0], compiled
     assert documents[0] == documents[1]
+
+
+def test_a_template_cache_that_cannot_be_written_still_renders(tmp_path, monkeypatch):
+    """A full or missing temporary folder only makes the cache miss: the document is the same."""
+    module = importlib.import_module(formats.FORMATS["html"].module)
+    nb = new_notebook(cells=[new_markdown_cell("# Uno\n\nSea $x^2$.")])
+    expected = module.notebook_to_html(nb)
+    cache = formats.template_cache()
+    monkeypatch.setattr(cache, "directory", str(tmp_path / "no-such-folder"))  # every write fails
+    fresh = formats.cached_templates(type(module.exporter())(config=module.exporter().config))
+    monkeypatch.setattr(module, "exporter", lambda: fresh)
+    assert module.notebook_to_html(nb) == expected
+    assert not (tmp_path / "no-such-folder").exists()

@@ -78,10 +78,22 @@ FORMATS = {
 def template_cache():
     """Jinja's cache of compiled templates (``FileSystemBytecodeCache``: in the system's temporary
     folder, one per user), shared by the formats' exporters. Compiling the templates costs ~0.1 s
-    of a core in every build; a cached one is used only while its source is unchanged."""
+    of a core in every build; a cached one is used only while its source is unchanged. A cache
+    that cannot be written (a full or read-only temporary folder) is only a cache that misses:
+    the report is rendered all the same."""
     import jinja2
 
-    return jinja2.FileSystemBytecodeCache()
+    class _BestEffort(jinja2.FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket):
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass  # Jinja removed its temporary file; the template was compiled and is used
+
+    try:
+        return _BestEffort()
+    except (OSError, RuntimeError):  # no private cache folder can be made: compile every time
+        return None
 
 
 def cached_templates(exporter):
