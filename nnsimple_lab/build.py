@@ -48,6 +48,7 @@ try:
         TMP_PREFIX,
         execute_report,
         outputs,
+        prefetch_studies,
         rendering_inputs,
         report_inputs,
     )
@@ -207,6 +208,9 @@ def _report(state, workers, root, *, checked):
     files.remove(paths["failed"])  # executed again, or current: an earlier failure is over
     if stale:
         failed = [e["id"] for e in results.load_runs(paths["runs"]) if e["status"] != "ok"]
+        if workers.started and workers.jobs >= 2:  # an idle worker computes the report's costliest studies
+            with contextlib.suppress(BrokenProcessPool):
+                workers.submit(prefetch_studies, reports)
         future = _submit(workers, execute_report, reports, root, made_from=inputs, facts={"failed": failed})
     pages = _render(state, "runs") if "html" in state.formats else None  # meanwhile, here
     if pages:
