@@ -212,8 +212,9 @@ def test_other_code_gives_another_key(reports, setting, monkeypatch):
 # ---------------------------------------------------------------- the lock: wait for it, never blocked by the dead
 
 
-def test_the_report_waits_for_a_study_in_progress(reports, setting):
-    """While a prefetch holds the lock the report waits, and then reads what it stored."""
+def test_the_report_waits_for_a_study_in_progress(reports, setting, capfd):
+    """While a prefetch holds the lock the report waits, silently (its stderr would be an output), and
+    then reads what it stored."""
     _cleared(reports)
     runs, s = setting
     arguments = _scan_arguments(runs, s)
@@ -239,6 +240,7 @@ def test_the_report_waits_for_a_study_in_progress(reports, setting):
     worker.join()
     reader.join()
     assert got[0] is not fresh and _bits(got[0]) == _bits(fresh)
+    assert capfd.readouterr() == ("", "")
 
 
 def _hold_and_die(reports, ready):
