@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
+from concurrent.futures import wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -174,8 +175,9 @@ def _sweep(state, workers, specs, grid, *, root, force, progress):
                 f"No hay ejecuciones en {_shown(runs)}: ejecute primero el barrido (make runs o make report)."
             )
         return
+    early = (prefetch_studies, state.reports, grid.as_dict()) if isinstance(workers, WorkerPool) else None
     report = sweep.run_specs(
-        specs, grid=grid, out=runs, root=root, force=force, executor=workers, progress=progress, locked=True
+        specs, grid=grid, out=runs, root=root, force=force, executor=workers, progress=progress, locked=True, then=early
     )
     state.say(report.summary())
     state.status = report.exit_code
@@ -200,7 +202,7 @@ def _report(state, workers, root, *, checked):
     runs' files; otherwise (``make html``) a results file that is not its run's stops the build."""
     reports, paths = state.reports, state.paths
     files.remove_temporaries(reports, (f"{TMP_PREFIX}*",))
-    future = None
+    future = prefetch = None
     inputs = report_inputs(reports, root)
     stale = provenance.notebook_problem(paths["notebook"], inputs)
     if stale and not checked:
@@ -208,10 +210,12 @@ def _report(state, workers, root, *, checked):
     files.remove(paths["failed"])  # executed again, or current: an earlier failure is over
     if stale:
         failed = [e["id"] for e in results.load_runs(paths["runs"]) if e["status"] != "ok"]
-        if workers.started and workers.jobs >= 2:  # an idle worker computes the report's costliest studies
-            with contextlib.suppress(BrokenProcessPool):
-                workers.submit(prefetch_studies, reports)
         future = _submit(workers, execute_report, reports, root, made_from=inputs, facts={"failed": failed})
+        if workers.started and workers.jobs >= 2:  # the other worker computes the report's costliest studies
+            with contextlib.suppress(BrokenProcessPool):
+                prefetch = workers.submit(prefetch_studies, reports)
+    if prefetch is not None:  # this core's first job: the report waits for the studies, not for the run pages
+        wait([prefetch])
     pages = _render(state, "runs") if "html" in state.formats else None  # meanwhile, here
     if pages:
         state.done.append("pages")

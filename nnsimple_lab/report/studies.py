@@ -303,32 +303,37 @@ def _ensure(reports, study, arguments, compute):
     return found
 
 
-def prefetch(reports):
+def prefetch(reports, grid=None):
     """Compute and store the report's scan, then its failing seeds' study, from ``reports/runs``.
 
     The arguments are those the report notebook's cells give (``informe.ipynb``: «sweep =
     studies.run_scan», «failing, others = studies.failing_and_others»); both locks are taken
     first, so that the report waits for a study in progress instead of computing it twice.
-    Returns the studies stored or found, ``[study]``. Raises what the computation raises
-    (``files.StorageError`` when the disk refuses).
+    ``grid`` (a ``grid.Grid.as_dict()``): before the runs exist (the sweep's tail), the scan only,
+    from the grid's values, which the runs will have. Returns the studies stored or found,
+    ``[study]``. Raises what the computation raises (``files.StorageError`` when the disk refuses).
     """
     runs_dir = Path(reports) / "runs"
-    runs = run_view.load(runs_dir)
-    s = setting(runs, results.read_manifest(runs_dir)["grid"])
+    early = grid is not None
+    runs = [] if early else run_view.load(runs_dir)
+    grid = grid if early else results.read_manifest(runs_dir)["grid"]
+    s = setting(runs, grid)
     common = {"init": s.init, "n_h": s.n_h, "iterations": s.iterations, "seeds": s.seeds}
     scan_args = {
-        "grid_rates": run_view.learning_rates(runs),
+        "grid_rates": sorted({float(r) for r in grid["learning_rates"]}) if early else run_view.learning_rates(runs),
         "losses": (q3_loss.REFERENCE, q3_loss.QUESTION_LOSS),
         "doubled_losses": (q3_loss.QUESTION_LOSS,),
         "main_seed": s.main_seed,
         **common,
     }
     done = []
-    with computing(reports, FAILING):
+    with contextlib.nullcontext() if early else computing(reports, FAILING):
         with computing(reports, SCAN):
             normalised = _scan_arguments(s.X, s.Y, **scan_args)
             sweep = _ensure(reports, SCAN, normalised, lambda: scan.run_scan(s.X, s.Y, **scan_args))
             done.append(SCAN)
+        if early:
+            return done
         failing_args = {
             "failing_rate": q2_seeds.failing_rate(runs, scan.window(sweep, s.loss), init=s.init, loss=s.loss),
             "rates": q2_rate.rates(runs, init=s.init, loss=s.loss),
