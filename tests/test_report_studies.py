@@ -274,3 +274,15 @@ def test_without_a_prefetch_the_report_computes_and_writes_nothing(tmp_path, set
     got = studies.run_scan(tmp_path / "runs", s.X, s.Y, **_scan_arguments(runs, s))
     assert _bits(got) == _bits(fresh)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_scan_from_the_grid_alone_is_the_one_the_runs_ask_for(reports, setting):
+    """In the sweep's tail there are no runs yet: the scan from the grid's values has the runs' key."""
+    _cleared(reports)
+    grid = results.read_manifest(reports / "runs")["grid"]
+    assert studies.prefetch(reports, grid) == [studies.SCAN]
+    assert not list(studies.folder(reports, studies.FAILING).glob("*.json"))
+    runs, s = setting
+    name = studies.key(studies.SCAN, studies._scan_arguments(s.X, s.Y, **_scan_arguments(runs, s)))
+    fresh, _ = _fresh(reports, setting)
+    assert _bits(studies.read(reports, studies.SCAN, name)) == _bits(fresh)
