@@ -17,7 +17,10 @@ nothing changed rewrites nothing and a report is never "al día" for other runs 
    the same pool, whose warm kernel has numpy and matplotlib imported already. Written
    atomically: a temporary file, renamed into place only when every cell ran; a failed
    execution is kept as ``informe.failed.ipynb``, and the earlier outputs stay as they were.
-   Meanwhile this process renders the pages of the runs (``runs/<id>.html``);
+   Its two costliest studies are computed ahead in the other worker (``report.studies``): the
+   learning-rate scan in the sweep's tail (submitted after the runs), the failing seeds' study
+   beside the report; the report reads them when their keys are its own. Once they are stored,
+   this process renders the pages of the runs (``runs/<id>.html``);
 3. ``informe.html`` and ``informe.pdf`` (``nnsimple_lab.render``), in this process, when the
    executed report or the format's code changed, or the file is not the one rendered
    (``provenance.rendering_current``).

@@ -2,8 +2,9 @@
 
 The learning-rate scan (``scan.run_scan``) and the failing seeds' extension
 (``outcomes.failing_and_others``) are most of the report notebook's training. While the report's
-kernel works on question 1, the build runs ``prefetch`` in its other worker: it computes both
-from the runs on disk, exactly as the notebook's cells call them, and stores each result in
+kernel works on question 1, the build runs ``prefetch`` in its other worker (the scan already in
+the sweep's tail, from the grid: it needs no run): it computes both as the notebook's cells call
+them, from the runs on disk, and stores each result in
 ``reports/studies/<study>/<key>.json``. The notebook's cells call ``run_scan`` and
 ``failing_and_others`` here, with the same arguments as the originals plus the runs folder: they
 wait while the study is being computed (``files.locked`` on the study's folder; a process that
