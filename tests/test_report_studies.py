@@ -4,6 +4,7 @@ The runs are trained for real (tests/runsfolder.py); every comparison is against
 computed here, by the bytes of its encoding (every float by its 8 bytes).
 """
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -286,3 +287,16 @@ def test_the_scan_from_the_grid_alone_is_the_one_the_runs_ask_for(reports, setti
     name = studies.key(studies.SCAN, studies._scan_arguments(s.X, s.Y, **_scan_arguments(runs, s)))
     fresh, _ = _fresh(reports, setting)
     assert _bits(studies.read(reports, studies.SCAN, name)) == _bits(fresh)
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b'{"o": ["Scan", {"points": {"t": []}}]}', b'{"x": 1}'])
+def test_a_well_formed_file_of_something_else_is_not_read(reports, setting, body):
+    """Its key and checksum are right, but its value is no scan: computed, not raised."""
+    fresh, _ = _fresh(reports, setting)
+
+    def other(blob):
+        meta = json.loads(blob.partition(b"\n")[0])
+        meta["sha256"] = hashlib.sha256(body).hexdigest()
+        return json.dumps(meta).encode("utf-8") + b"\n" + body
+
+    assert _bits(_planted(reports, setting, other)) == _bits(fresh)

@@ -115,7 +115,8 @@ def encode(value):
 
 
 def decode(data):
-    """The value ``encode`` gave ``data`` for; ``ValueError`` (or ``KeyError``, ``TypeError``) if malformed."""
+    """The value ``encode`` gave ``data`` for; ``ValueError`` (or ``KeyError``, ``TypeError``, ``AttributeError``)
+    if malformed."""
     if data is None or type(data) in (bool, int, str):
         return data
     (tag, body), *more = data.items()
@@ -199,7 +200,7 @@ def _file_bytes(name, value):
 
 def read(reports, study, name):
     """The stored result keyed ``name``, or None: no file, another key, a checksum or a format that fails."""
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, struct.error):
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError, struct.error):
         header, _, body = path(reports, study, name).read_bytes().partition(b"\n")
         meta = json.loads(header)
         if meta.get("key") == name and meta.get("sha256") == hashlib.sha256(body).hexdigest():
@@ -246,8 +247,8 @@ def _cached(reports, study, arguments, compute):
 def _scan_arguments(X, Y, *, grid_rates, losses, doubled_losses=(), init, n_h, iterations, seeds, main_seed):
     """``scan.run_scan``'s arguments, normalised as it uses them (every container a tuple, numbers typed)."""
     return {
-        "X": np.asarray(X, dtype=float),
-        "Y": np.asarray(Y, dtype=float),
+        "X": np.asarray(X),  # by its dtype and bits
+        "Y": np.asarray(Y),
         "grid_rates": tuple(float(r) for r in grid_rates),
         "losses": tuple(str(x) for x in losses),
         "doubled_losses": tuple(str(x) for x in doubled_losses),
@@ -271,8 +272,8 @@ def _failing_arguments(X, Y, *, failing_rate, rates, init, loss, n_h, iterations
     if stored is None:
         return None
     return {
-        "X": np.asarray(X, dtype=float),
-        "Y": np.asarray(Y, dtype=float),
+        "X": np.asarray(X),  # by its dtype and bits
+        "Y": np.asarray(Y),
         "failing_rate": None if failing_rate is None else float(failing_rate),
         "rates": tuple(float(r) for r in rates),
         "init": str(init),
