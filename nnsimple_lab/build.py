@@ -17,7 +17,10 @@ nothing changed rewrites nothing and a report is never "al día" for other runs 
    the same pool, whose warm kernel has numpy and matplotlib imported already. Written
    atomically: a temporary file, renamed into place only when every cell ran; a failed
    execution is kept as ``informe.failed.ipynb``, and the earlier outputs stay as they were.
-   Meanwhile this process renders the pages of the runs (``runs/<id>.html``);
+   Its two costliest studies are computed ahead in the other worker (``report.studies``): the
+   learning-rate scan in the sweep's tail (submitted after the runs), the failing seeds' study
+   beside the report; the report reads them when their keys are its own. Once they are stored,
+   this process renders the pages of the runs (``runs/<id>.html``);
 3. ``informe.html`` and ``informe.pdf`` (``nnsimple_lab.render``), in this process, when the
    executed report or the format's code changed, or the file is not the one rendered
    (``provenance.rendering_current``).
@@ -32,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
+from concurrent.futures import wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -48,6 +52,7 @@ try:
         TMP_PREFIX,
         execute_report,
         outputs,
+        prefetch_studies,
         rendering_inputs,
         report_inputs,
     )
@@ -173,8 +178,9 @@ def _sweep(state, workers, specs, grid, *, root, force, progress):
                 f"No hay ejecuciones en {_shown(runs)}: ejecute primero el barrido (make runs o make report)."
             )
         return
+    early = (prefetch_studies, state.reports, grid.as_dict()) if isinstance(workers, WorkerPool) else None
     report = sweep.run_specs(
-        specs, grid=grid, out=runs, root=root, force=force, executor=workers, progress=progress, locked=True
+        specs, grid=grid, out=runs, root=root, force=force, executor=workers, progress=progress, locked=True, then=early
     )
     state.say(report.summary())
     state.status = report.exit_code
@@ -199,7 +205,7 @@ def _report(state, workers, root, *, checked):
     runs' files; otherwise (``make html``) a results file that is not its run's stops the build."""
     reports, paths = state.reports, state.paths
     files.remove_temporaries(reports, (f"{TMP_PREFIX}*",))
-    future = None
+    future = prefetch = None
     inputs = report_inputs(reports, root)
     stale = provenance.notebook_problem(paths["notebook"], inputs)
     if stale and not checked:
@@ -208,6 +214,11 @@ def _report(state, workers, root, *, checked):
     if stale:
         failed = [e["id"] for e in results.load_runs(paths["runs"]) if e["status"] != "ok"]
         future = _submit(workers, execute_report, reports, root, made_from=inputs, facts={"failed": failed})
+        if workers.started and workers.jobs >= 2:  # the other worker computes the report's costliest studies
+            with contextlib.suppress(BrokenProcessPool):
+                prefetch = workers.submit(prefetch_studies, reports)
+    if prefetch is not None:  # this core's first job: the report waits for the studies, not for the run pages
+        wait([prefetch])
     pages = _render(state, "runs") if "html" in state.formats else None  # meanwhile, here
     if pages:
         state.done.append("pages")

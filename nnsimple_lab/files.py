@@ -184,7 +184,7 @@ def _open_lock(folder):
 @contextlib.contextmanager
 def locked(folder, waiting):
     """Hold ``folder/.lock`` (``fcntl.flock``) for the block; if another process holds it, say
-    ``waiting`` on stderr and wait for it.
+    ``waiting`` on stderr (unless None: a notebook's kernel, whose stderr is an output) and wait for it.
 
     The lock file is never removed (``make clean`` keeps it): a process waiting on a removed
     file would get a lock nobody else sees.
@@ -194,7 +194,8 @@ def locked(folder, waiting):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(waiting, file=sys.stderr, flush=True)
+            if waiting is not None:
+                print(waiting, file=sys.stderr, flush=True)
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:

@@ -70,3 +70,16 @@ def execute_report(reports=REPORTS, root=ROOT, kernel_name=KERNEL, *, made_from=
     return tasks.execute(
         root / NOTEBOOK, tmp, final["notebook"], parameters, root=root, kernel_name=kernel_name, **seal
     )
+
+
+def prefetch_studies(reports=REPORTS, grid=None):
+    """Compute and store the report's costliest studies ahead of it (``report.studies.prefetch``), in a
+    worker: the scan from ``grid`` (a ``Grid.as_dict()``) in the sweep's tail, or both studies from the
+    runs beside ``execute_report``. Returns the studies stored, or the error's line (a failed prefetch
+    only means the report computes them itself)."""
+    try:
+        from nnsimple_lab.report import studies  # numpy and the report's modules: only in the worker
+
+        return studies.prefetch(Path(reports).resolve(), grid)
+    except Exception as error:  # never the build's failure: the report computes them itself
+        return tasks.error_line(error)

@@ -110,9 +110,9 @@ def _submit(executor, spec, out, root):
     return executor.submit(tasks.execute_run, spec, out, root)
 
 
-def _execute(stale, executor, out, root, tally, progress):
+def _execute(stale, executor, out, root, tally, progress, then=None):
     """Submit the ``stale`` runs to ``executor`` and put each in place as it finishes; files that
-    come as data are written and checked first (``tasks.received_run``).
+    come as data are written and checked first (``tasks.received_run``); ``then`` as in ``run_specs``.
 
     On Ctrl-C (or SIGTERM, SIGHUP): stop the runs (``_stop``) and raise ``SweepInterrupted``.
     When the disk or folder refuses a write (a run's outcome says so, or putting a file in
@@ -126,6 +126,8 @@ def _execute(stale, executor, out, root, tally, progress):
     try:
         for spec in stale:
             futures[_submit(executor, spec, out, root)] = spec
+        if then is not None:
+            executor.submit(*then)
         quiet = not stale or progress is False or (progress is None and not sys.stderr.isatty())
         with tqdm(total=len(stale), desc="Ejecuciones", unit="ejec.", file=sys.stderr, disable=quiet) as bar:
             for future in as_completed(futures):
@@ -190,7 +192,17 @@ def stale_specs(specs, out=DEFAULT_OUT, force=False):
 
 
 def run_specs(
-    specs, *, grid, out=DEFAULT_OUT, root=ROOT, jobs=None, force=False, executor=None, progress=None, locked=False
+    specs,
+    *,
+    grid,
+    out=DEFAULT_OUT,
+    root=ROOT,
+    jobs=None,
+    force=False,
+    executor=None,
+    progress=None,
+    locked=False,
+    then=None,
 ):
     """Execute the runs in ``specs`` that are not cached, put them in place, write the manifest.
 
@@ -214,11 +226,13 @@ def run_specs(
         else files.locked(out, f"Otro barrido está trabajando en {out}; esperando a que termine…")
     )
     with lock:
-        _run_locked(specs, grid, out, root, tally, jobs=jobs, force=force, executor=executor, progress=progress)
+        _run_locked(
+            specs, grid, out, root, tally, jobs=jobs, force=force, executor=executor, progress=progress, then=then
+        )
     return tally.report()
 
 
-def _run_locked(specs, grid, out, root, tally, *, jobs, force, executor, progress):
+def _run_locked(specs, grid, out, root, tally, *, jobs, force, executor, progress, then=None):
     """``run_specs``'s work, ``out``'s lock held: execute the stale runs, write the manifest."""
     kernels.remove_dead_folders()
     files.remove_temporaries(out)
@@ -229,7 +243,7 @@ def _run_locked(specs, grid, out, root, tally, *, jobs, force, executor, progres
         executor.limit(len(stale))
         tally.jobs = executor.jobs
     try:
-        _execute(stale, executor, out, root, tally, progress)
+        _execute(stale, executor, out, root, tally, progress, then)
     finally:
         if own:
             executor.shutdown(wait=True, cancel_futures=True)

@@ -18,6 +18,8 @@ import pytest
 
 from nnsimple_lab import build, cache, files, provenance, report_notebook, results, sweep
 from nnsimple_lab.grid import load_grid
+from nnsimple_lab.report import runs as run_view
+from nnsimple_lab.report import studies
 from tests.projectcopy import add_gate, alive, children, copy_project, wait_gone
 
 GRID = {"learning_rates": [0.1, 0.5], "inits": ["random"], "losses": ["bce"], "iterations": 30, "seeds": 3}
@@ -85,6 +87,25 @@ def test_a_build_makes_the_runs_the_report_and_its_renderings(built):
     assert not paths["failed"].exists() and temporaries(built.reports) == []
     for line in ("ejecutadas ahora: 2", "Páginas de ejecuciones: 2 nuevas", "Informe ejecutado:", "HTML escrito:"):
         assert line in built.summary
+
+
+@pytest.mark.slow
+def test_a_build_prefetches_the_reports_studies_under_the_keys_its_cells_ask_for(built):
+    """The scan (from the grid, in the sweep's tail) and the failing seeds' study (from the runs) are
+    stored under the keys of the arguments the report notebook's cells give (``report.studies``)."""
+    from tests.test_report_studies import _failing_arguments, _scan_arguments
+
+    runs = run_view.load(built.reports / "runs")
+    s = studies.setting(runs, results.read_manifest(built.reports / "runs")["grid"])
+    name = studies.key(studies.SCAN, studies._scan_arguments(s.X, s.Y, **_scan_arguments(runs, s)))
+    sweep = studies.read(built.reports, studies.SCAN, name)
+    assert sweep is not None
+    failing = studies._failing_arguments(s.X, s.Y, **_failing_arguments(runs, s, sweep))
+    assert studies.read(built.reports, studies.FAILING, studies.key(studies.FAILING, failing)) is not None
+    assert [len(list(studies.folder(built.reports, x).glob("*.json"))) for x in (studies.SCAN, studies.FAILING)] == [
+        1,
+        1,
+    ]
 
 
 @pytest.mark.slow

@@ -28,6 +28,20 @@ def test_clean_removes_everything_but_the_locks_and_gitkeep(tmp_path):
     assert clean.clean(tmp_path / "no-existe") == 0
 
 
+def test_clean_removes_the_studies_computed_ahead_but_their_locks(tmp_path):
+    """reports/studies/<study>/: a stored result, a dead write's temporary; the lock stays."""
+    reports = tmp_path / "reports"
+    fill(reports)
+    for study in ("scan", "failing"):
+        where = reports / "studies" / study
+        where.mkdir(parents=True)
+        for name in ("0123abcd.json", ".0123abcd.json.x1y2.tmp", files.LOCK_NAME):
+            (where / name).write_text("x")
+    assert clean.clean(reports) == 9
+    left = sorted(str(p.relative_to(reports / "studies")) for p in (reports / "studies").rglob("*"))
+    assert left == ["failing", f"failing/{files.LOCK_NAME}", "scan", f"scan/{files.LOCK_NAME}"]
+
+
 def test_clean_waits_for_the_build_that_holds_the_lock(tmp_path):
     """The issue's case: `make clean` during `make report` removed the runs under the report."""
     reports = tmp_path / "reports"

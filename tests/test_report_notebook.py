@@ -68,3 +68,11 @@ def test_execute_report_writes_only_a_sealed_temporary(tmp_path):
         for output in cell.get("outputs", [])
     ]
     assert any("tasa de aprendizaje" in text for text in shown)  # the report's prose, made from the runs
+
+
+def test_prefetch_studies_stores_both_studies_and_never_raises(tmp_path):
+    reports = tmp_path / "reports"
+    write_runs_folder(reports / "runs", learning_rates=(0.5,), inits=("random",), iterations=30, seeds=2)
+    assert report_notebook.prefetch_studies(reports) == ["scan", "failing"]
+    assert [len(list((reports / "studies" / s).glob("*.json"))) for s in ("scan", "failing")] == [1, 1]
+    assert "manifest.json" in report_notebook.prefetch_studies(tmp_path / "vacía")  # the error's line, not raised
