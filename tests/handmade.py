@@ -152,7 +152,10 @@ def seed_outcomes(*, stuck=(), late=(), iterations=1000, extension=10_000):
 
 def ablation_of(counts, found):
     """A hand-made ``ablation.Ablation``: ``counts`` are ``[(n_h, seeds solved of 20)]``."""
-    points = tuple(ablation.SizePoint(n_h=n, n_solved=k, n_seeds=20, median_iterations=100) for n, k in counts)
+    points = tuple(
+        ablation.SizePoint(n_h=n, n_solved=k, n_seeds=20, median_iterations=100, solved_seeds=tuple(range(20 - k, 20)))
+        for n, k in counts
+    )
     return ablation.Ablation(
         learning_rate=0.5, loss="bce", init="random", iterations=1000, grid_n_h=2, points=points, outcomes=found
     )

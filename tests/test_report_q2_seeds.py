@@ -24,7 +24,16 @@ def test_stuck_seeds_are_named_and_budget_limited_ones_are_not_blamed():
 def test_the_architecture_is_blamed_only_when_tested():
     tested = ablation_of([(2, 10), (3, 17), (4, 20)], seed_outcomes(stuck=range(10)))
     text = q2_seeds.ablation_sentence(tested, "Tabla 8")
-    assert "10 con $n_h = 2$, 17 con $n_h = 3$ y 20 con $n_h = 4$ (Tabla 8)" in text and "arquitectura, no de" in text
+    assert "10 con $n_h = 2$, 17 con $n_h = 3$ y 20 con $n_h = 4$ (Tabla 8)" in text
+    assert (
+        "Con más neuronas ocultas se resuelven 10 de las 10 semillas que con $n_h = 2$ no se resuelven ni con 10000 "
+        "iteraciones: para ellas, el límite es la arquitectura, no el número de iteraciones." in text
+    )
+    assert "de la tasa" not in text  # the rate was not varied: no claim about it
+    # a larger size solves more seeds, but none of those more iterations leave unsolved: no architecture claim
+    others = ablation_of([(2, 10), (4, 12)], seed_outcomes(stuck=range(5)))
+    assert others.larger_solve_more and not others.architecture_limits
+    assert "el límite es la arquitectura" not in q2_seeds.ablation_sentence(others, "Tabla 8")
     late = ablation_of([(2, 10), (3, 17), (4, 20)], seed_outcomes(late=range(10)))
     text = q2_seeds.ablation_sentence(late, "Tabla 8")
     assert "arquitectura" not in text.split("?", 1)[1] and "resuelven más semillas en las mismas iteraciones" in text
@@ -35,19 +44,25 @@ def test_the_architecture_is_blamed_only_when_tested():
 def test_the_other_rates_budget_is_said_where_it_rescues():
     late = seed_outcomes(late=(1, 2))
     stuck = seed_outcomes(stuck=(3,))
-    text = q2_seeds.budget_sentence([(0.01, late), (0.1, stuck)])
-    assert (
-        "10 veces más iteraciones rescatan 2 de las 2 que fallan con $\\alpha = 0.01$ y 0 de las 1 que fallan" in text
+    text = q2_seeds.budget_sentence([(0.01, late), (0.1, stuck)], after_failing=True)
+    assert text.startswith(
+        "Con las otras tasas de la rejilla, 10 veces más iteraciones rescatan 2 de las 2 que fallan con "
+        "$\\alpha = 0.01$ y no la única que falla con $\\alpha = 0.1$:"
     )
     assert "con $\\alpha = 0.01$, parte de lo que falla es el número de iteraciones" in text
     assert "0.1$, parte" not in text
-    assert q2_seeds.budget_sentence([(0.1, stuck)]).endswith("que fallan con $\\alpha = 0.1$.")
-    assert q2_seeds.budget_sentence([]) == ""
+    alone = q2_seeds.budget_sentence([(0.1, seed_outcomes(late=(3,)))], after_failing=False)
+    assert alone.startswith("Con las tasas de la rejilla en que fallan semillas, 10 veces más iteraciones rescatan")
+    assert "la única que falla con $\\alpha = 0.1$" in alone and "otras" not in alone
+    assert q2_seeds.budget_sentence([], after_failing=True) == ""
 
 
 def test_the_failing_rate_is_the_grid_best():
     runs = [handmade.run(0.4, solved=(1, 2)), handmade.run(0.1, solved=(1, None))]
     assert q2_seeds.failing_rate(runs, None, init="random", loss="bce") == 0.4
+    # a tie in seeds solved (none): the rate whose main run does not diverge, not the larger one
+    tied = [handmade.run(0.05, solved=(None, None)), handmade.run(30.0, solved=(None, None), diverged=True)]
+    assert q2_seeds.failing_rate(tied, None, init="random", loss="bce") == 0.05
     assert q2_seeds.failing_rate([], None, init="random", loss="bce") is None
 
 

@@ -96,3 +96,12 @@ def test_representative_rates_keep_the_ends_and_the_best():
 def test_steps_are_the_stored_iterations():
     record = handmade.run(0.5, iterations=30).record
     assert list(run_view.steps(record)) == list(range(31))
+
+
+def test_the_run_solving_most_seeds_prefers_on_a_tie_one_that_does_not_diverge():
+    calm, wild = handmade.run(0.05, solved=(None, None)), handmade.run(30.0, solved=(None, None), diverged=True)
+    assert run_view.most_solving([wild, calm]) is calm  # the larger rate would win the tie otherwise
+    fast, slow = handmade.run(0.5, main=51, solved=(5, 9)), handmade.run(0.1, main=246, solved=(5, 9))
+    assert run_view.most_solving([slow, fast]) is fast
+    assert run_view.most_solving([calm, handmade.run(0.1, solved=(5, None))]).learning_rate == 0.1
+    assert run_view.most_solving([]) is None

@@ -26,6 +26,7 @@ class SizePoint:
     n_solved: int
     n_seeds: int
     median_iterations: float | None
+    solved_seeds: tuple = ()  # the seeds solved in the budget
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,19 @@ class Ablation:
         return o is not None and o.extension > o.iterations and bool(o.stuck or o.other)
 
     @property
+    def rescued_by_size(self):
+        """The seeds the grid's n_h does not solve even in the extended budget that a larger size solves, sorted."""
+        if not self.budget_does_not_rescue:
+            return ()
+        unrescued = set(self.outcomes.stuck) | set(self.outcomes.other)
+        larger = {s for p in self.points if p.n_h > self.grid_n_h for s in p.solved_seeds}
+        return tuple(sorted(unrescued & larger))
+
+    @property
     def architecture_limits(self):
-        """The claim "with n_h hidden units some seeds cannot be solved, with more they can" may be made."""
-        return self.larger_solve_more and self.budget_does_not_rescue
+        """The claim "with n_h hidden units these seeds cannot be solved, with more they can" may be made:
+        some seed that more iterations do not rescue is solved, seed for seed, by a larger size."""
+        return bool(self.rescued_by_size)
 
 
 def sizes_for(n_h):
@@ -85,6 +96,9 @@ def run_ablation(X, Y, *, learning_rate, loss, init, iterations, seeds, grid_n_h
                 n_solved=len(solved),
                 n_seeds=len(result.seeds),
                 median_iterations=statistics.median(solved) if solved else None,
+                solved_seeds=tuple(
+                    int(s) for s, k in zip(result.seeds, result.iterations_to_solve, strict=True) if k >= 0
+                ),
             )
         )
     return Ablation(

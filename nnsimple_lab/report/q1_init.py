@@ -28,7 +28,7 @@ from nnsimple_lab.report.es import (
     rates_phrase,
 )
 from nnsimple_lab.report.findings import best, compare_counts
-from nnsimple_lab.report.runs import common, dataset, find, inits, learning_rates, losses, select
+from nnsimple_lab.report.runs import common, dataset, find, inits, learning_rates, losses, most_solving, select
 
 ZEROS = "zeros"  # the question compares zero initialisation ...
 RANDOM = vocab.REFERENCE_INIT  # ... with the course's random one
@@ -49,17 +49,13 @@ def _solved_by_rate(runs, loss):
 def reference_rate(runs, loss):
     """The learning rate of question 1's close-up: the one that solves XOR best with random weights.
 
-    Most seeds solved, then the main run reaching 100 % first, then the larger rate. Falls back
-    to the largest rate of the grid; None when the grid has no runs.
+    ``runs.most_solving``: most seeds solved, then a main run that did not diverge, then the main run
+    reaching 100 % first, then the larger rate. Falls back to the largest rate of the grid; None
+    when the grid has no runs.
     """
-    candidates = select(runs, init=RANDOM, loss=loss, ok=True)
-    if candidates:
-
-        def score(run):
-            k = run.record.iterations_to_solve
-            return (-run.record.seeds.n_solved, math.inf if k is None else k, -run.learning_rate)
-
-        return min(candidates, key=score).learning_rate
+    chosen = most_solving(select(runs, init=RANDOM, loss=loss, ok=True))
+    if chosen is not None:
+        return chosen.learning_rate
     rates = learning_rates(runs)
     return rates[-1] if rates else None
 

@@ -25,22 +25,18 @@ from nnsimple_lab.report.es import (
 )
 from nnsimple_lab.report.outcomes import common_plateaus
 from nnsimple_lab.report.q2_rate import done_runs
+from nnsimple_lab.report.runs import most_solving
 from nnsimple_lab.report.tables import markdown_table
 
 LN2_HALF = math.log(2) / 2
 
 
 def failing_rate(runs, w, *, init, loss):
-    """The rate whose failing seeds the report explains: the grid's rate solving most seeds (fastest on ties),
-    else the scan's fastest good rate; None when there is none."""
-    done = done_runs(runs, init=init, loss=loss)
-    if done:
-
-        def score(run):
-            k = run.record.iterations_to_solve
-            return (-run.record.seeds.n_solved, math.inf if k is None else k, -run.learning_rate)
-
-        return min(done, key=score).learning_rate
+    """The rate whose failing seeds the report explains: the grid's rate solving most seeds (``runs.most_solving``:
+    on ties one that does not diverge, then the fastest), else the scan's fastest good rate; None when there is none."""
+    chosen = most_solving(done_runs(runs, init=init, loss=loss))
+    if chosen is not None:
+        return chosen.learning_rate
     if w is not None and w.fastest.holds:
         return w.fastest.winners[-1]
     return None
@@ -96,7 +92,8 @@ def failing_sentence(outcomes, *, learning_rate, loss):
         "veces más"
     )
     if outcomes.late:
-        text += f": {len(outcomes.late)} de ellas resuelven (les faltaban iteraciones, no capacidad)"
+        verb = "resuelve (le faltaban" if len(outcomes.late) == 1 else "resuelven (les faltaban"
+        text += f": {len(outcomes.late)} de ellas {verb} iteraciones, no capacidad)"
         stuck_n = len(outcomes.stuck) + len(outcomes.other)
         text += f" y {stuck_n} siguen sin resolver." if stuck_n else "."
     else:
@@ -122,22 +119,46 @@ def _median(values):
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
-def budget_sentence(by_rate):
-    """The other grid rates' failing seeds: how many solve with more iterations (the budget was their limit)."""
+def _rescued(learning_rate, outcomes):
+    """``"1 de las 7 que fallan con α = 0.01"``; ``"la única que falla con α = 20"`` (or ``"no la única…"``)."""
+    n, k = len(outcomes.unsolved), len(outcomes.late)
+    if n == 1:
+        return f"{'la' if k else 'no la'} única que falla con {alpha(learning_rate)}"
+    return f"{k} de las {n} que fallan con {alpha(learning_rate)}"
+
+
+def budget_sentence(by_rate, *, after_failing):
+    """The other grid rates' failing seeds: how many solve with more iterations (the budget was their limit).
+    ``after_failing``: the failing rate's own sentence (``failing_sentence``) comes just before."""
     rows = [(lr, o) for lr, o in by_rate if o.unsolved and o.extension > o.iterations]
     if not rows:
         return ""
     factor = rows[0][1].extension // max(rows[0][1].iterations, 1)
     shown = sorted(rows, key=lambda row: -len(row[1].late))[:4]
-    pieces = join_es(
-        f"{len(o.late)} de las {len(o.unsolved)} que fallan con {alpha(lr)}"
-        for lr, o in sorted(shown, key=lambda r: r[0])
+    pieces = join_es(_rescued(lr, o) for lr, o in sorted(shown, key=lambda r: r[0]))
+    lead = (
+        "Con las otras tasas de la rejilla" if after_failing else "Con las tasas de la rejilla en que fallan semillas"
     )
-    text = f"Con las otras tasas de la rejilla, {fmt_int(factor)} veces más iteraciones rescatan {pieces}"
+    text = f"{lead}, {fmt_int(factor)} veces más iteraciones rescatan {pieces}"
     rescued = [lr for lr, o in rows if o.late]
     if rescued:
         text += f": con {join_es(alpha(lr) for lr in rescued[:4])}, parte de lo que falla es el número de iteraciones"
     return text + "."
+
+
+def _rescued_by_size_text(ablation):
+    """``"Con más neuronas ocultas se resuelven 3 de las 9 semillas que con n_h = 2 no se resuelven ni con
+    10000 iteraciones"``, seed for seed (``Ablation.rescued_by_size``)."""
+    rescued, o = ablation.rescued_by_size, ablation.outcomes
+    unrescued = len(o.stuck) + len(o.other)
+    which = "la única semilla que" if unrescued == 1 else f"{len(rescued)} de las {unrescued} semillas que"
+    verbs = ("se resuelve", "no se resuelve") if unrescued == 1 else ("se resuelven", "no se resuelven")
+    if unrescued > 1 and len(rescued) == 1:
+        verbs = ("se resuelve", "no se resuelven")
+    return (
+        f"Con más neuronas ocultas {verbs[0]} {which} con $n_h = {ablation.grid_n_h}$ {verbs[1]} ni con "
+        f"{fmt_int(o.extension)} iteraciones"
+    )
 
 
 def ablation_sentence(ablation, table_ref):
@@ -153,11 +174,9 @@ def ablation_sentence(ablation, table_ref):
         f"{counts} ({table_ref})."
     )
     if ablation.architecture_limits:
-        text += (
-            f" Con más neuronas ocultas se resuelven semillas que con $n_h = {ablation.grid_n_h}$ no se resuelven ni "
-            f"con {fmt_int(ablation.outcomes.extension)} iteraciones: esas fallas son de la arquitectura, no de la "
-            "tasa ni del número de iteraciones."
-        )
+        them = "ella" if len(ablation.rescued_by_size) == 1 else "ellas"
+        limit = f"para {them}, el límite es la arquitectura, no el número de iteraciones"
+        text += f" {_rescued_by_size_text(ablation)}: {limit}."
     elif ablation.larger_solve_more:
         text += " Más neuronas ocultas resuelven más semillas en las mismas iteraciones."
     else:
@@ -186,9 +205,6 @@ def seeds_conclusion(outcomes, ablation):
             f"{named}, que actúa como un mínimo local."
         )
     if ablation is not None and ablation.architecture_limits:
-        largest = ablation.points[-1]
-        text += (
-            f" Con $n_h = {largest.n_h}$ neuronas ocultas se resuelven {largest.n_solved} de {largest.n_seeds}: el "
-            "límite es la arquitectura."
-        )
+        them = "ella" if len(ablation.rescued_by_size) == 1 else "ellas"
+        text += f" {_rescued_by_size_text(ablation)}: para {them}, el límite es la arquitectura."
     return text.strip()

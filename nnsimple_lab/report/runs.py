@@ -94,6 +94,17 @@ def find(runs, learning_rate, init, loss):
     return found[0] if found else None
 
 
+def most_solving(candidates):
+    """The run of ``candidates`` that solves the most seeds; on a tie the one whose main run did not
+    diverge, then the one whose main run reaches 100 % first, then the larger rate. None if there is none."""
+
+    def score(run):
+        k = run.record.iterations_to_solve
+        return (-run.record.seeds.n_solved, bool(run.record.diverged), math.inf if k is None else k, -run.learning_rate)
+
+    return min(candidates, key=score) if candidates else None
+
+
 def unique(values):
     """The distinct values, in order of first appearance."""
     out = []
