@@ -9,7 +9,6 @@ SIGTERM kills its kernel, removes its task's temporary files and exits at once.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import multiprocessing
 import multiprocessing.util
 import os
@@ -22,11 +21,6 @@ from pathlib import Path
 
 from nnsimple_lab import cli
 from nnsimple_lab.kernels import KERNEL, WarmKernel
-
-# Imported before the workers fork, which then inherit them instead of each importing them (~0.15 s
-# of a core each): what a worker needs to start its kernel and to execute notebooks. This process
-# needs most of it too, to render them (nbformat, and nbclient via nbconvert).
-SHARED_IMPORTS = ("jupyter_client.manager", "nbformat", "nbclient", "papermill")
 
 
 @dataclass
@@ -126,20 +120,9 @@ def _on_sigterm(signum, frame):
         os._exit(cli.EXIT_INTERRUPTED)
 
 
-def _preload():
-    """Import ``SHARED_IMPORTS`` and compile nbformat's validator of the current format (~0.04 s),
-    in this process, before it forks its workers: they start their kernels at once, and the
-    kernels start up on cores no worker is busy importing on."""
-    for name in SHARED_IMPORTS:
-        importlib.import_module(name)
-    import nbformat
-
-    nbformat.validator.get_validator(nbformat.current_nbformat, nbformat.current_nbformat_minor)
-
-
 def _init_worker(parent_pid, root, kernel_name):
     """Worker set-up: the parent decides about interruptions, and the worker dies with it; its
-    warm kernel is launched for ``root`` (if given), with what it needs imported already (``_preload``)."""
+    warm kernel is launched for ``root`` (if given) and starts while papermill is imported."""
     serve(Worker())
     # At the worker's normal exit (the pool shuts down) its kernel goes too. A multiprocessing
     # child ends in os._exit, past atexit: its finalizers (undocumented, stable since Python 2.6;
@@ -159,6 +142,8 @@ def _init_worker(parent_pid, root, kernel_name):
     if root is not None:
         with contextlib.suppress(Exception):  # if it cannot start, the first notebook says why
             current().kernel = WarmKernel(root, kernel_name)
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
 
 
 class WorkerPool(Executor):
@@ -167,8 +152,8 @@ class WorkerPool(Executor):
     Up to ``jobs`` workers (default: one per core), forked on the first ``submit``; before it,
     ``limit(n)`` lowers their number to ``n``, so that no idle worker is forked. Each worker
     executes all its notebooks in one ``WarmKernel``, launched as the worker starts (for
-    ``root``; otherwise by its first notebook) and killed when the pool shuts down. The workers
-    inherit papermill and what their kernels need, imported here before they fork (``_preload``).
+    ``root``; otherwise by its first notebook) and killed when the pool shuts down. A worker
+    imports papermill while its kernel starts.
     """
 
     def __init__(self, jobs=None, *, root=None, kernel_name=KERNEL):
@@ -188,7 +173,6 @@ class WorkerPool(Executor):
     def submit(self, fn, /, *args, **kwargs):
         if self._pool is not None:
             return self._pool.submit(fn, *args, **kwargs)
-        _preload()
         context = multiprocessing.get_context("fork")
         initargs = (os.getpid(), self.root, self.kernel_name)
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker, initargs=initargs)

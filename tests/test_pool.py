@@ -1,8 +1,6 @@
 """Tests of pool: forked workers with one warm kernel each, known to the pool, stopped cleanly."""
 
 import os
-import subprocess
-import sys
 import time
 from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
@@ -80,27 +78,6 @@ def test_the_worker_state_exists_only_in_a_worker():
         assert workers.submit(worker_state).result() is True
     finally:
         workers.shutdown()
-
-
-def test_the_workers_inherit_papermill_and_the_notebook_validator_from_their_parent():
-    """Imported (and nbformat's validator compiled) once, before the fork, not in every worker."""
-    code = (
-        "import sys\n"
-        "from nnsimple_lab import pool\n"
-        "def seen():\n"
-        "    import nbformat.validator\n"
-        "    return [n for n in pool.SHARED_IMPORTS if n in sys.modules], bool(nbformat.validator.validators)\n"
-        "before = [n for n in pool.SHARED_IMPORTS if n in sys.modules]\n"
-        "workers = pool.WorkerPool(1)\n"
-        "try:\n"
-        "    print(before, *workers.submit(seen).result())\n"
-        "finally:\n"
-        "    workers.shutdown()\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    names = list(pool.SHARED_IMPORTS)
-    assert done.stdout == f"[] {names} True\n"
 
 
 def hold(path):
