@@ -563,7 +563,8 @@ def table(rows, train, repeats, grid):
     redone = rows[-1]["changed"]["rewritten"]
     runs_redone = sorted({Path(p).stem for p in redone if p.startswith("runs/lr")})
     expected = sorted({f"lr{CHANGED_RATE[1]!r}-{init}-{loss}" for init in grid.inits for loss in grid.losses})
-    only_those = runs_redone == expected and all(p.startswith("runs/") or p.startswith("informe.") for p in redone)
+    # The report's own files: the notebook and its renderings, and the studies it had computed ahead (studies/)
+    only_those = runs_redone == expected and all(p.startswith(("runs/", "informe.", "studies/")) for p in redone)
     lines += [
         "",
         "Razones de la compilación en frío (mediana y extremos de las razones de cada repetición) y objetivos",
