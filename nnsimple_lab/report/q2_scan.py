@@ -130,15 +130,16 @@ def _above_text(w):
     return text
 
 
-def _faster_in_window(w, grid_best):
-    """(the window's lowest-median rate, ``PairedRatio`` of its iterations over ``grid_best``'s) when that rate
-    is faster on the same seeds: the median of the per-seed ratio below 1 as the report prints it (2 decimals);
-    else None. A lower median over different seeds, or a ratio printed as 1.00, is no evidence of speed."""
-    quick = w.point(w.fastest.winners[-1])
-    ratio = paired_ratio(w.point(grid_best).iterations_to_solve, quick.iterations_to_solve)
-    if not ratio.holds or ratio.median_ratio is None or round(ratio.median_ratio, 2) >= 1:
-        return None
-    return quick, ratio
+def _faster(ratio):
+    """The second rate of a ``PairedRatio`` is faster on the same seeds: the median of the per-seed ratio is
+    below 1 as the report prints it (2 decimals). A lower median over different seeds, or a ratio printed
+    as 1.00, is no evidence of speed."""
+    return ratio.holds and ratio.median_ratio is not None and round(ratio.median_ratio, 2) < 1
+
+
+def _against_fastest(w, grid_best):
+    """``PairedRatio`` of the window's lowest-median rate's iterations over ``grid_best``'s, seed by seed."""
+    return paired_ratio(w.point(grid_best).iterations_to_solve, w.point(w.fastest.winners[-1]).iterations_to_solve)
 
 
 def best_question_sentence(w, runs, *, init, loss):
@@ -158,9 +159,8 @@ def best_question_sentence(w, runs, *, init, loss):
         f"{alpha(quick.learning_rate)} resuelve en mediana en {fmt_median(quick.median_iterations)} iteraciones, "
         f"frente a {fmt_median(ours.median_iterations)} con {name}"
     )
-    faster = _faster_in_window(w, grid_best)
-    ratio = paired_ratio(ours.iterations_to_solve, quick.iterations_to_solve)
-    if faster is None:
+    ratio = _against_fastest(w, grid_best)
+    if not _faster(ratio):
         text = f"¿Es {name} la mejor? Está dentro de la ventana. En el barrido, {medians}"
         if ratio.holds and ratio.median_ratio is not None:
             text += (
@@ -342,7 +342,7 @@ def _scan_conclusion(w, runs, *, init, loss, iterations):
     )
     grid_best = best_rate(runs, init=init, loss=loss)
     inside = grid_best is not None and w.contains(grid_best) and w.fastest.holds
-    if inside and grid_best not in w.fastest.winners and _faster_in_window(w, grid_best) is not None:
+    if inside and grid_best not in w.fastest.winners and _faster(_against_fastest(w, grid_best)):
         text += f"; {alpha(grid_best)} está dentro, pero {alpha(w.fastest.winners[-1])} resuelve más rápido"
     text += "."
     below = ""

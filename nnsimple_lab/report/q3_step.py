@@ -19,7 +19,7 @@ from nnsimple_lab.report import trained
 from nnsimple_lab.report.descent import descend
 from nnsimple_lab.report.es import alpha, fmt_int, fmt_rate, fmt_ratio, fmt_sci, fmt_value, join_es
 from nnsimple_lab.report.q3_loss import NAIVE_COST, NAIVE_GRADIENT, QUESTION_LOSS, REFERENCE, is_naive
-from nnsimple_lab.report.scan import MATCH_FACTOR, better_at_equal_rate, window
+from nnsimple_lab.report.scan import MATCH_FACTOR, better_at_equal_rate, counts_close, window
 from nnsimple_lab.report.tables import markdown_table
 
 CLOSE = 0.2  # a median iteration ratio within 20 % of 1 is "about the same speed"
@@ -178,7 +178,7 @@ class Advantage:
     @property
     def n_close(self):
         """Rates of ``matched`` where the two solve the same number of seeds, give or take one."""
-        return sum(abs(a - b) <= 1 for _, a, b in self.matched)
+        return sum(counts_close(a, b) for _, a, b in self.matched)
 
     @property
     def step_explains(self):

@@ -323,6 +323,11 @@ def initial_step_factor(X, Y, *, init, n_h, seeds, reference, other):
     return StepFactor(low=float(factor.min()), median=float(np.median(factor)), high=float(factor.max()))
 
 
+def counts_close(a, b):
+    """Two configurations solve "the same number of seeds, give or take one"."""
+    return abs(a - b) <= 1
+
+
 @dataclass(frozen=True)
 class MatchedScan:
     """Over the scan: the reference at alpha against the other loss at MATCH_FACTOR * alpha, every rate both have."""
@@ -338,7 +343,7 @@ class MatchedScan:
     @property
     def n_close(self):
         """Rates where the two solve the same number of seeds, give or take one."""
-        return sum(abs(a - b) <= 1 for _, a, b in self.rows)
+        return sum(counts_close(a, b) for _, a, b in self.rows)
 
     @property
     def worst(self):
