@@ -158,6 +158,16 @@ def scan_window(grid_rates, *, iterations, seeds, loss="bce"):
     return best[0], best[-1], top
 
 
+def window_speed(lo, hi, grid_rates, *, iterations, seeds, loss="bce"):
+    """Median iterations to solve at each scan rate from lo to hi, over the seeds every one of them solves:
+    ``(medians, n_common, same)``; same: each of those rates solves exactly those seeds."""
+    rates = [lr for lr in sorted(set(LATTICE) | set(grid_rates)) if lo <= lr <= hi]
+    solved = [train(lr, seeds=range(seeds), iterations=iterations, loss=loss)["solved_at"] for lr in rates]
+    common = np.logical_and.reduce([s >= 0 for s in solved])
+    medians = [float(np.median(s[common])) for s in solved] if common.any() else []
+    return medians, int(common.sum()), all(np.array_equal(s >= 0, common) for s in solved)
+
+
 def paired_median_ratio(a, b):
     """Median over the seeds both solve of b / a (iterations to solve), or None."""
     pairs = [(x, y) for x, y in zip(a, b, strict=True) if x >= 0 and y >= 0 and x > 0]

@@ -548,6 +548,13 @@ def test_rates_up_to_five_state_only_true_trends_and_the_window(issue_reports):
     lo, hi, top = reference.scan_window(rates, iterations=400, seeds=8)
     fmt = lambda r: repr(r) if len(repr(r)) <= 6 else f"{r:.3g}"  # noqa: E731 (the report's way to write a rate)
     assert f"de α = {fmt(lo)} a α = {fmt(hi)} resuelven el máximo entre las tasas estables, {top} de 8 semillas" in text
+    medians, n_common, same = reference.window_speed(lo, hi, rates, iterations=400, seeds=8)
+    falling = len(medians) >= 3 and all(b < a for a, b in zip(medians, medians[1:], strict=False))
+    assert ("Dentro de ella, cuanto mayor la tasa, menos iteraciones" in text) == falling
+    if falling and n_common > 1:
+        over = f"sobre las mismas {n_common} semillas en cada tasa" if same else f"sobre las {n_common} semillas que"
+        median = lambda x: f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"  # noqa: E731
+        assert over in text and f"hasta 100 % baja de {median(medians[0])} a {median(medians[-1])}." in text
 
 
 @pytest.mark.slow

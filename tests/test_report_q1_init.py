@@ -127,9 +127,26 @@ def test_xavier_is_compared_with_random_rate_by_rate():
     )
 
 
+def test_without_random_runs_xavier_chooses_the_rate_and_the_text_says_so():
+    runs = [
+        handmade.run(0.1, "xavier", solved=(10, 20, None)),
+        handmade.run(0.5, "xavier", solved=(None, 20, None)),
+        handmade.run(0.1, "zeros", solved=(None,) * 3, main=None),
+        handmade.run(0.5, "zeros", solved=(None,) * 3, main=None),
+    ]
+    assert q1_init.choosing_init(runs, "bce") == "xavier"
+    assert q1_init.reference_rate(runs, "bce") == 0.1  # not the largest rate
+    sentence = q1_init.reference_rate_sentence(runs, "bce", 0.1)
+    assert "la que resuelve más semillas con la inicialización de Xavier (2 de 3)" in sentence
+
+
 def test_nothing_ran():
     runs = [handmade.failed(lr, init) for lr in (0.1, 0.5) for init in ("zeros", "random")]
+    assert q1_init.choosing_init(runs, "bce") is None
     assert q1_init.reference_rate(runs, "bce") == 0.5  # the largest rate of the grid
+    assert "ninguna de sus ejecuciones terminó, así que tomamos la mayor tasa de la rejilla" in (
+        q1_init.reference_rate_sentence(runs, "bce", 0.5)
+    )
     sentence = q1_init.zero_init_sentence(runs)
     assert "nan" not in sentence and sentence.count("ejecución fallida") == 2
     assert "ejecución fallida" in q1_init.descent_sentence(runs[1])

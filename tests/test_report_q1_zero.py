@@ -7,7 +7,9 @@ import pytest
 
 import nnsimple as nn
 from nnsimple_lab.report import es, q1_zero, symmetry
+from nnsimple_lab.report import runs as run_view
 from tests import figurekit, handmade
+from tests.runsfolder import write_runs_folder
 
 X, Y = nn.load_dataset("xor")
 
@@ -95,6 +97,17 @@ def test_conclusion_without_zero_runs_uses_the_experiments(probes):
     )
     failed = [handmade.failed(0.5, "zeros"), handmade.run(0.5)]
     assert "Ninguna ejecución con inicialización en ceros terminó" in q1_zero.conclusion_q1(failed, "bce", 0.5)
+
+
+def test_without_random_runs_the_conclusion_uses_xavier_and_says_converge_differently_only_then(tmp_path):
+    write_runs_folder(tmp_path / "x", learning_rates=(0.5,), inits=("zeros", "xavier"), losses=("bce",), iterations=150)
+    runs = run_view.load(tmp_path / "x")
+    q1 = q1_zero.conclusion_q1(runs, "bce", 0.5)
+    assert q1.startswith("Sí convergen distinto. Inicializados en ceros")
+    assert "Con la inicialización de Xavier, los parámetros rompen la simetría: con $\\alpha = 0.5$" in q1
+    write_runs_folder(tmp_path / "z", learning_rates=(0.5,), inits=("zeros",), losses=("bce",), iterations=150)
+    alone = q1_zero.conclusion_q1(run_view.load(tmp_path / "z"), "bce", 0.5)
+    assert alone.startswith("Inicializados en ceros") and "convergen distinto" not in alone  # nothing to compare
 
 
 def test_other_inits_in_the_conclusion_say_the_largest_difference():

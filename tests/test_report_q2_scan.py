@@ -33,10 +33,41 @@ def test_the_window_is_said_with_its_scope(window):
     text = q2_scan.window_sentences(window, iterations=1000)
     assert "Con $\\alpha \\leq 0.01$ ninguna semilla resuelve XOR en 1000 iteraciones" in text
     assert "de $\\alpha = 0.2$ a $\\alpha = 0.8$ resuelven el máximo entre las tasas estables, 8 de 10" in text
-    assert "la mediana hasta 100 % baja de 500 a 10" in text
+    assert "sobre las mismas 8 semillas en cada tasa, la mediana de iteraciones hasta 100 % baja de 500 a 10" in text
     assert "con $\\alpha = 1.6$ ya resuelven 6 de 10" in text
     assert "Con $\\alpha = 3.2$ resuelven 9, más que en la ventana, pero oscilando" in text
     assert "y con la tasa siguiente del barrido, 6.4, solo 0: no es una tasa fiable." in text
+
+
+def test_the_speed_in_the_window_compares_the_seeds_every_rate_solves():
+    # Each rate solves 4 of 5 seeds, not the same ones. Over its own seeds the median falls
+    # (50, 25, 17.5); over seeds 0 and 1, solved at every rate, it rises (10, 20, 30).
+    def solving(lr, its):
+        return dataclasses.replace(point(lr, 4, n=5), iterations_to_solve=its)
+
+    edge = [point(0.1, 0, n=5), point(1.6, 0, n=5, div=5)]
+    rising = [
+        solving(0.2, (10, 10, 90, 90, None)),
+        solving(0.4, (20, 20, 30, None, 30)),
+        solving(0.8, (30, 30, None, 5, 5)),
+    ]
+    w = scan.window(made([edge[0], *rising, edge[1]]), "bce")
+    assert w.window == (0.2, 0.4, 0.8)
+    assert [p.median_iterations for p in rising] == [50, 25, 17.5]
+    speed = scan.window_speed(w)
+    assert speed.seeds == (0, 1) and not speed.same and speed.trend.direction == "up"
+    assert "cuanto mayor la tasa" not in q2_scan.window_sentences(w, iterations=1000)
+    falling = [
+        solving(0.2, (40, 40, 1, 1, None)),
+        solving(0.4, (30, 30, 99, None, 99)),
+        solving(0.8, (20, 20, None, 1, 1)),
+    ]
+    w = scan.window(made([edge[0], *falling, edge[1]]), "bce")
+    text = q2_scan.window_sentences(w, iterations=1000)
+    assert (
+        "cuanto mayor la tasa, menos iteraciones: sobre las 2 semillas que resuelven todas ellas, "
+        "la mediana de iteraciones hasta 100 % baja de 40 a 20." in text
+    )
 
 
 def test_is_the_grid_best_the_best(window):

@@ -38,6 +38,18 @@ def test_it_is_said_the_other_way_when_the_doubled_rate_is_still_slower():
     assert q3_step.matched_sentence([], "Tabla 12") == ""
 
 
+def test_the_conclusion_at_equal_rate_gives_its_scope_and_calls_no_tie_slower():
+    slower = q3_step.conclusion_q3([], [], matches=_matches(190, 95), scan=None, confidence_text="")
+    assert "A la misma tasa, entre las tasas de la rejilla (10 semillas), MSE tarda más (1.9 veces" in slower
+    # 1004 against 1000 iterations: a ratio of 1.004, printed 1.00, is no "slower"
+    points = [point(0.1, 10, its=1000), point(0.1, 10, loss="mse", its=1004), point(0.2, 10, loss="mse", its=500)]
+    sweep = made(points)
+    matches = scan.matched_steps(sweep, [0.1], reference="bce", other="mse")
+    tie = q3_step.conclusion_q3([], [], matches=matches, scan=sweep, confidence_text="")
+    assert "rejilla (inicialización aleatoria, 10 semillas), MSE tarda en mediana 1.00 veces lo que la BCE" in tie
+    assert "tarda más" not in tie
+
+
 def test_matched_table_has_both_rates():
     table = q3_step.matched_table(_matches(190, 95))
     assert "| 0.1 | 10/10 | 10/10 | 1.9 | 0.2 | 10/10 | 0.95 |" in table

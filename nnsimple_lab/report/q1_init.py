@@ -32,6 +32,7 @@ from nnsimple_lab.report.runs import common, dataset, find, inits, learning_rate
 
 ZEROS = "zeros"  # the question compares zero initialisation ...
 RANDOM = vocab.REFERENCE_INIT  # ... with the course's random one
+XAVIER = "xavier"  # the other seeded one: it chooses the rate when the grid has no random run
 LN2 = math.log(2)
 
 
@@ -41,43 +42,66 @@ def ordered_inits(runs):
     return [x for x in (ZEROS, RANDOM) if x in present] + [x for x in present if x not in (ZEROS, RANDOM)]
 
 
+def choosing_init(runs, loss):
+    """The initialisation whose finished runs choose question 1's rate: the course's random one,
+    else Xavier's (seeded too), else the first the grid has; None when no run of ``loss`` finished."""
+    finished = {r.init for r in select(runs, loss=loss, ok=True)}
+    return next((x for x in (RANDOM, XAVIER, *ordered_inits(runs)) if x in finished), None)
+
+
 def _solved_by_rate(runs, loss):
-    """``[(rate, seeds solved)]`` of the random runs that finished."""
-    return [(r.learning_rate, r.record.seeds.n_solved) for r in select(runs, init=RANDOM, loss=loss, ok=True)]
+    """``[(rate, seeds solved)]`` of the finished runs of ``choosing_init``."""
+    chooser = choosing_init(runs, loss)
+    return [(r.learning_rate, r.record.seeds.n_solved) for r in select(runs, init=chooser, loss=loss, ok=True)]
 
 
 def reference_rate(runs, loss):
-    """The learning rate of question 1's close-up: the one that solves XOR best with random weights.
+    """The learning rate of question 1's close-up: the one that solves XOR best with random weights
+    (with ``choosing_init``'s when the grid has no random run of ``loss`` that finished).
 
     ``runs.most_solving``: most seeds solved, then a main run that did not diverge, then the main run
-    reaching 100 % first, then the larger rate. Falls back to the largest rate of the grid; None
-    when the grid has no runs.
+    reaching 100 % first, then the larger rate. Falls back to the largest rate of the grid when no
+    run of ``loss`` finished; None when the grid has no runs.
     """
-    chosen = most_solving(select(runs, init=RANDOM, loss=loss, ok=True))
+    chooser = choosing_init(runs, loss)
+    chosen = most_solving(select(runs, init=chooser, loss=loss, ok=True)) if chooser else None
     if chosen is not None:
         return chosen.learning_rate
     rates = learning_rates(runs)
     return rates[-1] if rates else None
 
 
+def close_up_run(runs, loss, learning_rate):
+    """The seeded run of question 1's close-up: ``choosing_init``'s at ``learning_rate`` (None when the
+    grid has no seeded initialisation, or no such run)."""
+    chooser = choosing_init(runs, loss)
+    if chooser in (None, ZEROS) or learning_rate is None:
+        return None
+    return find(runs, learning_rate, chooser, loss)
+
+
 def _why_this_rate(runs, loss, learning_rate):
     """Why ``reference_rate`` chose this rate, with its tie if it has one."""
+    chooser = choosing_init(runs, loss)
+    if chooser is None:
+        return ": ninguna de sus ejecuciones terminó, así que tomamos la mayor tasa de la rejilla"
     ranking = best(_solved_by_rate(runs, loss))
-    run = find(runs, learning_rate, RANDOM, loss)
+    run = find(runs, learning_rate, chooser, loss)
     if not ranking.holds or ranking.best == 0 or run is None or not run.ok:
         return ""
     n = run.record.seeds.n_seeds
+    with_init = "" if chooser == RANDOM else f" con la {vocab.init(chooser).long}"
     tied = [r for r in ranking.winners if r != learning_rate]
     if ranking.all_tied and len(ranking.values) > 1:
-        why = f"todas las tasas de la rejilla resuelven {ranking.best} de {n} semillas y esta es la que"
+        why = f"todas las tasas de la rejilla resuelven {ranking.best} de {n} semillas{with_init} y esta es la que"
         return f": {why} antes llega a 100 % de exactitud con la semilla principal"
     if tied:
         others = join_es(alpha(r) for r in tied)
         return (
-            f": entre las tasas de la rejilla, resuelve más semillas ({ranking.best} de {n}, igual que {others}) y, "
-            "de ellas, es la que antes llega a 100 % de exactitud con la semilla principal"
+            f": entre las tasas de la rejilla, resuelve más semillas{with_init} ({ranking.best} de {n}, igual que "
+            f"{others}) y, de ellas, es la que antes llega a 100 % de exactitud con la semilla principal"
         )
-    return f": entre las tasas de la rejilla, la que resuelve más semillas ({ranking.best} de {n})"
+    return f": entre las tasas de la rejilla, la que resuelve más semillas{with_init} ({ranking.best} de {n})"
 
 
 def reference_rate_sentence(runs, loss, learning_rate):

@@ -25,8 +25,8 @@ from nnsimple_lab.report.es import (
 from nnsimple_lab.report.q1_init import (
     RANDOM,
     ZEROS,
+    close_up_run,
     cost_name,
-    find,
     init_comparison,
     losses,
     ordered_inits,
@@ -182,8 +182,9 @@ def and_sentence(result):
 # ---------------------------------------------------------------- conclusion
 
 
-def _zeros_conclusion(runs, probes):
-    """Question 1's conclusion about zero initialisation: the grid's runs, then the saddle if it holds."""
+def _zeros_conclusion(runs, probes, seeded_moves):
+    """Question 1's conclusion about zero initialisation: the grid's runs, then the saddle if it holds.
+    ``seeded_moves``: the close-up's seeded run moved, so "they converge differently" is shown."""
     zeros = select(runs, init=ZEROS, ok=True)
     saddle = any(p.saddle for p in probes)
     tail = " El origen es un punto de silla del costo, no un mínimo." if saddle else ""
@@ -196,7 +197,8 @@ def _zeros_conclusion(runs, probes):
             for x in losses(zeros)
         )
         return (
-            f"Sí convergen distinto. Inicializados en ceros, {budget} y {with_rates(rates)}, los pesos y sesgos no "
+            ("Sí convergen distinto. " if seeded_moves else "")
+            + f"Inicializados en ceros, {budget} y {with_rates(rates)}, los pesos y sesgos no "
             f"se mueven nunca, porque todos los gradientes son exactamente cero; el costo se queda en {values}." + tail
         )
     if zeros:
@@ -214,20 +216,21 @@ def _zeros_conclusion(runs, probes):
     return f"La rejilla no tiene ejecuciones con {vocab.init(ZEROS).long}."
 
 
-def _random_conclusion(runs, loss, learning_rate):
-    random_run = find(runs, learning_rate, RANDOM, loss) if learning_rate is not None else None
-    if random_run is None or not random_run.ok or random_run.record.diverged:
+def _seeded_conclusion(run):
+    """What the close-up's seeded run (``close_up_run``) did, when it finished without diverging."""
+    if run is None or not run.ok or run.record.diverged:
         return ""
-    r = random_run.record
+    r = run.record
     reached = (
-        f"clasifica {dataset(runs).name} sin errores desde la iteración {fmt_int(r.iterations_to_solve)}"
+        f"clasifica {dataset([run]).name} sin errores desde la iteración {fmt_int(r.iterations_to_solve)}"
         if r.iterations_to_solve is not None
         else f"no alcanza 100 % de exactitud en {fmt_int(r.iterations)} iteraciones"
     )
+    start = "Inicializados al azar" if run.init == RANDOM else f"Con la {vocab.init(run.init).long}"
     return (
-        f"Inicializados al azar, los parámetros rompen la simetría: con {alpha(learning_rate)} y la semilla "
-        f"{r.seed} el costo {vocab.loss(loss).short} baja de {fmt_cost(r.costs[0])} a {fmt_cost(r.final_cost)} y la "
-        f"red {reached}; de {r.seeds.n_seeds} semillas resuelven {r.seeds.n_solved}."
+        f"{start}, los parámetros rompen la simetría: con {alpha(run.learning_rate)} y la semilla "
+        f"{r.seed} el costo {vocab.loss(run.loss).short} baja de {fmt_cost(r.costs[0])} a {fmt_cost(r.final_cost)} "
+        f"y la red {reached}; de {r.seeds.n_seeds} semillas resuelven {r.seeds.n_solved}."
     )
 
 
@@ -254,10 +257,12 @@ def _others_conclusion(runs, loss):
 
 def conclusion_q1(runs, loss, learning_rate, *, probes=(), symmetric=None):
     """Question 1's answer from the grid's runs and the report's experiments."""
-    parts = [_zeros_conclusion(runs, probes)]
+    seeded = close_up_run(runs, loss, learning_rate)
+    moved = seeded is not None and seeded.ok and not still_facts(seeded).cost_constant
+    parts = [_zeros_conclusion(runs, probes, moved)]
     if symmetric is not None and symmetric.identical and symmetric.best_accuracy < 1:
         parts.append("Tampoco aprende una red cuyas neuronas ocultas empiezan iguales: siguen iguales y valen por una.")
-    parts.append(_random_conclusion(runs, loss, learning_rate))
+    parts.append(_seeded_conclusion(seeded))
     parts.append(_others_conclusion(runs, loss))
     return " ".join(p for p in parts if p)
 

@@ -26,6 +26,7 @@ from nnsimple_lab.report.es import (
 from nnsimple_lab.report.findings import paired_ratio, trend
 from nnsimple_lab.report.q2_rate import best_rate, done_runs
 from nnsimple_lab.report.q2_seeds import seeds_conclusion
+from nnsimple_lab.report.scan import window_speed
 from nnsimple_lab.report.tables import markdown_table
 
 
@@ -79,13 +80,29 @@ def window_sentences(w, *, iterations):
             f"Todas las tasas del barrido de {alpha(lo)} a {alpha(hi)} resuelven el máximo entre las tasas estables, "
             f"{w.best_solved} de {n} semillas: es la ventana de tasas buenas."
         )
-        speed = trend([(r, w.point(r).median_iterations) for r in w.window])
-        if speed.holds and speed.direction == "down":
-            text += (
-                f" Dentro de ella, cuanto mayor la tasa, menos iteraciones: la mediana hasta 100 % baja de "
-                f"{fmt_median(speed.first[1])} a {fmt_median(speed.last[1])}."
-            )
+        text += _speed_text(window_speed(w))
     return text + " " + _above_text(w)
+
+
+def _speed_text(speed):
+    """ "Dentro de ella, cuanto mayor la tasa, menos iteraciones", over the same seeds at every rate
+    (``scan.WindowSpeed``), saying which seeds; "" unless the trend over those seeds holds, downwards."""
+    found = speed.trend
+    if not (found.holds and found.direction == "down"):
+        return ""
+    n = len(speed.seeds)
+    if n == 1:
+        over = "con la única semilla que resuelven todas ellas"
+    elif speed.same:
+        over = f"sobre las mismas {n} semillas en cada tasa"
+    else:
+        over = f"sobre las {n} semillas que resuelven todas ellas"
+    what = "la mediana de iteraciones hasta 100 %" if n > 1 else "las iteraciones hasta 100 %"
+    verb = "baja" if n > 1 else "bajan"
+    return (
+        f" Dentro de ella, cuanto mayor la tasa, menos iteraciones: {over}, {what} {verb} de "
+        f"{fmt_median(found.first[1])} a {fmt_median(found.last[1])}."
+    )
 
 
 def _from(onward):

@@ -17,7 +17,7 @@ import nnsimple as nn
 from nnsimple_lab import vocab
 from nnsimple_lab.report import trained
 from nnsimple_lab.report.descent import descend
-from nnsimple_lab.report.es import alpha, fmt_int, fmt_rate, fmt_ratio, fmt_sci, fmt_value, join_es
+from nnsimple_lab.report.es import alpha, fmt_int, fmt_rate, fmt_ratio, fmt_sci, fmt_value, join_es, plural
 from nnsimple_lab.report.q3_loss import NAIVE_COST, NAIVE_GRADIENT, QUESTION_LOSS, REFERENCE, is_naive
 from nnsimple_lab.report.scan import MATCH_FACTOR, better_at_equal_rate, counts_close, window
 from nnsimple_lab.report.tables import markdown_table
@@ -364,7 +364,9 @@ def _gradient_conclusion(rows):
     )
 
 
-def _equal_rate_conclusion(matches):
+def _equal_rate_conclusion(matches, init=None):
+    """MSE against BCE at the grid's rates (the scan's ``MatchedStep``s), with the scan's scope: its
+    ``init`` (when given) and seeds. "más"/"menos" only when every printed ratio is above/below 1.00."""
     usable = [m for m in matches if m.same_ratio.holds]
     if not usable:
         return ""
@@ -372,8 +374,9 @@ def _equal_rate_conclusion(matches):
     ratios = [m.same_ratio.median_ratio for m in usable]
     low, high = min(ratios), max(ratios)
     spread = fmt_ratio(low) if fmt_ratio(low) == fmt_ratio(high) else f"de {fmt_ratio(low)} a {fmt_ratio(high)}"
-    scope = "entre las tasas de la rejilla"
-    verb = "más" if low > 1 else ("menos" if high < 1 else None)
+    seeds = plural(usable[0].reference.n_seeds, "semilla")
+    scope = f"entre las tasas de la rejilla ({vocab.init(init).long + ', ' if init else ''}{seeds})"
+    verb = "más" if round(low, 2) > 1 else ("menos" if round(high, 2) < 1 else None)
     if verb is None:
         return (
             f"A la misma tasa, {scope}, {name} tarda en mediana {spread} veces lo que la {vocab.loss(REFERENCE).short}."
@@ -388,7 +391,8 @@ def _equal_rate_conclusion(matches):
 
 def conclusion_q3(runs, gradient_rows, *, matches, scan, confidence_text):
     """Question 3's answer: the gradient, the step size, confidence, and where MSE does better (its exact scope)."""
-    parts = [_gradient_conclusion(gradient_rows), _equal_rate_conclusion(matches), confidence_text]
+    init = scan.init if scan is not None else None
+    parts = [_gradient_conclusion(gradient_rows), _equal_rate_conclusion(matches, init), confidence_text]
     found = advantage(scan) if scan is not None else None
     if found is not None:
         ref, name = vocab.loss(REFERENCE).short, vocab.loss(QUESTION_LOSS).short

@@ -20,7 +20,7 @@ import numpy as np
 
 import nnsimple as nn
 from nnsimple_lab import training, vocab
-from nnsimple_lab.report.findings import Best, PairedRatio, best, contiguous_block, paired_ratio
+from nnsimple_lab.report.findings import Best, PairedRatio, Trend, best, contiguous_block, paired_ratio, trend
 from nnsimple_lab.report.outcomes import find_plateau
 
 LATTICE = tuple(2 ** (j / 2) for j in range(-20, 14))  # 0.00098 ... 90.5, factor sqrt(2)
@@ -220,6 +220,31 @@ class Window:
 
     def contains(self, learning_rate):
         return bool(self.window) and self.window[0] <= learning_rate <= self.window[-1]
+
+
+@dataclass(frozen=True)
+class WindowSpeed:
+    """The window's median iterations to solve, rate by rate, over the seeds that every rate of the
+    window solves (``seeds``): a trend over the same seeds. ``same``: each window rate solves exactly
+    those seeds, no other."""
+
+    trend: Trend
+    seeds: tuple
+    same: bool
+
+
+def window_speed(w):
+    """``WindowSpeed`` of a ``Window``: medians over the seeds solved at every one of its rates."""
+    points = [w.point(r) for r in w.window]
+    solved = [{seed for seed, k in zip(p.seeds, p.iterations_to_solve, strict=True) if k is not None} for p in points]
+    common = set.intersection(*solved) if solved else set()
+    medians = []
+    for p in points if common else ():
+        kept = [k for seed, k in zip(p.seeds, p.iterations_to_solve, strict=True) if seed in common]
+        medians.append((p.learning_rate, statistics.median(kept)))
+    return WindowSpeed(
+        trend=trend(medians), seeds=tuple(sorted(common)), same=bool(common) and all(s == common for s in solved)
+    )
 
 
 def _stable(point):
