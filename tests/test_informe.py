@@ -524,10 +524,14 @@ def test_a_short_budget_is_not_blamed_on_the_architecture(issue_reports):
     for other in (r for r in (0.01, 0.1, 0.5) if r != lr):  # the budget was the limit at the other rates
         failing = [s for s in range(10) if rows[(other, "random", "bce")]["seed_solved_at"][s] < 0]
         rescued = reference.train(other, seeds=failing, iterations=2000)["solved_at"] >= 0
-        if len(failing) == 1:
-            assert f"{'la' if rescued.sum() else 'no la'} única que falla con α = {other}" in text
+        k, n = int(rescued.sum()), len(failing)
+        if n == 1:
+            lone = f"la única que falla con α = {other}"
+            assert lone in text and (f"no rescatan {lone}" in text or f"ni {lone}" in text) == (k == 0)
+        elif k == 0:
+            assert f"ninguna de las {n} que fallan con α = {other}" in text
         else:
-            assert f"{rescued.sum()} de las {len(failing)} que fallan con α = {other}" in text
+            assert f"{'las' if k == n else f'{k} de las'} {n} que fallan con α = {other}" in text
     assert "parte de lo que falla es el número de iteraciones" in text
 
 

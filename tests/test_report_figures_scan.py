@@ -6,7 +6,7 @@ import re
 import pytest
 
 import nnsimple as nn
-from nnsimple_lab.report import figures_scan, scan, symmetry
+from nnsimple_lab.report import es, figures_scan, scan, symmetry
 from tests.figurekit import figure_text as _figure_text
 from tests.figurekit import printed_sizes
 
@@ -39,6 +39,9 @@ def test_scan_window_figure(sweep):
     assert printed_sizes(fig)[0] >= 7.0
     alt = figures_scan.alt_scan_window(sweep, w)
     assert "\\" not in alt and f"Barrido de {len(w.points)} tasas" in alt and "4 semillas" in alt
+    lo, hi = w.window[0], w.window[-1]
+    assert f"De {es.fmt_rate(lo)} a {es.fmt_rate(hi)} resuelven {w.best_solved} de 4 semillas, el máximo" in alt
+    assert "la mayoría" not in alt and "la más rápida" not in alt  # "at least half"; medians over different seeds
 
 
 def test_scan_curves_and_matched_figures(sweep):

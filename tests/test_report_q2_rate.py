@@ -122,6 +122,16 @@ def test_parameter_motion_is_measured(runs):
         assert f"{es.fmt_value(move)} con $\\alpha = {run.learning_rate}$" in sentence
 
 
+def test_parameter_motion_names_only_the_rates_it_measured(runs):
+    measured = run_view.select(runs, **COURSE)
+    everyone = q2_rate.parameter_motion_sentence(measured, **COURSE)
+    assert "con ninguna tasa de la rejilla se quedan quietos en 150 iteraciones." in everyone
+    # a diverged run's parameters are left out: the sentence does not speak for its rate
+    with_diverged = [*measured, handmade.run(30.0, diverged=True)]
+    sentence = q2_rate.parameter_motion_sentence(with_diverged, **COURSE)
+    assert "30.0" not in sentence and "con ninguna de esas tasas se quedan quietos en 150 iteraciones." in sentence
+
+
 def test_rate_table_defines_its_terms_in_cells(runs):
     table = q2_rate.rate_table([handmade.run(0.01, main=None), *run_view.select(runs, **COURSE)], **COURSE)
     assert table.splitlines()[0] == (

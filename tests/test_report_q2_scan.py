@@ -120,15 +120,34 @@ def test_conclusion_with_and_without_the_tests(window):
         outcomes=seed_outcomes(stuck=range(10)),
         ablation=ablation_of([(2, 10), (4, 20)], seed_outcomes(stuck=range(10))),
         iterations=1000,
+        failing_rate=0.4,
     )
     assert "Entre las tasas de la rejilla (0.1 y 0.4), $\\alpha = 0.4$ alcanza 100 % primero" in blamed
     assert "lo comparten $\\alpha = 0.1$ y $\\alpha = 0.4$" in blamed  # the tie
     assert "el límite es la arquitectura" in blamed
     assert "Por debajo, con $\\alpha \\leq 0.01$, ninguna semilla resuelve en 1000 iteraciones" in blamed
     late = q2_scan.conclusion_q2(
-        runs, **COURSE, window=window, outcomes=seed_outcomes(late=range(10)), ablation=None, iterations=1000
+        runs,
+        **COURSE,
+        window=window,
+        outcomes=seed_outcomes(late=range(10)),
+        ablation=None,
+        iterations=1000,
+        failing_rate=0.4,
     )
-    assert "solo necesitan más iteraciones" in late and "arquitectura" not in late
+    assert "Las 10 semillas que fallan con $\\alpha = 0.4$ y BCE solo necesitan más iteraciones" in late
+    assert "arquitectura" not in late
+
+
+def test_a_window_of_one_rate_is_said_as_one():
+    w = scan.window(made([point(0.1, 0), point(0.2, 8), point(0.4, 3), point(0.8, 0, div=10)]), "bce")
+    assert w.window == (0.2,)
+    assert "Solo $\\alpha = 0.2$ resuelve el máximo entre las tasas estables, 8 de 10 semillas." in (
+        q2_scan.window_sentences(w, iterations=1000)
+    )
+    runs = [handmade.run(0.2, solved=(5, None))]
+    text = q2_scan.conclusion_q2(runs, **COURSE, window=w, outcomes=None, ablation=None, iterations=1000)
+    assert "En el barrido, la única tasa buena es 0.2 (8 de 10 semillas)" in text and "de 0.2 a 0.2" not in text
 
 
 def test_curve_rates_pick_one_per_zone(window):

@@ -1,6 +1,10 @@
 """Tests of report.q2_seeds: why the failing seeds fail (budget or plateau), the other rates' budget, and
 the hidden-layer ablation; the architecture is blamed only when the report tested it."""
 
+import dataclasses
+
+import numpy as np
+
 from nnsimple_lab.report import outcomes, q2_seeds
 from tests import handmade
 from tests.handmade import ablation_of, seed_outcomes
@@ -46,8 +50,17 @@ def test_the_other_rates_budget_is_said_where_it_rescues():
     stuck = seed_outcomes(stuck=(3,))
     text = q2_seeds.budget_sentence([(0.01, late), (0.1, stuck)], after_failing=True)
     assert text.startswith(
-        "Con las otras tasas de la rejilla, 10 veces más iteraciones rescatan 2 de las 2 que fallan con "
-        "$\\alpha = 0.01$ y no la única que falla con $\\alpha = 0.1$:"
+        "Con las otras tasas de la rejilla, 10 veces más iteraciones rescatan las 2 que fallan con "
+        "$\\alpha = 0.01$; no rescatan la única que falla con $\\alpha = 0.1$:"
+    )
+    mixed = [(0.01, seed_outcomes(late=(1,), stuck=(2, 3))), (0.1, stuck), (1.0, seed_outcomes(stuck=(4, 5)))]
+    assert (
+        "rescatan 1 de las 3 que fallan con $\\alpha = 0.01$; no rescatan la única que falla con "
+        "$\\alpha = 0.1$ ni ninguna de las 2 que fallan con $\\alpha = 1.0$:"
+    ) in q2_seeds.budget_sentence(mixed, after_failing=True)
+    many = [(lr, seed_outcomes(late=(1,), stuck=(2,))) for lr in (0.01, 0.1, 1.0, 3.0, 10.0)]
+    assert "(4 de las 5 en que fallan semillas: las que más rescatan)" in q2_seeds.budget_sentence(
+        many, after_failing=True
     )
     assert "con $\\alpha = 0.01$, parte de lo que falla es el número de iteraciones" in text
     assert "0.1$, parte" not in text
@@ -67,9 +80,29 @@ def test_the_failing_rate_is_the_grid_best():
 
 
 def test_seeds_conclusion_follows_the_tests():
-    blamed = q2_seeds.seeds_conclusion(
-        seed_outcomes(stuck=range(10)), ablation_of([(2, 10), (4, 20)], seed_outcomes(stuck=range(10)))
-    )
+    at = {"learning_rate": 0.5, "loss": "bce"}
+    stuck = seed_outcomes(stuck=range(10))
+    blamed = q2_seeds.seeds_conclusion(stuck, ablation_of([(2, 10), (4, 20)], stuck), **at)
     assert "el límite es la arquitectura" in blamed
-    late = q2_seeds.seeds_conclusion(seed_outcomes(late=range(10)), None)
-    assert "solo necesitan más iteraciones" in late and "arquitectura" not in late
+    late = q2_seeds.seeds_conclusion(seed_outcomes(late=range(10)), None, **at)
+    assert late == (
+        "Las 10 semillas que fallan con $\\alpha = 0.5$ y BCE solo necesitan más iteraciones: con 10000 resuelven."
+    )
+    one = q2_seeds.seeds_conclusion(seed_outcomes(late=(3,)), None, **at)
+    assert one == "La semilla que falla con $\\alpha = 0.5$ y BCE solo necesita más iteraciones: con 10000 resuelve."
+    # some rescued, some stuck on ln 2 / 2: neither is said of all of them
+    half = outcomes.find_plateau(np.array([[0.0, 0.5, 1.0, 0.5]]), np.array([[0, 1, 1, 0]]), loss="bce")
+    assert half is not None and abs(half.limit_cost - np.log(2) / 2) < 1e-12
+    mixed = dataclasses.replace(seed_outcomes(late=(1,), stuck=(2, 3)), plateaus={2: half, 3: half})
+    text = q2_seeds.seeds_conclusion(mixed, None, **at)
+    assert text.startswith("De las 3 semillas que fallan con $\\alpha = 0.5$ y BCE, 1 resuelve con 10000 iteraciones.")
+    assert "2 de ellas no se arreglan con 10000 iteraciones: se estancan en un ajuste parcial de costo" in text
+    assert "Las semillas que fallan no se arreglan" not in text
+
+
+def test_one_failing_seed_is_said_in_the_singular():
+    text = q2_seeds.failing_sentence(seed_outcomes(late=(3,)), learning_rate=3.0, loss="mse")
+    assert text.startswith("¿Por qué falla 1 semilla con $\\alpha = 3.0$ y MSE? La entrenamos de nuevo con 10000")
+    assert text.endswith(": resuelve (le faltaban iteraciones, no capacidad).")
+    some = q2_seeds.failing_sentence(seed_outcomes(late=(1, 2), stuck=(3,)), learning_rate=3.0, loss="mse")
+    assert ": 2 de ellas resuelven (les faltaban iteraciones, no capacidad) y 1 sigue sin resolver." in some

@@ -50,6 +50,16 @@ def test_the_conclusion_at_equal_rate_gives_its_scope_and_calls_no_tie_slower():
     assert "tarda más" not in tie
 
 
+def test_the_windows_are_said_with_their_extent():
+    bce = [point(0.1, 0), point(0.2, 5), point(0.4, 0)]
+    mse = [point(lr, k, loss="mse") for lr, k in ((0.1, 0), (0.2, 5), (0.4, 5), (0.8, 0))]
+    text = q3_step.windows_sentence(made(bce + mse))
+    assert text.startswith(
+        "En el barrido, la ventana de tasas buenas de la BCE es solo 0.2 (5 de 10 semillas) y la del MSE va de "
+        "0.2 a 0.4 (5 de 10): su borde superior está 2.0 veces más arriba"
+    )
+
+
 def test_matched_table_has_both_rates():
     table = q3_step.matched_table(_matches(190, 95))
     assert "| 0.1 | 10/10 | 10/10 | 1.9 | 0.2 | 10/10 | 0.95 |" in table

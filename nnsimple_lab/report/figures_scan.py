@@ -81,23 +81,23 @@ def alt_scan_window(scan, window):
     text = f"Barrido de {len(window.points)} tasas de aprendizaje con {n} semillas y {scan.iterations} iteraciones. "
     if window.window:
         lo, hi = window.window[0], window.window[-1]
-        text += f"De {fmt_rate(lo)} a {fmt_rate(hi)} resuelven {window.best_solved} de {n} semillas sin oscilar"
-        if window.fastest.holds:
-            text += (
-                f"; la más rápida es {fmt_rate(window.fastest.winners[-1])}, con mediana "
-                f"{window.fastest.best:g} iteraciones"
-            )
+        where = f"Con {fmt_rate(lo)} resuelve" if lo == hi else f"De {fmt_rate(lo)} a {fmt_rate(hi)} resuelven"
+        text += f"{where} {window.best_solved} de {n} semillas, el máximo entre las tasas estables"
+        if window.fastest.holds and len(window.window) > 1:  # medians over each rate's own seeds: no "fastest"
+            who = " y ".join(fmt_rate(r) for r in window.fastest.winners)
+            text += f"; la mediana de iteraciones hasta 100 % más baja, {window.fastest.best:g}, es la de {who}"
         text += ". "
     if window.none_below:
         text += f"Hasta {fmt_rate(window.none_below[-1])} ninguna semilla resuelve. "
     if window.first_oscillating is not None:
         text += (
             f"{'Desde' if window.oscillating_onward else 'Con'} {fmt_rate(window.first_oscillating)} el "
-            "costo oscila en la mayoría de las semillas. "
+            "costo oscila en al menos la mitad de las semillas. "
         )
     if window.first_diverging is not None:
         text += (
-            f"{'Desde' if window.diverging_onward else 'Con'} {fmt_rate(window.first_diverging)} la mayoría diverge. "
+            f"{'Desde' if window.diverging_onward else 'Con'} {fmt_rate(window.first_diverging)} "
+            "diverge al menos la mitad. "
         )
     last = window.points[-1]
     text += (

@@ -108,7 +108,8 @@ def _fastest(done, seed_text, within, table_ref):
     if len(others) <= MANY - 1:
         return text + "; " + join_es(_other_rate(r) for r in others) + "."
     reached = sum(r.record.iterations_to_solve is not None for r in others)
-    return text + f"; de las otras {len(others)} tasas, {reached} lo alcanzan ({table_ref})."
+    verb = "lo alcanza" if reached == 1 else "lo alcanzan"
+    return text + f"; de las otras {len(others)} tasas, {reached} {verb} ({table_ref})."
 
 
 def _solve_order(run):
@@ -220,7 +221,8 @@ def _still_growing(record, window):
 
 def parameter_motion_sentence(runs, *, init, loss):
     """Whether the parameters have stopped moving: their largest change over the last iterations."""
-    done = [r for r in done_runs(runs, init=init, loss=loss) if not r.record.diverged and r.record.iterations >= 10]
+    finished = done_runs(runs, init=init, loss=loss)
+    done = [r for r in finished if not r.record.diverged and r.record.iterations >= 10]
     window = common(done, lambda r: max(1, int(r.iterations * MOTION_TAIL))) if done else None
     if window is None:
         return ""
@@ -232,7 +234,10 @@ def parameter_motion_sentence(runs, *, init, loss):
     text = f"En las últimas {fmt_int(window)} iteraciones, el mayor cambio de un parámetro es {pieces}"
     if not all(m > 1e-3 for _, m in moves):
         return text + "."
-    which = "con ninguna tasa de la rejilla" if len(done) > 1 else f"con {alpha(done[0].learning_rate)} no"
+    if len(done) == 1:
+        which = f"con {alpha(done[0].learning_rate)} no"
+    else:  # the rates listed: a diverged run's parameters are left out of the sentence
+        which = "con ninguna tasa de la rejilla" if len(done) == len(finished) else "con ninguna de esas tasas"
     text += f": {which} se quedan quietos en {fmt_int(done[0].record.iterations)} iteraciones."
     growing = [run for run in done if _still_growing(run.record, window)]
     if growing and loss == UNBOUNDED_LOSS:

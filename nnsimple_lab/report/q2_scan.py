@@ -353,10 +353,12 @@ def _scan_conclusion(w, runs, *, init, loss, iterations):
     if not w.holds:
         return ""
     lo, hi = w.window[0], w.window[-1]
-    text = (
-        f"En el barrido, las tasas buenas van de {fmt_rate(lo)} a {fmt_rate(hi)} ({w.best_solved} de "
-        f"{w.n_seeds} semillas)"
+    good = (
+        f"la única tasa buena es {fmt_rate(lo)}"
+        if lo == hi
+        else f"las tasas buenas van de {fmt_rate(lo)} a {fmt_rate(hi)}"
     )
+    text = f"En el barrido, {good} ({w.best_solved} de {w.n_seeds} semillas)"
     grid_best = best_rate(runs, init=init, loss=loss)
     inside = grid_best is not None and w.contains(grid_best) and w.fastest.holds
     if inside and grid_best not in w.fastest.winners and _faster(_against_fastest(w, grid_best)):
@@ -379,11 +381,11 @@ def _scan_conclusion(w, runs, *, init, loss, iterations):
     return text
 
 
-def conclusion_q2(runs, *, init, loss, window, outcomes, ablation, iterations):
-    """Question 2's answer: the grid, the scan's window, and why the failing seeds fail."""
+def conclusion_q2(runs, *, init, loss, window, outcomes, ablation, iterations, failing_rate=None):
+    """Question 2's answer: the grid, the scan's window, and why the seeds that fail at ``failing_rate`` fail."""
     parts = [
         _grid_conclusion(runs, init=init, loss=loss),
         _scan_conclusion(window, runs, init=init, loss=loss, iterations=iterations) if window is not None else "",
-        seeds_conclusion(outcomes, ablation),
+        seeds_conclusion(outcomes, ablation, learning_rate=failing_rate, loss=loss) if failing_rate else "",
     ]
     return " ".join(p for p in parts if p)

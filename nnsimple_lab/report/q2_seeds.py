@@ -81,25 +81,38 @@ def _other_plateaus_text(outcomes, groups):
     return text
 
 
+def _fail_count(n):
+    """``"falla 1 semilla"``, ``"fallan 3 semillas"``."""
+    return "falla 1 semilla" if n == 1 else f"fallan {n} semillas"
+
+
 def failing_sentence(outcomes, *, learning_rate, loss):
     """Why the seeds that fail at ``learning_rate`` fail: more iterations or not, and where they are stuck."""
     if outcomes is None or not outcomes.unsolved or outcomes.extension <= outcomes.iterations:
         return ""
     where = f"con {alpha(learning_rate)} y {vocab.loss(loss).short}"
     text = (
-        f"¿Por qué fallan {len(outcomes.unsolved)} semillas {where}? Las entrenamos de nuevo con "
+        f"¿Por qué {_fail_count(len(outcomes.unsolved))} {where}? {'La' if len(outcomes.unsolved) == 1 else 'Las'} "
+        "entrenamos de nuevo con "
         f"{fmt_int(outcomes.extension)} iteraciones, {fmt_int(outcomes.extension // max(outcomes.iterations, 1))} "
         "veces más"
     )
-    if outcomes.late:
+    if outcomes.late and len(outcomes.unsolved) == 1:
+        text += ": resuelve (le faltaban iteraciones, no capacidad)."
+    elif outcomes.late:
         verb = "resuelve (le faltaban" if len(outcomes.late) == 1 else "resuelven (les faltaban"
         text += f": {len(outcomes.late)} de ellas {verb} iteraciones, no capacidad)"
         stuck_n = len(outcomes.stuck) + len(outcomes.other)
-        text += f" y {stuck_n} siguen sin resolver." if stuck_n else "."
+        text += f" y {stuck_n} {'sigue' if stuck_n == 1 else 'siguen'} sin resolver." if stuck_n else "."
     else:
-        text += ", y ninguna resuelve: no les faltan iteraciones."
+        text += (
+            ", y no resuelve: no le faltan iteraciones."
+            if len(outcomes.unsolved) == 1
+            else ", y ninguna resuelve: no les faltan iteraciones."
+        )
     if outcomes.diverged:
-        text += f" Otras {len(outcomes.diverged)} divergieron."
+        k = len(outcomes.diverged)
+        text += " Otra divergió." if k == 1 else f" Otras {k} divergieron."
     groups = common_plateaus(outcomes)
     if groups:
         text += _plateau_text(outcomes, *groups[0])
@@ -120,11 +133,19 @@ def _median(values):
 
 
 def _rescued(learning_rate, outcomes):
-    """``"1 de las 7 que fallan con α = 0.01"``; ``"la única que falla con α = 20"`` (or ``"no la única…"``)."""
+    """``"1 de las 7 que fallan con α = 0.01"``, ``"las 2 que fallan con …"``, ``"la única que falla con …"``."""
     n, k = len(outcomes.unsolved), len(outcomes.late)
     if n == 1:
-        return f"{'la' if k else 'no la'} única que falla con {alpha(learning_rate)}"
-    return f"{k} de las {n} que fallan con {alpha(learning_rate)}"
+        return f"la única que falla con {alpha(learning_rate)}"
+    return f"{'las' if k == n else f'{k} de las'} {n} que fallan con {alpha(learning_rate)}"
+
+
+def _not_rescued(learning_rate, outcomes):
+    """After "no rescatan": ``"la única que falla con α = 0.3"``, ``"ninguna de las 5 que fallan con …"``."""
+    n = len(outcomes.unsolved)
+    if n == 1:
+        return f"la única que falla con {alpha(learning_rate)}"
+    return f"ninguna de las {n} que fallan con {alpha(learning_rate)}"
 
 
 def budget_sentence(by_rate, *, after_failing):
@@ -133,13 +154,20 @@ def budget_sentence(by_rate, *, after_failing):
     rows = [(lr, o) for lr, o in by_rate if o.unsolved and o.extension > o.iterations]
     if not rows:
         return ""
-    factor = rows[0][1].extension // max(rows[0][1].iterations, 1)
-    shown = sorted(rows, key=lambda row: -len(row[1].late))[:4]
-    pieces = join_es(_rescued(lr, o) for lr, o in sorted(shown, key=lambda r: r[0]))
+    factor = fmt_int(rows[0][1].extension // max(rows[0][1].iterations, 1))
+    shown = sorted(sorted(rows, key=lambda row: -len(row[1].late))[:4], key=lambda row: row[0])
+    rescuing = [(lr, o) for lr, o in shown if o.late]
+    none = [(lr, o) for lr, o in shown if not o.late]
     lead = (
         "Con las otras tasas de la rejilla" if after_failing else "Con las tasas de la rejilla en que fallan semillas"
     )
-    text = f"{lead}, {fmt_int(factor)} veces más iteraciones rescatan {pieces}"
+    if len(shown) < len(rows):
+        lead += f" ({len(shown)} de las {len(rows)} en que fallan semillas: las que más rescatan)"
+    text = f"{lead}, {factor} veces más iteraciones"
+    if rescuing:
+        text += " rescatan " + join_es(_rescued(lr, o) for lr, o in rescuing)
+    if none:
+        text += ("; no rescatan " if rescuing else " no rescatan ") + " ni ".join(_not_rescued(lr, o) for lr, o in none)
     rescued = [lr for lr, o in rows if o.late]
     if rescued:
         text += f": con {join_es(alpha(lr) for lr in rescued[:4])}, parte de lo que falla es el número de iteraciones"
@@ -190,18 +218,36 @@ def ablation_table(ablation):
     return markdown_table(["$n_h$", "Semillas resueltas", "Mediana de iteraciones hasta 100 %"], rows)
 
 
-def seeds_conclusion(outcomes, ablation):
+def seeds_conclusion(outcomes, ablation, *, learning_rate, loss):
+    """Question 2's conclusion about the seeds that fail at ``learning_rate`` (``failing_sentence``'s
+    rate): how many more iterations rescue, where the others stay, and the architecture, each for
+    the seeds it holds for."""
     if outcomes is None or not outcomes.unsolved or outcomes.extension <= outcomes.iterations:
         return ""
+    n, late = len(outcomes.unsolved), len(outcomes.late)
+    where = f"con {alpha(learning_rate)} y {vocab.loss(loss).short}"
+    failing = "La semilla que falla" if n == 1 else f"Las {n} semillas que fallan"
+    extension = fmt_int(outcomes.extension)
     if outcomes.budget_limited:
-        return f"Las semillas que fallan solo necesitan más iteraciones: con {fmt_int(outcomes.extension)} resuelven."
+        verbs = ("necesita", "resuelve") if n == 1 else ("necesitan", "resuelven")
+        return f"{failing} {where} solo {verbs[0]} más iteraciones: con {extension} {verbs[1]}."
     text = ""
+    if late:
+        verb = "resuelve" if late == 1 else "resuelven"
+        text = f"De las {n} semillas que fallan {where}, {late} {verb} con {extension} iteraciones."
     groups = common_plateaus(outcomes)
     if groups:
-        cost = groups[0][0]
+        cost, stuck = groups[0][0], len(groups[0][1])
         named = "$\\ln 2 / 2$" if abs(cost - LN2_HALF) < 1e-9 else fmt_cost(cost)
-        text = (
-            f"Las semillas que fallan no se arreglan con más iteraciones: se estancan en un ajuste parcial de costo "
+        if stuck == n:
+            who = f"{failing} {where}"
+        elif late:
+            who = f"{stuck} de ellas"
+        else:
+            who = f"{stuck} de las {n} semillas que fallan {where}"
+        verbs = ("no se arregla", "se estanca") if stuck == 1 else ("no se arreglan", "se estancan")
+        text += (
+            f" {who} {verbs[0]} con {extension} iteraciones: {verbs[1]} en un ajuste parcial de costo "
             f"{named}, que actúa como un mínimo local."
         )
     if ablation is not None and ablation.architecture_limits:

@@ -130,12 +130,18 @@ def windows_sentence(scan):
         else ""
     )
     return (
-        f"En el barrido, la ventana de tasas buenas de la {vocab.loss(REFERENCE).short} va de "
-        f"{fmt_rate(ref.window[0])} "
-        f"a {fmt_rate(ref.window[-1])} ({ref.best_solved} de {ref.n_seeds} semillas) y la del "
-        f"{vocab.loss(QUESTION_LOSS).short} de {fmt_rate(other.window[0])} a {fmt_rate(other.window[-1])} "
-        f"({other.best_solved} de {other.n_seeds}): su borde superior está {fmt_ratio(shift)} veces más arriba{why}."
+        f"En el barrido, la ventana de tasas buenas de la {vocab.loss(REFERENCE).short} {_extent(ref.window)} "
+        f"({ref.best_solved} de {ref.n_seeds} semillas) y la del {vocab.loss(QUESTION_LOSS).short} "
+        f"{_extent(other.window)} ({other.best_solved} de {other.n_seeds}): su borde superior está "
+        f"{fmt_ratio(shift)} veces más arriba{why}."
     )
+
+
+def _extent(rates):
+    """``"va de 0.2 a 1.41"``, or ``"es solo 4.0"`` for a window of one rate."""
+    if len(rates) == 1:
+        return f"es solo {fmt_rate(rates[0])}"
+    return f"va de {fmt_rate(rates[0])} a {fmt_rate(rates[-1])}"
 
 
 def matched_scan_sentence(found):
