@@ -60,9 +60,12 @@ def test_zero_init_is_described_exactly(runs):
 
 
 def test_many_rates_are_summarised():
-    assert q1_init.with_rates([0.5]) == "con $\\alpha = 0.5$"
-    assert q1_init.with_rates([0.01, 0.1, 0.5]) == "con las tasas 0.01, 0.1 y 0.5"
-    assert q1_init.with_rates([0.001, 0.01, 0.1, 0.5, 1.0, 5.0]) == "con las 6 tasas de la rejilla (de 0.001 a 5.0)"
+    six = [0.001, 0.01, 0.1, 0.5, 1.0, 5.0]
+    assert q1_init.with_rates([0.5], six) == "con $\\alpha = 0.5$"
+    assert q1_init.with_rates([0.01, 0.1, 0.5], six) == "con las tasas 0.01, 0.1 y 0.5"
+    assert q1_init.with_rates(six, six) == "con las 6 tasas de la rejilla (de 0.001 a 5.0)"
+    # a part of the grid's rates is not called "the grid's rates"
+    assert q1_init.with_rates(six[:5], [*six, 9.0]) == "con 5 de las 7 tasas de la rejilla, entre 0.001 y 1.0"
 
 
 def test_zero_init_claim_follows_the_data(tmp_path):
@@ -73,7 +76,18 @@ def test_zero_init_claim_follows_the_data(tmp_path):
     sentence = q1_init.zero_init_sentence(runs)
     assert not q1_init.zero_init_stays(runs)
     assert "es el mismo" not in sentence and "exactamente en 0" not in sentence
-    assert "pasa de $\\ln 2 = 0.6931$" in sentence and "$b_2$" in sentence
+    assert "pasa de $\\ln 2 = 0.6931$" in sentence and "solo cambia $b_2$ (exactitud final 75 %)" in sentence
+    assert sentence.startswith("Con $\\alpha = 0.5$ e inicialización en ceros, el costo BCE pasa de")
+
+
+def test_zero_runs_that_end_alike_read_as_one_sentence(tmp_path):
+    # AND, 300 iterations: with 2.0 and 8.0 b2 settles at ln(1/3), the cost at 0.5623 (printed alike)
+    write_runs_folder(tmp_path, dataset="and", learning_rates=(2.0, 8.0), losses=("bce",), iterations=300, seeds=2)
+    sentence = q1_init.zero_init_sentence(run_view.load(tmp_path))
+    assert sentence == (
+        "Con las tasas 2.0 y 8.0 e inicialización en ceros, el costo BCE pasa de $\\ln 2 = 0.6931$ a 0.5623; solo "
+        "cambia $b_2$ (exactitud final 75 %)."
+    )
 
 
 def test_without_zero_runs_nothing_is_claimed():

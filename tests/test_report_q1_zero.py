@@ -110,6 +110,17 @@ def test_without_random_runs_the_conclusion_uses_xavier_and_says_converge_differ
     assert alone.startswith("Inicializados en ceros") and "convergen distinto" not in alone  # nothing to compare
 
 
+def test_on_and_the_conclusion_says_only_b2_moves(tmp_path):
+    write_runs_folder(tmp_path, dataset="and", learning_rates=(0.5,), losses=("bce",), iterations=150, seeds=2)
+    q1 = q1_zero.conclusion_q1(run_view.load(tmp_path), "bce", 0.5)
+    assert q1.startswith(
+        "Sí convergen distinto. Inicializados en ceros, en 150 iteraciones y con $\\alpha = 0.5$, $W_1$, $b_1$ y "
+        "$W_2$ no se mueven nunca; solo cambia $b_2$, así que la red da la misma salida a las cuatro entradas y no "
+        "puede distinguirlas (exactitud final 75 %)."
+    )
+    assert "los pesos y sesgos no se mueven nunca" not in q1
+
+
 def test_other_inits_in_the_conclusion_say_the_largest_difference():
     runs = [handmade.run(0.5, solved=(5, None)), handmade.run(0.5, "xavier", solved=(5, 6))]
     assert "a lo sumo 1 semilla más o menos que la aleatoria" in q1_zero.conclusion_q1(runs, "bce", 0.5)

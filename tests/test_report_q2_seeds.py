@@ -106,3 +106,17 @@ def test_one_failing_seed_is_said_in_the_singular():
     assert text.endswith(": resuelve (le faltaban iteraciones, no capacidad).")
     some = q2_seeds.failing_sentence(seed_outcomes(late=(1, 2), stuck=(3,)), learning_rate=3.0, loss="mse")
     assert ": 2 de ellas resuelven (les faltaban iteraciones, no capacidad) y 1 sigue sin resolver." in some
+
+
+def test_diverged_seeds_are_not_said_to_be_trained_again():
+    mixed = dataclasses.replace(seed_outcomes(late=(1,), stuck=(2,)), diverged=(0,))
+    text = q2_seeds.failing_sentence(mixed, learning_rate=8.0, loss="bce")
+    assert text.startswith(
+        "¿Por qué fallan 3 semillas con $\\alpha = 8.0$ y BCE? 1 diverge (el costo termina por encima de donde "
+        "empezó). A las otras 2 las entrenamos de nuevo con 10000 iteraciones, 10 veces más: 1 de ellas resuelve "
+        "(le faltaban iteraciones, no capacidad) y 1 sigue sin resolver."
+    )
+    budget = q2_seeds.budget_sentence([(8.0, mixed)], after_failing=False)
+    assert "rescatan 1 de las 2 que fallan sin divergir con $\\alpha = 8.0$" in budget
+    all_diverged = dataclasses.replace(seed_outcomes(), diverged=(0, 1), extension=1000)  # nothing trained again
+    assert q2_seeds.budget_sentence([(32.0, all_diverged)], after_failing=False) == ""

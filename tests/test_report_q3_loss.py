@@ -72,7 +72,9 @@ def test_a_grid_without_mse_still_checks_it(check):
 def test_loss_comparison_uses_the_same_seeds(runs):
     assert q3_loss.compared_losses(runs) == ["mse"] and q3_loss.has_comparison(runs, init="random")
     sentence = q3_loss.loss_comparison_sentence(runs, init="random")
-    assert "Semillas que resuelven XOR con BCE y con MSE, respectivamente" in sentence
+    n = run_view.common(runs, lambda record: record.seeds.n_seeds)
+    scope = f"(inicialización aleatoria, {n} semillas)"
+    assert f"Semillas que resuelven XOR con BCE y con MSE, respectivamente {scope}" in sentence
     for lr, b, m in q3_loss.loss_pairs(runs, init="random", loss="mse"):
         assert f"{b.record.seeds.n_solved} y {m.record.seeds.n_solved} con $\\alpha = {lr}$" in sentence
     assert "la BCE vale 0.6931 y el MSE 0.2500." in q3_loss.not_comparable_sentence(runs)

@@ -183,17 +183,20 @@ def cost_name(value):
     return fmt_cost(value)
 
 
-def with_rates(rates):
-    """``"con α = 0.5"``, ``"con las tasas 0.01, 0.1 y 0.5"``, ``"con las 9 tasas de la rejilla (de 0.001 a 5.0)"``."""
+def with_rates(rates, among):
+    """``"con α = 0.5"``, ``"con las tasas 0.01, 0.1 y 0.5"``, ``"con las 9 tasas de la rejilla (de 0.001 a 5.0)"``
+    when ``rates`` are all of ``among`` (the grid's), else ``"con 6 de las 9 tasas de la rejilla, entre … y …"``."""
     if len(rates) == 1:
         return f"con {alpha(rates[0])}"
     if len(rates) <= 4:
         return "con las tasas " + rates_phrase(rates)
     low, high = rates_phrase([min(rates)]), rates_phrase([max(rates)])
-    return f"con las {len(rates)} tasas de la rejilla (de {low} a {high})"
+    if len(set(rates)) == len(set(among)):
+        return f"con las {len(rates)} tasas de la rejilla (de {low} a {high})"
+    return f"con {len(rates)} de las {len(set(among))} tasas de la rejilla, entre {low} y {high}"
 
 
-def _still_group(loss, done):
+def _still_group(loss, done, among):
     """The shared facts of a loss's zero-initialised runs if none of them moved, else None."""
     facts = [still_facts(r) for r in done]
     if not all(f.cost_constant and f.all_zero for f in facts) or len({f.first_cost for f in facts}) != 1:
@@ -204,6 +207,7 @@ def _still_group(loss, done):
         "loss": loss,
         "cost": facts[0].first_cost,
         "rates": tuple(sorted(r.learning_rate for r in done)),
+        "among": tuple(among),
         "iterations": facts[0].iterations if len({f.iterations for f in facts}) == 1 else None,
         "output": outs.pop() if len(outs) == 1 else None,
         "accuracy": accs.pop() if len(accs) == 1 else None,
@@ -224,7 +228,7 @@ def _still_text(groups):
     )
     which = f" {vocab.loss(g['loss']).short}" if len(groups) == 1 else ""
     text = (
-        f"Con {vocab.init(ZEROS).long}, el costo{which} {when}, {with_rates(list(g['rates']))}: "
+        f"Con {vocab.init(ZEROS).long}, el costo{which} {when}, {with_rates(list(g['rates']), g['among'])}: "
         f"exactamente {values}. Los pesos y sesgos siguen exactamente en 0"
     )
     if g["output"] is not None:
@@ -233,21 +237,28 @@ def _still_text(groups):
     return text + "."
 
 
-def _moved_text(run, loss):
-    """One sentence for a zero-initialised run that did move: its cost and what changed."""
-    f = still_facts(run)
-    short = vocab.loss(loss).short
-    moved = join_es(f"${param_tex(m)}$" for m in f.moved) if f.moved else "ningún parámetro"
-    if f.cost_constant:
-        change = f"el costo {short} se queda en {cost_name(f.first_cost)}"
-    elif not finite(f.last_cost):
-        change = f"el costo {short} diverge (deja de ser finito)"
-    else:
-        change = f"el costo {short} pasa de {cost_name(f.first_cost)} a {fmt_cost(f.last_cost)}"
-    return (
-        f"Con {vocab.init(ZEROS).long} y {alpha(run.learning_rate)}, {change}; "
-        f"cambian: {moved} (exactitud final {fmt_pct(f.final_accuracy)})."
-    )
+def _moved_texts(done, loss, among):
+    """The zero-initialised runs of ``loss`` that did move: one sentence per outcome, with its rates."""
+    said = {}
+    for run in done:
+        f = still_facts(run)
+        short = vocab.loss(loss).short
+        if f.cost_constant:
+            change = f"el costo {short} se queda en {cost_name(f.first_cost)}"
+        elif not finite(f.last_cost):
+            change = f"el costo {short} diverge (deja de ser finito)"
+        else:
+            change = f"el costo {short} pasa de {cost_name(f.first_cost)} a {fmt_cost(f.last_cost)}"
+        names = [f"${param_tex(m)}$" for m in f.moved]
+        moved = (
+            "no cambia ningún parámetro"
+            if not names
+            else (f"solo cambia {names[0]}" if len(names) == 1 else f"cambian {join_es(names)}")
+        )
+        said.setdefault(f"{change}; {moved} (exactitud final {fmt_pct(f.final_accuracy)})", []).append(
+            run.learning_rate
+        )
+    return [f"{cap(with_rates(rates, among))} e {vocab.init(ZEROS).long}, {what}." for what, rates in said.items()]
 
 
 def zero_init_sentence(runs):
@@ -267,11 +278,11 @@ def zero_init_sentence(runs):
                 + join_es(f"{alpha(r.learning_rate)} ({r.failure})" for r in failed[:4])
                 + "."
             )
-        group = _still_group(loss, done) if done else None
+        group = _still_group(loss, done, learning_rates(runs)) if done else None
         if group is not None:
             still.append(group)
         else:
-            parts += [_moved_text(run, loss) for run in done[:4]]
+            parts += _moved_texts(done, loss, learning_rates(runs))
     # Groups that share rates, iterations and outputs read as one sentence; otherwise one each.
     keys = {(g["rates"], g["iterations"], g["output"], g["accuracy"]) for g in still}
     if len(keys) == 1:
@@ -337,7 +348,11 @@ def other_init_sentence(runs, other, *, loss):
     start = f"Con la {entry.long} ({n} semillas, {vocab.loss(loss).short})" if n else f"Con la {entry.long}"
     rows = comparison.rows
     if comparison.same:
-        where = with_rates([lr for lr, _, _ in rows]) if len(rows) <= 4 else f"en las {len(rows)} tasas (anexo)"
+        where = (
+            with_rates([lr for lr, _, _ in rows], learning_rates(runs))
+            if len(rows) <= 4
+            else f"en las {len(rows)} tasas (anexo)"
+        )
         return f"{start} resuelven {dataset(runs).name} tantas semillas como con la {random.long}, {where}."
     if len(rows) <= 4:
         counts = join_es(f"{b} frente a {a} con {alpha(lr)}" for lr, a, b in rows)

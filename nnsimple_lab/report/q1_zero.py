@@ -36,7 +36,7 @@ from nnsimple_lab.report.q1_init import (
     zero_init_sentence,
     zero_init_stays,
 )
-from nnsimple_lab.report.runs import dataset
+from nnsimple_lab.report.runs import dataset, learning_rates
 from nnsimple_lab.report.tables import markdown_table
 
 AND = "and"  # the demo's data set: unbalanced labels, where the last gradient does not vanish
@@ -198,11 +198,28 @@ def _zeros_conclusion(runs, probes, seeded_moves):
         )
         return (
             ("Sí convergen distinto. " if seeded_moves else "")
-            + f"Inicializados en ceros, {budget} y {with_rates(rates)}, los pesos y sesgos no "
+            + f"Inicializados en ceros, {budget} y {with_rates(rates, learning_rates(runs))}, los pesos y sesgos no "
             f"se mueven nunca, porque todos los gradientes son exactamente cero; el costo se queda en {values}." + tail
         )
+    if zeros and _only_output_bias_moves(zeros):
+        rates = sorted({r.learning_rate for r in zeros})
+        iterations = sorted({r.record.iterations for r in zeros})
+        budget = f"en {fmt_int(iterations[0])} iteraciones" if len(iterations) == 1 else "en cada ejecución"
+        accuracies = sorted({still_facts(r).final_accuracy for r in zeros})
+        accuracy = (
+            fmt_pct(accuracies[0])
+            if len(accuracies) == 1
+            else f"de {fmt_pct(accuracies[0])} a {fmt_pct(accuracies[-1])}"
+        )
+        m = len(still_facts(zeros[0]).outputs)
+        return (
+            ("Sí convergen distinto. " if seeded_moves else "")
+            + f"Inicializados en ceros, {budget} y {with_rates(rates, learning_rates(runs))}, $W_1$, $b_1$ y $W_2$ "
+            f"no se mueven nunca; solo cambia $b_2$, así que la red da la misma salida a las {number_word(m)} "
+            f"entradas y no puede distinguirlas (exactitud final {accuracy})." + tail
+        )
     if zeros:
-        return "Inicializados en ceros, los parámetros no se quedan quietos en todas las ejecuciones: " + (
+        return "Inicializados en ceros, los parámetros no se quedan quietos en todas las ejecuciones. " + (
             zero_init_sentence(runs)
         )
     if select(runs, init=ZEROS):
@@ -214,6 +231,13 @@ def _zeros_conclusion(runs, probes, seeded_moves):
             "punto todos los gradientes valen cero y que es un punto de silla del costo, no un mínimo."
         )
     return f"La rejilla no tiene ejecuciones con {vocab.init(ZEROS).long}."
+
+
+def _only_output_bias_moves(zeros):
+    """Every finished zero-initialised run kept W1, b1 and W2 at 0 (only b2 moved, if anything) and
+    gave one output to every input: read from the runs' histories and outputs."""
+    facts = [still_facts(r) for r in zeros]
+    return all(set(f.moved) <= {"b2"} and len({round(o, 12) for o in f.outputs}) == 1 for f in facts)
 
 
 def _seeded_conclusion(run):
@@ -245,12 +269,14 @@ def _others_conclusion(runs, loss):
         rates = [lr for lr, _, _ in comparison.rows]
         name = vocab.init(other).long
         if comparison.same:
-            parts.append(f"La {name} resuelve tantas semillas como la aleatoria {with_rates(rates)}.")
+            parts.append(
+                f"La {name} resuelve tantas semillas como la aleatoria {with_rates(rates, learning_rates(runs))}."
+            )
         else:
             diff = max(abs(a - b) for _, a, b in comparison.rows)
             parts.append(
                 f"La {name} resuelve a lo sumo {plural(diff, 'semilla')} más o menos que la aleatoria "
-                f"{with_rates(rates)}."
+                f"{with_rates(rates, learning_rates(runs))}."
             )
     return " ".join(parts)
 

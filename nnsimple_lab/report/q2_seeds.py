@@ -91,28 +91,26 @@ def failing_sentence(outcomes, *, learning_rate, loss):
     if outcomes is None or not outcomes.unsolved or outcomes.extension <= outcomes.iterations:
         return ""
     where = f"con {alpha(learning_rate)} y {vocab.loss(loss).short}"
-    text = (
-        f"¿Por qué {_fail_count(len(outcomes.unsolved))} {where}? {'La' if len(outcomes.unsolved) == 1 else 'Las'} "
-        "entrenamos de nuevo con "
-        f"{fmt_int(outcomes.extension)} iteraciones, {fmt_int(outcomes.extension // max(outcomes.iterations, 1))} "
-        "veces más"
-    )
-    if outcomes.late and len(outcomes.unsolved) == 1:
-        text += ": resuelve (le faltaban iteraciones, no capacidad)."
-    elif outcomes.late:
-        verb = "resuelve (le faltaban" if len(outcomes.late) == 1 else "resuelven (les faltaban"
-        text += f": {len(outcomes.late)} de ellas {verb} iteraciones, no capacidad)"
-        stuck_n = len(outcomes.stuck) + len(outcomes.other)
-        text += f" y {stuck_n} {'sigue' if stuck_n == 1 else 'siguen'} sin resolver." if stuck_n else "."
+    n, d, r = len(outcomes.unsolved), len(outcomes.diverged), len(_retried(outcomes))
+    text = f"¿Por qué {_fail_count(n)} {where}?"
+    if d:  # a diverged seed is not trained again: its cost already ended above where it started
+        text += f" {'1 diverge' if d == 1 else f'{d} divergen'} (el costo termina por encima de donde empezó)."
+        them = "A la otra la" if r == 1 else f"A las otras {r} las"
     else:
-        text += (
-            ", y no resuelve: no le faltan iteraciones."
-            if len(outcomes.unsolved) == 1
-            else ", y ninguna resuelve: no les faltan iteraciones."
-        )
-    if outcomes.diverged:
-        k = len(outcomes.diverged)
-        text += " Otra divergió." if k == 1 else f" Otras {k} divergieron."
+        them = "La" if r == 1 else "Las"
+    factor = fmt_int(outcomes.extension // max(outcomes.iterations, 1))
+    text += f" {them} entrenamos de nuevo con {fmt_int(outcomes.extension)} iteraciones, {factor} veces más"
+    late, left = len(outcomes.late), len(outcomes.stuck) + len(outcomes.other)
+    if late and r == 1:
+        text += ": resuelve (le faltaban iteraciones, no capacidad)."
+    elif late:
+        verb = "resuelve (le faltaban" if late == 1 else "resuelven (les faltaban"
+        text += f": {late} de ellas {verb} iteraciones, no capacidad)"
+        text += f" y {left} {'sigue' if left == 1 else 'siguen'} sin resolver." if left else "."
+    elif r == 1:
+        text += ", y no resuelve: no le faltan iteraciones."
+    else:
+        text += ", y ninguna resuelve: no les faltan iteraciones."
     groups = common_plateaus(outcomes)
     if groups:
         text += _plateau_text(outcomes, *groups[0])
@@ -132,26 +130,37 @@ def _median(values):
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
+def _retried(outcomes):
+    """The failing seeds trained again with more iterations: all but the diverged ones."""
+    return outcomes.late + outcomes.stuck + outcomes.other
+
+
+def _failing_phrase(n, learning_rate, outcomes):
+    """``"que fallan con α = 8.0"``, ``"que fallan sin divergir con …"`` when some others diverged."""
+    verb = "falla" if n == 1 else "fallan"
+    return f"que {verb}{' sin divergir' if outcomes.diverged else ''} con {alpha(learning_rate)}"
+
+
 def _rescued(learning_rate, outcomes):
     """``"1 de las 7 que fallan con α = 0.01"``, ``"las 2 que fallan con …"``, ``"la única que falla con …"``."""
-    n, k = len(outcomes.unsolved), len(outcomes.late)
+    n, k = len(_retried(outcomes)), len(outcomes.late)
+    phrase = _failing_phrase(n, learning_rate, outcomes)
     if n == 1:
-        return f"la única que falla con {alpha(learning_rate)}"
-    return f"{'las' if k == n else f'{k} de las'} {n} que fallan con {alpha(learning_rate)}"
+        return f"la única {phrase}"
+    return f"{'las' if k == n else f'{k} de las'} {n} {phrase}"
 
 
 def _not_rescued(learning_rate, outcomes):
     """After "no rescatan": ``"la única que falla con α = 0.3"``, ``"ninguna de las 5 que fallan con …"``."""
-    n = len(outcomes.unsolved)
-    if n == 1:
-        return f"la única que falla con {alpha(learning_rate)}"
-    return f"ninguna de las {n} que fallan con {alpha(learning_rate)}"
+    n = len(_retried(outcomes))
+    phrase = _failing_phrase(n, learning_rate, outcomes)
+    return f"la única {phrase}" if n == 1 else f"ninguna de las {n} {phrase}"
 
 
 def budget_sentence(by_rate, *, after_failing):
     """The other grid rates' failing seeds: how many solve with more iterations (the budget was their limit).
     ``after_failing``: the failing rate's own sentence (``failing_sentence``) comes just before."""
-    rows = [(lr, o) for lr, o in by_rate if o.unsolved and o.extension > o.iterations]
+    rows = [(lr, o) for lr, o in by_rate if _retried(o) and o.extension > o.iterations]
     if not rows:
         return ""
     factor = fmt_int(rows[0][1].extension // max(rows[0][1].iterations, 1))

@@ -228,16 +228,18 @@ def _no_comparison(runs, loss, *, init):
     )
 
 
-def _counts_text(comparison, loss, task):
+def _counts_text(comparison, loss, task, *, scope):
+    """Seeds solved with the reference and with ``loss``, rate by rate; ``scope``: ``"inicialización
+    aleatoria, 20 semillas"``, what every count covers."""
     ref, name = vocab.loss(REFERENCE).short, vocab.loss(loss).short
     rows = comparison.rows
     if len(rows) <= MANY:
         counts = "; ".join(f"{a} y {b} con {alpha(lr)}" for lr, a, b in rows)
-        text = f"Semillas que resuelven {task} con {ref} y con {name}, respectivamente: {counts}."
+        text = f"Semillas que resuelven {task} con {ref} y con {name}, respectivamente ({scope}): {counts}."
     else:
         text = (
-            f"En {len(rows)} tasas de la rejilla, {name} resuelve más semillas que {ref} en "
-            f"{len(comparison.more)}, menos en {len(comparison.fewer)} y las mismas en {len(comparison.equal)}."
+            f"En {len(rows)} tasas de la rejilla ({scope}), {name} resuelve más semillas que {ref} en "
+            f"{len(comparison.more)}, menos en {len(comparison.fewer)} y el mismo número en {len(comparison.equal)}."
         )
     scope = "entre las tasas de la rejilla"
     if comparison.never_more:
@@ -281,10 +283,10 @@ def loss_comparison_sentence(runs, *, init):
         if not pairs:
             parts.append(_no_comparison(runs, loss, init=init))
             continue
-        parts.append(
-            _counts_text(seed_count_comparison(runs, init=init, loss=loss), loss, dataset(runs).name)
-            + _speed_text(pairs, loss)
-        )
+        n = common([run for _, *both in pairs for run in both], lambda record: record.seeds.n_seeds)
+        scope = vocab.init(init).long + (f", {plural(n, 'semilla')}" if n else "")
+        comparison = seed_count_comparison(runs, init=init, loss=loss)
+        parts.append(_counts_text(comparison, loss, dataset(runs).name, scope=scope) + _speed_text(pairs, loss))
     return " ".join(parts)
 
 
