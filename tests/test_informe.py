@@ -30,25 +30,27 @@ NOTEBOOK = ROOT / "notebooks" / "informe.ipynb"
 EXPERIMENT = ROOT / "notebooks" / "experimento.ipynb"
 
 
+# papermill, as its command line runs it, but with the kernel on private Unix sockets
+# (kernels.kernel_config): over TCP, reports executed at the same time can take each other's ports.
+EXECUTE = """
+import shutil, sys
+import papermill
+from nnsimple_lab import kernels
+notebook, output, runs_dir, lab_toml, cwd = sys.argv[1:]
+sockets = kernels.sockets_folder()
+try:
+    papermill.execute_notebook(
+        notebook, output, parameters={"runs_dir": runs_dir, "lab_toml": lab_toml}, cwd=cwd,
+        progress_bar=False, config=kernels.kernel_config(sockets / "kernel"),
+    )
+finally:
+    shutil.rmtree(sockets, ignore_errors=True)
+"""
+
+
 def _start(runs_dir, output):
-    command = [
-        sys.executable,
-        "-m",
-        "papermill",
-        str(NOTEBOOK),
-        str(output),
-        "-p",
-        "runs_dir",
-        str(runs_dir),
-        "-p",
-        "lab_toml",
-        str(ROOT / "lab.toml"),
-        "--cwd",
-        str(ROOT),
-        "--log-level",
-        "ERROR",
-        "--no-progress-bar",
-    ]
+    arguments = [NOTEBOOK, output, runs_dir, ROOT / "lab.toml", ROOT]
+    command = [sys.executable, "-c", EXECUTE, *map(str, arguments)]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
