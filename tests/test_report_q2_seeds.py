@@ -96,7 +96,14 @@ def test_seeds_conclusion_follows_the_tests():
     mixed = dataclasses.replace(seed_outcomes(late=(1,), stuck=(2, 3)), plateaus={2: half, 3: half})
     text = q2_seeds.seeds_conclusion(mixed, None, **at)
     assert text.startswith("De las 3 semillas que fallan con $\\alpha = 0.5$ y BCE, 1 resuelve con 10000 iteraciones.")
-    assert "2 de ellas no se arreglan con 10000 iteraciones: se estancan en un ajuste parcial de costo" in text
+    assert "Las otras 2 se estancan en un ajuste parcial de costo $\\ln 2 / 2$, que actúa como un mínimo local" in text
+    # none rescued, some of them stuck: "none" first, the plateau of those it holds for
+    some = dataclasses.replace(seed_outcomes(stuck=(2, 3, 4)), plateaus={2: half, 3: half})
+    text = q2_seeds.seeds_conclusion(some, None, **at)
+    assert text == (
+        "Ninguna de las 3 semillas que fallan con $\\alpha = 0.5$ y BCE se arregla con 10000 iteraciones. 2 de ellas "
+        "se estancan en un ajuste parcial de costo $\\ln 2 / 2$, que actúa como un mínimo local."
+    )
     assert "Las semillas que fallan no se arreglan" not in text
 
 

@@ -7,8 +7,8 @@ import pytest
 
 import nnsimple as nn
 from nnsimple_lab import training
+from nnsimple_lab.report import q1_zero, symmetry, trained
 from nnsimple_lab.report import runs as run_view
-from nnsimple_lab.report import symmetry, trained
 from tests.runsfolder import write_runs_folder
 
 X, Y = nn.load_dataset("xor")
@@ -43,6 +43,9 @@ def test_identical_hidden_units_stay_identical_and_cannot_solve_xor():
         training.train_seeds(X, Y, seeds=range(6), learning_rate=0.5, iterations=300).solved.sum()
     )
     assert np.all(start.final_accuracy <= 0.75)
+    # one hidden unit: nothing to copy, no experiment (and no sentence, no conclusion)
+    alone = symmetry.symmetric_start(X, Y, loss="bce", learning_rate=0.5, iterations=30, seeds=range(2), n_h=1)
+    assert alone is None and q1_zero.symmetric_sentence(alone) == ""
 
 
 def test_the_plain_start_read_from_its_run_is_the_trained_one(tmp_path):

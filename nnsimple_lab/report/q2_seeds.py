@@ -229,36 +229,35 @@ def ablation_table(ablation):
 
 def seeds_conclusion(outcomes, ablation, *, learning_rate, loss):
     """Question 2's conclusion about the seeds that fail at ``learning_rate`` (``failing_sentence``'s
-    rate): how many more iterations rescue, where the others stay, and the architecture, each for
-    the seeds it holds for."""
-    if outcomes is None or not outcomes.unsolved or outcomes.extension <= outcomes.iterations:
+    rate) and were trained again: how many more iterations rescue, where the others stay, and the
+    architecture, each said of the seeds it holds for."""
+    if outcomes is None or not _retried(outcomes) or outcomes.extension <= outcomes.iterations:
         return ""
-    n, late = len(outcomes.unsolved), len(outcomes.late)
-    where = f"con {alpha(learning_rate)} y {vocab.loss(loss).short}"
-    failing = "La semilla que falla" if n == 1 else f"Las {n} semillas que fallan"
+    r, late = len(_retried(outcomes)), len(outcomes.late)
+    where = f"{' sin divergir' if outcomes.diverged else ''} con {alpha(learning_rate)} y {vocab.loss(loss).short}"
+    failing = f"la semilla que falla{where}" if r == 1 else f"las {r} semillas que fallan{where}"
     extension = fmt_int(outcomes.extension)
-    if outcomes.budget_limited:
-        verbs = ("necesita", "resuelve") if n == 1 else ("necesitan", "resuelven")
-        return f"{failing} {where} solo {verbs[0]} más iteraciones: con {extension} {verbs[1]}."
-    text = ""
+    if late == r:
+        verbs = ("necesita", "resuelve") if r == 1 else ("necesitan", "resuelven")
+        return f"{cap(failing)} solo {verbs[0]} más iteraciones: con {extension} {verbs[1]}."
     if late:
-        verb = "resuelve" if late == 1 else "resuelven"
-        text = f"De las {n} semillas que fallan {where}, {late} {verb} con {extension} iteraciones."
+        text = f"De {failing}, {late} {'resuelve' if late == 1 else 'resuelven'} con {extension} iteraciones."
+    elif r == 1:
+        text = f"{cap(failing)} no se arregla con {extension} iteraciones."
+    else:
+        text = f"Ninguna de {failing} se arregla con {extension} iteraciones."
     groups = common_plateaus(outcomes)
     if groups:
         cost, stuck = groups[0][0], len(groups[0][1])
         named = "$\\ln 2 / 2$" if abs(cost - LN2_HALF) < 1e-9 else fmt_cost(cost)
-        if stuck == n:
-            who = f"{failing} {where}"
-        elif late:
-            who = f"{stuck} de ellas"
+        left = r - late  # the seeds more iterations do not rescue
+        if stuck == left:
+            who = ("La otra" if late else "") if left == 1 else (f"Las otras {left}" if late else "Todas")
         else:
-            who = f"{stuck} de las {n} semillas que fallan {where}"
-        verbs = ("no se arregla", "se estanca") if stuck == 1 else ("no se arreglan", "se estancan")
-        text += (
-            f" {who} {verbs[0]} con {extension} iteraciones: {verbs[1]} en un ajuste parcial de costo "
-            f"{named}, que actúa como un mínimo local."
-        )
+            who = f"{stuck} de {'las otras' if late else 'ellas'}"
+        verb = "se estanca" if stuck == 1 else "se estancan"
+        stays = cap(f"{who} {verb}".strip())
+        text += f" {stays} en un ajuste parcial de costo {named}, que actúa como un mínimo local."
     if ablation is not None and ablation.architecture_limits:
         them = "ella" if len(ablation.rescued_by_size) == 1 else "ellas"
         text += f" {_rescued_by_size_text(ablation)}: para {them}, el límite es la arquitectura."

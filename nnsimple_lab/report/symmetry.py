@@ -135,7 +135,10 @@ def symmetric_start(X, Y, *, loss, learning_rate, iterations, seeds, n_h, runs=(
 
     ``runs``: the grid's runs (``report.runs.Run``); the ordinary random start of these seeds, if
     one of them trained it exactly, is read from it (``trained.budget``), not trained again.
+    None when ``n_h`` is 1: with one hidden unit there is nothing to make identical.
     """
+    if n_h < 2:
+        return None
     starts = [nn.initialize_parameters(X.shape[0], n_h, 1, init="random", seed=int(s)) for s in seeds]
     stacked = _copy_first_unit({k: np.stack([p[k] for p in starts]) for k in nn.PARAMETER_NAMES})
     run = descend(X, Y, stacked, learning_rate=learning_rate, iterations=iterations, gradient_loss=loss)
