@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import gc
 import importlib
 import importlib.machinery
@@ -93,7 +94,6 @@ class FreshState:
 
     def __init__(self, shell, root):
         self.shell, self.root = shell, root
-        self.project_files = {}  # {a module's __file__: whether it is the project's}
         self.imports = ProjectImports(self.from_path)
         self.formatters = list(shell.display_formatter.formatters.values())
         self.printers = [{kind: dict(getattr(f, kind)) for kind in PRINTERS} for f in self.formatters]
@@ -144,12 +144,7 @@ class FreshState:
 
     def from_path(self, path):
         """True if the file ``path`` is below the project's folder and not in a venv's site-packages."""
-        known = self.project_files.get(path)
-        if known is None:  # abspath of every module's file at every reset: a few ms, once is enough
-            absolute = os.path.abspath(path)
-            known = absolute.startswith(self.root + os.sep) and "site-packages" not in absolute
-            self.project_files[path] = known
-        return known
+        return _in_folder(self.root, path if os.path.isabs(path) else os.path.abspath(path))
 
     def reset_display(self):
         """No figure, rcParams, pyplot's hooks, display formatters, events and config as they were."""
@@ -171,6 +166,14 @@ class FreshState:
         if shell.config != self.config:  # %config InlineBackend.figure_formats = …, say
             shell.config = copy.deepcopy(self.config)
         shell.configurables[:] = self.configurables
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_folder(root, path):
+    """``FreshState.from_path`` of an absolute ``path``, memoised: every reset asks it of every
+    module's file (~800 of them)."""
+    path = os.path.normpath(path)
+    return path.startswith(root + os.sep) and "site-packages" not in path
 
 
 class ProjectImports:
