@@ -4,8 +4,12 @@ Real kernels: the same notebooks are executed in fresh kernels and in one warm k
 notebooks that change every piece of state the reset restores, and their outputs compared.
 """
 
+import importlib
+import importlib.machinery
 import json
+import os
 import re
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -151,3 +155,98 @@ def test_the_reset_forgets_the_project_modules_only(tmp_path):
     venv = tmp_path / "project" / ".venv" / "lib" / "site-packages" / "numpy" / "__init__.py"
     assert not fresh.from_project(SimpleNamespace(__file__=str(venv)))
     assert not fresh.from_project(SimpleNamespace(__file__=None))
+
+
+# ---------------------------------------------------------------- what a warm kernel keeps of the project's modules
+
+
+def _read_back(kernel, code):
+    """Execute ``code`` (which sets ``seen``, JSON-able) in ``kernel`` after a reset; return ``seen``."""
+    kernel.reset()
+    kernel.run_silently(f"{code}\nimport json, pathlib\npathlib.Path('visto.json').write_text(json.dumps(seen))")
+    return json.loads((kernel.root / "visto.json").read_text())
+
+
+def _rewrite_keeping_size_and_time(path, old, new):
+    """Replace ``old`` by ``new`` (as long) in ``path``, its size and modification time unchanged."""
+    assert len(old) == len(new)
+    times = path.stat()
+    path.write_text(path.read_text().replace(old, new))
+    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+
+
+@pytest.fixture
+def warm(tmp_path):
+    project = copy_project(tmp_path / "project")
+    kernel = kernels.WarmKernel(project)
+    yield kernel
+    kernel.shutdown()
+
+
+def test_a_changed_module_is_never_served_stale_even_with_its_size_and_time(warm):
+    """The code of a project module is compiled once per source bytes: the same bytes give the
+    same code in the next notebook (in a new module); other bytes (same size, same time) their own."""
+    source = warm.root / "nnsimple.py"
+    source.write_text(source.read_text() + '\nVERSION_PRUEBA = "aaa"\n')
+    probe = (
+        "import nnsimple\n"
+        "seen = [nnsimple.VERSION_PRUEBA, id(nnsimple.load_dataset.__code__), hasattr(nnsimple, 'marca')]\n"
+        "nnsimple.marca = 1"
+    )
+    first, again = _read_back(warm, probe), _read_back(warm, probe)
+    assert first == again == ["aaa", first[1], False]
+    _rewrite_keeping_size_and_time(source, '"aaa"', '"bbb"')
+    changed = _read_back(warm, probe)  # compiled while the old code is alive: another id
+    assert changed[0] == "bbb" and changed[1] != first[1] and changed[2] is False
+
+
+def test_layout_once_keeps_its_memo_caches_while_its_source_is_the_same(warm):
+    """``MEMO_CACHES``: the next notebook finds them warm, and nothing else of the module; after
+    its source changes (same size and time), it starts with empty ones."""
+    probe = (
+        "from nnsimple_lab import figures, layout_once, outputs, training\n"
+        "import nnsimple as nn\n"
+        "layouts = lambda: sum(len(cached) for _, cached in layout_once._by_settings.values())\n"
+        "fonts = lambda: layout_once._font_entry.cache_info().currsize\n"
+        "seen = [layouts(), fonts(), hasattr(layout_once, 'marca')]\n"
+        "layout_once.marca = 1\n"
+        "X, Y = nn.load_dataset('xor')\n"
+        "outputs.figure_svg(figures.cost_figure(training.train(X, Y, iterations=20).costs, loss='bce'))\n"
+        "seen.append(layouts())"
+    )
+    assert kernel_reset.MEMO_CACHES["nnsimple_lab.layout_once"] == ("_by_settings", "_font_entry")
+    first, again = _read_back(warm, probe), _read_back(warm, probe)
+    assert first[:3] == [0, 0, False] and first[3] > 0
+    assert again == [first[3], again[1], False, first[3]]  # every layout found in the first's
+    source = warm.root / "nnsimple_lab" / "layout_once.py"
+    _rewrite_keeping_size_and_time(source, "METRICS_CACHE = 8192", "METRICS_CACHE = 8193")
+    assert _read_back(warm, probe) == first  # filled again from empty: the same layouts
+
+
+def test_project_imports_compile_once_per_source_and_carry_only_the_listed_caches(tmp_path, monkeypatch):
+    """In this process: a module below the folder is loaded by a ``ProjectLoader``; executed again
+    from the same bytes it gets the ``MEMO_CACHES`` of the module it replaces, from other bytes not."""
+    (tmp_path / "sondeo.py").write_text("memo = {}\nother = []\n")
+    imports = kernel_reset.ProjectImports(lambda path: path.startswith(str(tmp_path)))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "meta_path", [imports, *sys.meta_path])
+    monkeypatch.setitem(kernel_reset.MEMO_CACHES, "sondeo", ("memo",))
+    monkeypatch.delitem(sys.modules, "sondeo", raising=False)
+
+    def imported():
+        module = importlib.import_module("sondeo")
+        del sys.modules["sondeo"]
+        imports.keep_caches("sondeo", module)
+        return module
+
+    first = imported()
+    assert type(first.__loader__) is kernel_reset.ProjectLoader
+    assert isinstance(first.__loader__, importlib.machinery.SourceFileLoader)
+    first.memo["x"] = 1
+    second = imported()
+    assert second is not first and second.memo is first.memo and second.other is not first.other
+    (tmp_path / "sondeo.py").write_text("memo = {}\nother = [1]\n")
+    importlib.invalidate_caches()
+    third = imported()
+    assert third.memo == {} and third.other == [1]
+    assert imports.find_spec("no_existe_este_modulo") is None
