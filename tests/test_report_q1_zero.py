@@ -124,3 +124,13 @@ def test_on_and_the_conclusion_says_only_b2_moves(tmp_path):
 def test_other_inits_in_the_conclusion_say_the_largest_difference():
     runs = [handmade.run(0.5, solved=(5, None)), handmade.run(0.5, "xavier", solved=(5, 6))]
     assert "a lo sumo 1 semilla más o menos que la aleatoria" in q1_zero.conclusion_q1(runs, "bce", 0.5)
+
+
+def test_one_seed_reads_in_the_singular(tmp_path):
+    grid = {"learning_rates": (0.5,), "inits": ("zeros", "random"), "losses": ("bce",), "iterations": 150}
+    write_runs_folder(tmp_path, **grid, seeds=1)
+    runs = run_view.load(tmp_path)
+    start = symmetry.symmetric_start(X, Y, loss="bce", learning_rate=0.5, iterations=150, seeds=range(1), n_h=2)
+    text = q1_zero.symmetric_sentence(start) + " " + q1_zero.conclusion_q1(runs, "bce", 0.5, symmetric=start)
+    assert "de la semilla 0, pero con cada neurona oculta copia de la primera" in text and "en la red" in text
+    assert "1 semillas" not in text and "todas las redes" not in text and "de 1 semilla" not in text

@@ -152,3 +152,13 @@ def test_failures_and_divergence_are_said_never_nan(broken):
         q2_rate.parameter_motion_sentence(broken, **COURSE),
     ):
         assert "nan" not in text
+
+
+def test_one_seed_is_said_as_one(tmp_path):
+    write_runs_folder(tmp_path, learning_rates=(0.5, 3.0), inits=("random",), losses=("bce",), iterations=80, seeds=1)
+    runs = run_view.load(tmp_path)
+    assert q2_rate.seeds_sentence(runs, **COURSE).startswith("Con la única semilla (la 0), resuelven XOR")
+    lead = q2_rate.seeds_lead(runs, **COURSE, figures_ref="La Figura 5 y la Figura 6")
+    assert lead.startswith("La Figura 5 y la Figura 6 muestran la única semilla de la rejilla") and "todas" not in lead
+    many = q2_rate.seeds_lead(run_view.select(runs, **COURSE)[:0], **COURSE, figures_ref="La Figura 5")
+    assert many.startswith("Una sola semilla no basta")

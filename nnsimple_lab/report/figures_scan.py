@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from nnsimple_lab import plotting, vocab
-from nnsimple_lab.report.es import fmt_rate, plain_cost
+from nnsimple_lab.report.es import fmt_rate, plain_cost, plural
 from nnsimple_lab.report.figures import ITERATION_LABEL, PAGE_WIDTH, plain_log_y, rate_color
 from nnsimple_lab.report.scan import MATCH_FACTOR
 
@@ -78,11 +78,12 @@ def fig_scan_window(scan, window, *, grid_rates):
 def alt_scan_window(scan, window):
     """The text alternative of ``fig_scan_window``: the window, and what happens below and above it."""
     n = window.n_seeds
-    text = f"Barrido de {len(window.points)} tasas de aprendizaje con {n} semillas y {scan.iterations} iteraciones. "
+    seeds = plural(n, "semilla")
+    text = f"Barrido de {len(window.points)} tasas de aprendizaje con {seeds} y {scan.iterations} iteraciones. "
     if window.window:
         lo, hi = window.window[0], window.window[-1]
         where = f"Con {fmt_rate(lo)} resuelve" if lo == hi else f"De {fmt_rate(lo)} a {fmt_rate(hi)} resuelven"
-        text += f"{where} {window.best_solved} de {n} semillas, el máximo entre las tasas estables"
+        text += f"{where} {window.best_solved} de {plural(n, 'semilla')}, el máximo entre las tasas estables"
         if window.fastest.holds and len(window.window) > 1:  # medians over each rate's own seeds: no "fastest"
             who = " y ".join(fmt_rate(r) for r in window.fastest.winners)
             text += f"; la mediana de iteraciones hasta 100 % más baja, {window.fastest.best:g}, es la de {who}"

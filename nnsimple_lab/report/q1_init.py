@@ -25,6 +25,7 @@ from nnsimple_lab.report.es import (
     join_es,
     number_word,
     param_tex,
+    plural,
     rates_phrase,
 )
 from nnsimple_lab.report.findings import best, compare_counts
@@ -93,7 +94,8 @@ def _why_this_rate(runs, loss, learning_rate):
     with_init = "" if chooser == RANDOM else f" con la {vocab.init(chooser).long}"
     tied = [r for r in ranking.winners if r != learning_rate]
     if ranking.all_tied and len(ranking.values) > 1:
-        why = f"todas las tasas de la rejilla resuelven {ranking.best} de {n} semillas{with_init} y esta es la que"
+        seeds = plural(n, "semilla")
+        why = f"todas las tasas de la rejilla resuelven {ranking.best} de {seeds}{with_init} y esta es la que"
         return f": {why} antes llega a 100 % de exactitud con la semilla principal"
     if tied:
         others = join_es(alpha(r) for r in tied)
@@ -345,7 +347,7 @@ def other_init_sentence(runs, other, *, loss):
     if not comparison.holds:
         return f"No hay ejecuciones terminadas con {entry.long} y {random.long} a la misma tasa."
     n = common(select(runs, init=other, loss=loss, ok=True), lambda r: r.seeds.n_seeds)
-    start = f"Con la {entry.long} ({n} semillas, {vocab.loss(loss).short})" if n else f"Con la {entry.long}"
+    start = f"Con la {entry.long} ({plural(n, 'semilla')}, {vocab.loss(loss).short})" if n else f"Con la {entry.long}"
     rows = comparison.rows
     if comparison.same:
         where = (

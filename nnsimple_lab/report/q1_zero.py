@@ -97,16 +97,19 @@ def symmetric_sentence(start):
         return ""
     n = len(start.seeds)
     text = (
-        f"Tampoco basta con pesos distintos de cero si las neuronas ocultas son iguales. Partimos de los pesos "
-        f"aleatorios de cada una de {plural(n, 'semilla')}, pero con cada neurona oculta copia de la primera, "
-        f"y entrenamos con {alpha(start.learning_rate)} y {vocab.loss(start.loss).short}: en las "
-        f"{fmt_int(start.iterations)} iteraciones las neuronas siguen idénticas bit a bit en todas las redes, "
-        "porque reciben el mismo gradiente"
+        "Tampoco basta con pesos distintos de cero si las neuronas ocultas son iguales. Partimos de los pesos "
+        + (f"aleatorios de la semilla {start.seeds[0]}" if n == 1 else f"aleatorios de cada una de {n} semillas")
+        + f", pero con cada neurona oculta copia de la primera, y entrenamos con {alpha(start.learning_rate)} y "
+        f"{vocab.loss(start.loss).short}: en las {fmt_int(start.iterations)} iteraciones las neuronas siguen "
+        f"idénticas bit a bit {'en la red' if n == 1 else 'en todas las redes'}, porque reciben el mismo gradiente"
     )
     if start.best_accuracy < 1:
-        text += f", y ninguna red pasa de {fmt_pct(start.best_accuracy)} de exactitud en ninguna iteración"
+        no_net = "la red no" if n == 1 else "ninguna red"
+        text += f", y {no_net} pasa de {fmt_pct(start.best_accuracy)} de exactitud en ninguna iteración"
         if start.n_solved_random is not None:
-            text += f" (desde los mismos pesos sin copiar, resuelven {start.data.name} {start.n_solved_random} de {n})"
+            k, name = start.n_solved_random, start.data.name
+            plain = f"la red {'resuelve' if k else 'no resuelve'} {name}" if n == 1 else f"resuelven {name} {k} de {n}"
+            text += f" (desde los mismos pesos sin copiar, {plain})"
         if start.data.separable is False:  # the reason holds only for data no straight line splits
             text += (
                 ". Neuronas ocultas idénticas valen por una sola: la salida depende de la entrada solo a través de "
@@ -254,7 +257,8 @@ def _seeded_conclusion(run):
     return (
         f"{start}, los parámetros rompen la simetría: con {alpha(run.learning_rate)} y la semilla "
         f"{r.seed} el costo {vocab.loss(run.loss).short} baja de {fmt_cost(r.costs[0])} a {fmt_cost(r.final_cost)} "
-        f"y la red {reached}; de {r.seeds.n_seeds} semillas resuelven {r.seeds.n_solved}."
+        f"y la red {reached}"
+        + (f"; de {r.seeds.n_seeds} semillas resuelven {r.seeds.n_solved}." if r.seeds.n_seeds > 1 else ".")
     )
 
 

@@ -251,6 +251,19 @@ def parameter_motion_sentence(runs, *, init, loss):
     return text
 
 
+def seeds_lead(runs, *, init, loss, figures_ref):
+    """What the all-seeds figures (``figures_ref``: ``"La Figura 5 y la Figura 6"``) add to the main seed's."""
+    n = common(done_runs(runs, init=init, loss=loss), lambda r: r.seeds.n_seeds)
+    if n == 1:
+        return (
+            f"{figures_ref} muestran la única semilla de la rejilla: con una sola semilla no se puede saber cuánto "
+            "depende el resultado de los pesos iniciales."
+        )
+    return (
+        f"Una sola semilla no basta para juzgar una tasa. {figures_ref} repiten el experimento con todas las semillas."
+    )
+
+
 def seeds_sentence(runs, *, init, loss, table_ref="la tabla de resultados"):
     """How many of the N seeds solve the data set at each rate, the best with its ties, and how many diverge."""
     done = done_runs(runs, init=init, loss=loss)
@@ -259,7 +272,10 @@ def seeds_sentence(runs, *, init, loss, table_ref="la tabla de resultados"):
     n = common(done, lambda r: r.seeds.n_seeds)
     seeds = common(done, lambda r: r.seeds.seeds)
     span = f" (0 a {len(seeds) - 1})" if seeds is not None and list(seeds) == list(range(len(seeds))) else ""
-    of = f"De las {n} semillas{span}, " if n is not None else ""
+    if n == 1:
+        of = f"Con la única semilla (la {seeds[0]}), " if seeds is not None else "Con la única semilla, "
+    else:
+        of = f"De las {n} semillas{span}, " if n is not None else ""
     solved = [(r.learning_rate, r.record.seeds.n_solved) for r in done]
     if len(done) <= MANY:
         counts = join_es(f"{k} con {alpha(lr)}" for lr, k in solved)

@@ -74,11 +74,13 @@ def window_sentences(w, *, iterations):
             f"{alpha(top)}). "
         )
     if len(w.window) == 1:
-        text += f"Solo {alpha(lo)} resuelve el máximo entre las tasas estables, {w.best_solved} de {n} semillas."
+        text += (
+            f"Solo {alpha(lo)} resuelve el máximo entre las tasas estables, {w.best_solved} de {plural(n, 'semilla')}."
+        )
     else:
         text += (
             f"Todas las tasas del barrido de {alpha(lo)} a {alpha(hi)} resuelven el máximo entre las tasas estables, "
-            f"{w.best_solved} de {n} semillas: es la ventana de tasas buenas."
+            f"{w.best_solved} de {plural(n, 'semilla')}: es la ventana de tasas buenas."
         )
         text += _speed_text(window_speed(w))
     return text + " " + _above_text(w)
@@ -123,7 +125,7 @@ def _above_text(w):
         p = w.point(w.first_oscillating)
         parts.append(
             f"{_from(w.oscillating_onward)} {alpha(p.learning_rate)} el costo oscila (sube en más del 1 % de las "
-            f"iteraciones) en {p.n_oscillating} de {n} semillas"
+            f"iteraciones) en {p.n_oscillating} de {plural(n, 'semilla')}"
         )
     if w.first_diverging is not None:
         p = w.point(w.first_diverging)
@@ -136,7 +138,7 @@ def _above_text(w):
         p = w.point(r)
         text += (
             f" Con {alpha(r)} resuelven {p.n_solved}, más que en la ventana, pero oscilando "
-            f"({p.n_oscillating} de {n} semillas)"
+            f"({p.n_oscillating} de {plural(n, 'semilla')})"
         )
         later = [q for q in w.points if q.learning_rate > r]
         if later and later[0].n_solved < p.n_solved:
@@ -145,6 +147,11 @@ def _above_text(w):
             )
         text += ": no es una tasa fiable."
     return text
+
+
+def _both(n):
+    """``"las 8 semillas que ambas resuelven"``, ``"la única semilla que ambas resuelven"``."""
+    return "la única semilla que ambas resuelven" if n == 1 else f"las {n} semillas que ambas resuelven"
 
 
 def _faster(ratio):
@@ -181,15 +188,15 @@ def best_question_sentence(w, runs, *, init, loss):
         text = f"¿Es {name} la mejor? Está dentro de la ventana. En el barrido, {medians}"
         if ratio.holds and ratio.median_ratio is not None:
             text += (
-                f", pero semilla por semilla (las {plural(ratio.n_both, 'semilla')} que ambas resuelven) la mediana de "
-                f"la razón es {fmt_ratio(ratio.median_ratio)}: por esa medida, {alpha(quick.learning_rate)} no es más "
-                f"rápida que {name}"
+                f", pero semilla por semilla ({_both(ratio.n_both)}) la "
+                f"{'razón' if ratio.n_both == 1 else 'mediana de la razón'} es {fmt_ratio(ratio.median_ratio)}: "
+                f"por esa medida, {alpha(quick.learning_rate)} no es más rápida que {name}"
             )
         return text + "."
     text = (
-        f"¿Es {name} la mejor? Está dentro de la ventana, pero no es la más rápida del barrido: {medians}; sobre las "
-        f"{plural(ratio.n_both, 'semilla')} que ambas resuelven, tarda {fmt_ratio(ratio.median_ratio)} veces lo que "
-        f"{name} (mediana de la razón)"
+        f"¿Es {name} la mejor? Está dentro de la ventana, pero no es la más rápida del barrido: {medians}; sobre "
+        f"{_both(ratio.n_both)}, tarda {fmt_ratio(ratio.median_ratio)} veces lo que {name}"
+        + ("" if ratio.n_both == 1 else " (mediana de la razón)")
     )
     return text + ". Una tasa mayor no es siempre mejor: más allá de la ventana se pierde lo ganado."
 
@@ -333,7 +340,8 @@ def _most_seeds(done):
     winners = [lr for lr, c in counts if c == top]
     who = join_es(alpha(r) for r in winners) if len(winners) <= 4 else f"{len(winners)} tasas"
     verb = "comparten" if len(winners) > 1 else "logra"
-    return f" Con {done[0].record.seeds.n_seeds} semillas, el máximo de semillas resueltas ({top}) lo {verb} {who}."
+    seeds = plural(done[0].record.seeds.n_seeds, "semilla")
+    return f" Con {seeds}, el máximo de semillas resueltas ({top}) lo {verb} {who}."
 
 
 def _grid_conclusion(runs, *, init, loss):
@@ -358,7 +366,7 @@ def _scan_conclusion(w, runs, *, init, loss, iterations):
         if lo == hi
         else f"las tasas buenas van de {fmt_rate(lo)} a {fmt_rate(hi)}"
     )
-    text = f"En el barrido, {good} ({w.best_solved} de {w.n_seeds} semillas)"
+    text = f"En el barrido, {good} ({w.best_solved} de {plural(w.n_seeds, 'semilla')})"
     grid_best = best_rate(runs, init=init, loss=loss)
     inside = grid_best is not None and w.contains(grid_best) and w.fastest.holds
     if inside and grid_best not in w.fastest.winners and _faster(_against_fastest(w, grid_best)):

@@ -207,8 +207,8 @@ def ablation_sentence(ablation, table_ref):
     n = points[0].n_seeds
     text = (
         f"¿Es culpa de la arquitectura? Lo probamos: con {alpha(ablation.learning_rate)}, "
-        f"{vocab.loss(ablation.loss).short} y {fmt_int(ablation.iterations)} iteraciones, de {n} semillas resuelven "
-        f"{counts} ({table_ref})."
+        f"{vocab.loss(ablation.loss).short} y {fmt_int(ablation.iterations)} iteraciones, de "
+        f"{plural(n, 'semilla')} resuelven {counts} ({table_ref})."
     )
     if ablation.architecture_limits:
         them = "ella" if len(ablation.rescued_by_size) == 1 else "ellas"

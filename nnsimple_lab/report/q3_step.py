@@ -131,7 +131,7 @@ def windows_sentence(scan):
     )
     return (
         f"En el barrido, la ventana de tasas buenas de la {vocab.loss(REFERENCE).short} {_extent(ref.window)} "
-        f"({ref.best_solved} de {ref.n_seeds} semillas) y la del {vocab.loss(QUESTION_LOSS).short} "
+        f"({ref.best_solved} de {plural(ref.n_seeds, 'semilla')}) y la del {vocab.loss(QUESTION_LOSS).short} "
         f"{_extent(other.window)} ({other.best_solved} de {other.n_seeds}): su borde superior está "
         f"{fmt_ratio(shift)} veces más arriba{why}."
     )
