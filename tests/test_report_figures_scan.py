@@ -56,6 +56,9 @@ def test_scan_curves_and_matched_figures(sweep):
     assert printed_sizes(matched)[0] >= 7.0
     alt = figures_scan.alt_matched(sweep, reference="bce", other="mse")
     assert "\\" not in alt and "con BCE el máximo es" in alt
+    top = max(p.n_solved for p in sweep.curve("bce"))
+    first = min(p.learning_rate for p in sweep.curve("bce") if p.n_solved == top)
+    assert f"la menor tasa que lo alcanza es {es.fmt_rate(first)}" in alt and "desde la tasa" not in alt
 
 
 def test_saddle_figure():

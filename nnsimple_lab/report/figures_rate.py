@@ -147,7 +147,7 @@ def fig_solved_over_iterations(runs, *, init, loss_keys, rates):
     ax.set_ylim(-3, 103)
     ax.set_xlabel(ITERATION_LABEL, fontsize=9)
     ax.set_ylabel(f"Semillas que ya resolvieron {dataset(runs).name} (%)", fontsize=9)
-    ax.set_title("Semillas con 100 % de exactitud (para siempre) en cada iteración", fontsize=10)
+    ax.set_title("Semillas con 100 % de exactitud (y hasta el final) en cada iteración", fontsize=10)
     ax.legend(fontsize=8, loc="upper left", ncols=2 if len(loss_keys) * len(rates) > 4 else 1)
     ax.grid(alpha=0.3)
     return fig

@@ -186,8 +186,8 @@ def alt_matched(scan, *, reference, other):
         curve = scan.curve(loss)
         top = max(curve, key=lambda p: (p.n_solved, -p.learning_rate))
         parts.append(
-            f"con {vocab.loss(loss).short} el máximo es {top.n_solved} de {top.n_seeds}, desde la tasa "
-            f"{fmt_rate(top.learning_rate)}"
+            f"con {vocab.loss(loss).short} el máximo es {top.n_solved} de {top.n_seeds}; la menor tasa que lo "
+            f"alcanza es {fmt_rate(top.learning_rate)}"
         )
     return (
         f"Semillas que resuelven {scan.data.name} según la tasa, con {vocab.loss(reference).short} y con "
