@@ -226,7 +226,10 @@ def seeds_figure(final_cost, solved, *, loss=None, title=None):
     ax = axes[0, 0]
     plot_seed_costs(ax, final_cost, solved)
     if title is None:
-        title = f"Costo final con {solved.size} semillas: {int(solved.sum())} resuelven la tarea"
+        n, k = solved.size, int(solved.sum())
+        title = (
+            f"Costo final con {n} semilla{'' if n == 1 else 's'}: {k} {'resuelve' if k == 1 else 'resuelven'} la tarea"
+        )
     ax.set_title(title)
     if loss is not None:
         ax.set_xlabel(f"Costo final ({vocab.loss(loss).short})")
@@ -262,8 +265,14 @@ def cost_alt(costs, *, loss=None, steps=None):
         first = int(at[np.argmin(finite)])
         return f"{name} empieza en {_num(costs[0])} y deja de ser un número finito en la iteración {first}: diverge."
     start, end = costs[0], costs[-1]
-    if np.isclose(start, end, rtol=1e-4, atol=1e-6):
+    if np.allclose(costs, start, rtol=1e-4, atol=1e-6):  # every stored cost, not only the last
         return f"{name} se queda en {_num(end)} durante las {steps} iteraciones: no aprende."
+    if np.isclose(start, end, rtol=1e-4, atol=1e-6):
+        low, high = float(costs.min()), float(costs.max())
+        return (
+            f"{name} empieza y termina en {_num(end)} en {steps} iteraciones; entre medio va de {_num(low)} a "
+            f"{_num(high)}."
+        )
     verb = "baja" if end < start else "sube"
     return f"{name} {verb} de {_num(start)} a {_num(end)} en {steps} iteraciones."
 
@@ -312,14 +321,19 @@ def seeds_alt(final_cost, solved):
     final_cost = results.array(final_cost)
     solved = np.asarray(solved, dtype=bool)
     finite = np.isfinite(final_cost)
-    groups = ((solved & finite, "resuelven la tarea"), (~solved & finite, "no la resuelven"))
+    groups = (
+        (solved & finite, ("resuelve", "resuelven"), "la tarea"),
+        (~solved & finite, ("no la resuelve", "no la resuelven"), ""),
+    )
     parts = []
-    for mask, words in groups:
+    for mask, verbs, what in groups:
+        k = int(mask.sum())
         costs = f", con costo final {_range_words(final_cost[mask])}" if mask.any() else ""
-        parts.append(f"{int(mask.sum())} {words}{costs}")
+        parts.append(f"{k} {verbs[0] if k == 1 else verbs[1]}{' ' + what if what else ''}{costs}")
     diverged = int((~finite).sum())
-    tail = f"; {diverged} divergen" if diverged else ""
-    return f"Histograma del costo final de {solved.size} semillas: " + "; ".join(parts) + tail + "."
+    tail = f"; {diverged} {'diverge' if diverged == 1 else 'divergen'}" if diverged else ""
+    seeds = "1 semilla" if solved.size == 1 else f"{solved.size} semillas"
+    return f"Histograma del costo final de {seeds}: " + "; ".join(parts) + tail + "."
 
 
 # ---------------------------------------------------------------- tables (Markdown)

@@ -188,6 +188,9 @@ def test_cost_alt_says_where_the_cost_starts_and_ends(run):
     assert alt == f"El costo BCE baja de {result.costs[0]:.4g} a {result.costs[-1]:.4g} en 200 iteraciones."
     flat = figures.cost_alt([0.6931, 0.6931, 0.6931])
     assert flat == "El costo se queda en 0.6931 durante las 2 iteraciones: no aprende."
+    # back where it started, but not still: it is not said to stay
+    there_and_back = figures.cost_alt([0.6931, 0.9, 0.2, 0.6931])
+    assert there_and_back == "El costo empieza y termina en 0.6931 en 3 iteraciones; entre medio va de 0.2 a 0.9."
     assert "diverge" in figures.cost_alt([0.7, 3.0, None]) and "iteración 2" in figures.cost_alt([0.7, 3.0, None])
 
 
@@ -211,5 +214,5 @@ def test_seeds_alt_counts_solved_seeds_and_their_costs():
     alt = figures.seeds_alt([0.01, 0.02, 0.5, None], [True, True, False, False])
     assert alt == (
         "Histograma del costo final de 4 semillas: 2 resuelven la tarea, con costo final entre 0.01 y 0.02; "
-        "1 no la resuelven, con costo final en 0.5; 1 divergen."
+        "1 no la resuelve, con costo final en 0.5; 1 diverge."
     )
