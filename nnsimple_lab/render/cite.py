@@ -116,6 +116,20 @@ def _inline(text, to):
     return text.strip()
 
 
+def _replace(markdown, known, raw):
+    """``markdown`` with each citation in ``known`` (and the ``REFS`` div) outside code replaced by
+    ``raw(citation as written or REFS, block)``."""
+    out, position = [], 0
+    for start, end in _outside_code(markdown):
+        out.append(markdown[position:start])
+        stretch = markdown[start:end]
+        stretch = _CLUSTER.sub(lambda m: raw(m.group(0), False) if m.group(0) in known else m.group(0), stretch)
+        stretch = _REFS_DIV.sub(lambda m: raw(REFS, True), stretch)
+        out.append(stretch)
+        position = end
+    return "".join(out)
+
+
 def substitute(markdown, found, *, to, store=None):
     """``markdown`` with its citations and its ``REFS`` div replaced by their formatting in ``found``:
     raw Typst (a ``{=typst}`` span or block), or for HTML a token per citation, its HTML appended
@@ -125,26 +139,65 @@ def substitute(markdown, found, *, to, store=None):
         return markdown
     if to == "html":
 
-        def raw(text, block):
-            store.append(text)
+        def raw(cited, block):
+            store.append(found[cited])
             token = _HTML_TOKEN.format(len(store) - 1)
             return f"\n\n{token}\n\n" if block else token
 
     else:
-        raw = _raw_typst
-    out, position = [], 0
-    for start, end in _outside_code(markdown):
-        out.append(markdown[position:start])
-        stretch = markdown[start:end]
-        stretch = _CLUSTER.sub(lambda m: raw(found[m.group(0)], False) if m.group(0) in found else m.group(0), stretch)
-        stretch = _REFS_DIV.sub(lambda m: raw(found[REFS], True), stretch)
-        out.append(stretch)
-        position = end
-    return "".join(out)
+
+        def raw(cited, block):
+            return _raw_typst(found[cited], block)
+
+    return _replace(markdown, found, raw)
+
+
+def protect(markdown, cited):
+    """``markdown`` with its citations and its ``REFS`` div replaced by tokens, before they are
+    formatted (``citations``): ``cited`` maps each citation of the document (``clusters``) and
+    ``REFS`` to its number; the ``REFS`` div becomes a paragraph of its own token.
+    ``restore_typst`` puts the Typst of each back into pandoc's Typst of ``markdown``."""
+    if not cited:
+        return markdown
+
+    def token(citation, block):
+        text = _TYPST_TOKEN.format(cited[citation])
+        return f"\n\n{text}\n\n" if block else text
+
+    return _replace(markdown, cited, token)
+
+
+def numbered(pieces):
+    """``{citation as written: its number}`` for every citation of ``pieces`` (markdown strings,
+    in document order) and ``REFS`` last, as ``protect`` needs them; empty without citations."""
+    found = dict.fromkeys(cluster for piece in pieces for cluster in clusters(piece))
+    return {cited: k for k, cited in enumerate([*found, REFS])} if found else {}
+
+
+def restore_typst(typst, found, cited):
+    """pandoc's Typst of a ``protect``-ed piece with each token replaced by the Typst of its
+    citation (``found``: ``citations(…, to="typst")``), or None where a token stands where the
+    raw Typst of ``substitute`` would not have come out as it is: the ``REFS`` token not alone on
+    an unindented line (in a list, say), a citation in a string (an image's ``alt``)."""
+    if not cited:
+        return typst
+    if _TYPST_TOKEN_IN_STRING.search(typst):
+        return None
+    names = {number: citation for citation, number in cited.items()}
+    refs = cited[REFS]
+    refs_token = _TYPST_TOKEN.format(refs)
+    text = re.sub(rf"^{refs_token}$", lambda m: found[REFS], typst, flags=re.M)
+    if refs_token in text:
+        return None
+    return _TYPST_TOKEN_RE.sub(lambda m: found[names[int(m.group(1))]], text)
 
 
 _HTML_TOKEN = "CITAPH{}X"
 _HTML_TOKEN_RE = re.compile(r"CITAPH(\d+)X")
+_TYPST_TOKEN = "CITATYPH{}X"
+_TYPST_TOKEN_RE = re.compile(r"CITATYPH(\d+)X")
+# A token in an ``alt: "…"`` string: pandoc writes there the plain text of what raw Typst it drops.
+_TYPST_TOKEN_IN_STRING = re.compile(r'alt: "(?:[^"\\]|\\.)*CITATYPH\d+X')
 
 
 def restore(document, store):
