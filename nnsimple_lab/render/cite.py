@@ -153,18 +153,12 @@ def substitute(markdown, found, *, to, store=None):
 
 
 def protect(markdown, cited):
-    """``markdown`` with its citations and its ``REFS`` div replaced by tokens, before they are
-    formatted (``citations``): ``cited`` maps each citation of the document (``clusters``) and
-    ``REFS`` to its number; the ``REFS`` div becomes a paragraph of its own token.
-    ``restore_typst`` puts the Typst of each back into pandoc's Typst of ``markdown``."""
-    if not cited:
-        return markdown
-
-    def token(citation, block):
-        text = _TYPST_TOKEN.format(cited[citation])
-        return f"\n\n{text}\n\n" if block else text
-
-    return _replace(markdown, cited, token)
+    """``markdown`` with its citations and its ``REFS`` div as raw Typst holding a token each,
+    before they are formatted (``citations``): ``cited`` maps each citation of the document and
+    ``REFS`` to its number (``numbered``). pandoc copies raw Typst as it is, wherever it stands
+    (and leaves it out of a heading's id and an image's alt, as it does the formatted citation),
+    so ``restore_typst`` puts each citation's Typst in the token's place."""
+    return substitute(markdown, {citation: _TYPST_TOKEN.format(k) for citation, k in cited.items()}, to="typst")
 
 
 def numbered(pieces):
@@ -176,16 +170,12 @@ def numbered(pieces):
 
 def restore_typst(typst, found, cited):
     """pandoc's Typst of a ``protect``-ed piece with each token replaced by the Typst of its
-    citation (``found``: ``citations(…, to="typst")``), or None where a token stands where the
-    raw Typst of ``substitute`` would not have come out as it is: the ``REFS`` token not alone on
-    an unindented line (in a list, say), a citation in a string (an image's ``alt``)."""
+    citation (``found``: ``citations(…, to="typst")``), or None if the ``REFS`` token is not
+    alone on an unindented line (where pandoc would have indented each line of the list)."""
     if not cited:
         return typst
-    if _TYPST_TOKEN_IN_STRING.search(typst):
-        return None
     names = {number: citation for citation, number in cited.items()}
-    refs = cited[REFS]
-    refs_token = _TYPST_TOKEN.format(refs)
+    refs_token = _TYPST_TOKEN.format(cited[REFS])
     text = re.sub(rf"^{refs_token}$", lambda m: found[REFS], typst, flags=re.M)
     if refs_token in text:
         return None
@@ -196,8 +186,6 @@ _HTML_TOKEN = "CITAPH{}X"
 _HTML_TOKEN_RE = re.compile(r"CITAPH(\d+)X")
 _TYPST_TOKEN = "CITATYPH{}X"
 _TYPST_TOKEN_RE = re.compile(r"CITATYPH(\d+)X")
-# A token in an ``alt: "…"`` string: pandoc writes there the plain text of what raw Typst it drops.
-_TYPST_TOKEN_IN_STRING = re.compile(r'alt: "(?:[^"\\]|\\.)*CITATYPH\d+X')
 
 
 def restore(document, store):

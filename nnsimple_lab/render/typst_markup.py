@@ -7,7 +7,9 @@ Every markdown string of the document (cells, generated prose, tables, captions)
   put back as ``#math.equation(block: …, alt: "…", …)``: PDF/UA-1 wants an alt on every equation
   (its linear text, ``mathalt``); a display formula with ``\\tag{N}`` is numbered "(N)" and
   labelled ``<ecuacion-N>``;
-- citations are formatted by citeproc (``cite``) and enter as raw Typst;
+- citations are formatted by citeproc (``cite``), in a second pandoc process at the same time:
+  the markdown goes to pandoc with a raw-Typst token for each (``cite.protect``), replaced by
+  the citation's Typst after (``cite.restore_typst``);
 - a link to a local file (a run's page in the annex) cannot leave the PDF: the file is attached
   to the PDF instead (``pdf.attach``) and the link's text stays, so the PDF stands alone;
 - a label link to nowhere becomes a plain URL link, and markdown images are copied locally.
