@@ -191,6 +191,8 @@ _TYPST_TOKEN_RE = re.compile(r"CITATYPH(\d+)X")
 def restore(document, store):
     """The rendered HTML ``document`` with each token of ``substitute`` replaced by its HTML
     (by its plain text inside a tag's attribute, an ``alt`` for instance)."""
+    if "CITAPH" not in document:  # no citation (a run's page): the page's tags are not scanned
+        return document
 
     def in_tag(match):
         return _HTML_TOKEN_RE.sub(lambda m: html.escape(re.sub(r"<[^>]+>", "", store[int(m.group(1))])), match.group(0))
