@@ -87,3 +87,16 @@ def test_citations_as_tokens_give_the_typst_of_citations_as_raw_typst():
     pieces, _, converted = typst_markup._pandoc_typst(CITING, cite.numbered(CITING), formatting)
     assert all("CITATYPH" in piece for piece in pieces), "the tokens, not a second conversion"
     assert [converted[piece] for piece in pieces] == [one_by_one[piece] for piece in raw]
+
+
+def test_where_a_token_would_not_come_out_as_raw_typst_the_citations_go_in_the_markdown(monkeypatch):
+    """No markdown the report reads puts the reference list where pandoc indents it (its div
+    starts a line); if one did, ``cite.restore_typst`` says so and the markdown is converted again."""
+    found = cite.citations(CITING, to="typst")
+    formulas = []
+    raw = [typst_markup.markdown_for_pandoc(markdown, formulas, found) for markdown in CITING]
+    formatting = Future()
+    formatting.set_result(found)
+    monkeypatch.setattr(cite, "restore_typst", lambda typst, found, cited: None)
+    pieces, _, converted = typst_markup._pandoc_typst(CITING, cite.numbered(CITING), formatting)
+    assert pieces == raw and all(piece in converted for piece in raw)
