@@ -70,3 +70,16 @@ def test_substitute_puts_raw_typst_or_html_tokens_in_place(both):
     restored = cite.restore(f"<p>{tokens}</p>".replace("\n\n", "</p><p>"), store)
     assert '<a href="#ref-glorot2010"' in restored and '<div id="refs"' in restored
     assert cite.restore('<img alt="CITAPH0X">', store) == '<img alt="(Glorot y Bengio, 2010)">'
+
+
+def test_tokens_stand_for_the_citations_until_their_typst_is_known(both):
+    pieces, _, typst = both
+    cited = cite.numbered(pieces)
+    assert cited == {"[@glorot2010]": 0, "[@rumelhart1986]": 1, "@goodfellow2016": 2, cite.REFS: 3}
+    protected = cite.protect(pieces[0], cited)
+    assert protected == "Xavier `CITATYPH0X`{=typst} y la retropropagación `CITATYPH1X`{=typst}."
+    assert cite.protect(cite.REFS, cited) == "````{=typst}\nCITATYPH3X\n````"
+    restored = cite.restore_typst("Xavier CITATYPH0X.\n\nCITATYPH3X\n\nFin.", typst, cited)
+    assert restored == f"Xavier {typst['[@glorot2010]']}.\n\n{typst[cite.REFS]}\n\nFin."
+    assert cite.restore_typst("- CITATYPH3X", typst, cited) is None, "in a list pandoc indents every line"
+    assert cite.numbered(["Sin citas."]) == {} and cite.restore_typst("CITATYPH0X", {}, {}) == "CITATYPH0X"

@@ -257,6 +257,29 @@ def test_code_put_back_after_nbconvert_is_what_its_whole_page_pass_gives(execute
     assert ours[1].count('<div class="highlight') == 4  # two cells with code, twice (the empty one is not shown)
 
 
+def test_markdown_kept_from_page_to_page_is_what_a_fresh_exporter_gives(executed_report, monkeypatch, tmp_path):
+    """The pages of the runs share their markdown: nbconvert's HTML of a markdown already seen
+    (its formula and citation tokens, its folder the same) is reused; the pages must be those of
+    an exporter that converts everything anew, markdown with an image too (never reused)."""
+    (tmp_path / "punto.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"/>')
+    shared = "## Resultado\n\nCon $\\alpha = 0.5$ y [@glorot2010], la pérdida *baja*."
+
+    def run(number):
+        image = new_markdown_cell(f"![Punto {number}](punto.svg)")
+        return new_notebook(
+            cells=[new_markdown_cell(shared), new_markdown_cell(f"Ejecución {number}: $x_{number}$."), image]
+        )
+
+    documents = [run(1), run(2), nbformat.read(executed_report, as_version=4), run(1)]
+    ours = [html.notebook_to_html(nb, tmp_path) for nb in documents]
+    kept = html.exporter()._markdown_seen
+    assert sum(shared.split(" $")[0] in key[0] for key in kept) == 1, "the shared cell converted once"
+    assert not any("punto.svg" in key[0] for key in kept)
+    monkeypatch.setattr(html, "exporter", html.exporter.__wrapped__)  # a new one each time: nothing kept
+    assert [html.notebook_to_html(nb, tmp_path) for nb in documents] == ours
+    assert ours[0] == ours[3] and "data:image/svg+xml;base64" in ours[0]
+
+
 class _SelectorExporter(html.ReportHTMLExporter):
     """The exporter with nbconvert's own BeautifulSoup pass (its CSS selectors), as before ``_soup_pass``."""
 

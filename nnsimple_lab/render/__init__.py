@@ -40,9 +40,10 @@ def render(nb_path, **targets):
     ``targets``: ``{format name: output path}`` (``html=…``, ``pdf=…``; a None target is left
     out). Returns ``{format name: seconds it took}``. Every format is attempted; if any fails,
     one RenderError with every message is raised after. An unknown format name fails first.
-    The formats are written at the same time, one thread each: each works on its own copy of
-    the notebook (``prepare.load_notebook``), and Typst and pandoc, most of the time, run
-    outside Python's lock, so HTML and PDF take about as long as the slower of the two.
+    The formats are written at the same time, one thread each: both read the one notebook
+    and each changes only its own copy of it (``prepare.prepare``), and Typst and pandoc, most
+    of the time, run outside Python's lock, so HTML and PDF take about as long as the slower of
+    the two.
     """
     for name in targets:
         formats.get(name)  # an unknown name fails before anything is read

@@ -116,6 +116,20 @@ def _inline(text, to):
     return text.strip()
 
 
+def _replace(markdown, known, raw):
+    """``markdown`` with each citation in ``known`` (and the ``REFS`` div) outside code replaced by
+    ``raw(citation as written or REFS, block)``."""
+    out, position = [], 0
+    for start, end in _outside_code(markdown):
+        out.append(markdown[position:start])
+        stretch = markdown[start:end]
+        stretch = _CLUSTER.sub(lambda m: raw(m.group(0), False) if m.group(0) in known else m.group(0), stretch)
+        stretch = _REFS_DIV.sub(lambda m: raw(REFS, True), stretch)
+        out.append(stretch)
+        position = end
+    return "".join(out)
+
+
 def substitute(markdown, found, *, to, store=None):
     """``markdown`` with its citations and its ``REFS`` div replaced by their formatting in ``found``:
     raw Typst (a ``{=typst}`` span or block), or for HTML a token per citation, its HTML appended
@@ -125,31 +139,60 @@ def substitute(markdown, found, *, to, store=None):
         return markdown
     if to == "html":
 
-        def raw(text, block):
-            store.append(text)
+        def raw(cited, block):
+            store.append(found[cited])
             token = _HTML_TOKEN.format(len(store) - 1)
             return f"\n\n{token}\n\n" if block else token
 
     else:
-        raw = _raw_typst
-    out, position = [], 0
-    for start, end in _outside_code(markdown):
-        out.append(markdown[position:start])
-        stretch = markdown[start:end]
-        stretch = _CLUSTER.sub(lambda m: raw(found[m.group(0)], False) if m.group(0) in found else m.group(0), stretch)
-        stretch = _REFS_DIV.sub(lambda m: raw(found[REFS], True), stretch)
-        out.append(stretch)
-        position = end
-    return "".join(out)
+
+        def raw(cited, block):
+            return _raw_typst(found[cited], block)
+
+    return _replace(markdown, found, raw)
+
+
+def protect(markdown, cited):
+    """``markdown`` with its citations and its ``REFS`` div as raw Typst holding a token each,
+    before they are formatted (``citations``): ``cited`` maps each citation of the document and
+    ``REFS`` to its number (``numbered``). pandoc copies raw Typst as it is, wherever it stands
+    (and leaves it out of a heading's id and an image's alt, as it does the formatted citation),
+    so ``restore_typst`` puts each citation's Typst in the token's place."""
+    return substitute(markdown, {citation: _TYPST_TOKEN.format(k) for citation, k in cited.items()}, to="typst")
+
+
+def numbered(pieces):
+    """``{citation as written: its number}`` for every citation of ``pieces`` (markdown strings,
+    in document order) and ``REFS`` last, as ``protect`` needs them; empty without citations."""
+    found = dict.fromkeys(cluster for piece in pieces for cluster in clusters(piece))
+    return {cited: k for k, cited in enumerate([*found, REFS])} if found else {}
+
+
+def restore_typst(typst, found, cited):
+    """pandoc's Typst of a ``protect``-ed piece with each token replaced by the Typst of its
+    citation (``found``: ``citations(…, to="typst")``), or None if the ``REFS`` token is not
+    alone on an unindented line (where pandoc would have indented each line of the list)."""
+    if not cited:
+        return typst
+    names = {number: citation for citation, number in cited.items()}
+    refs_token = _TYPST_TOKEN.format(cited[REFS])
+    text = re.sub(rf"^{refs_token}$", lambda m: found[REFS], typst, flags=re.M)
+    if refs_token in text:
+        return None
+    return _TYPST_TOKEN_RE.sub(lambda m: found[names[int(m.group(1))]], text)
 
 
 _HTML_TOKEN = "CITAPH{}X"
 _HTML_TOKEN_RE = re.compile(r"CITAPH(\d+)X")
+_TYPST_TOKEN = "CITATYPH{}X"
+_TYPST_TOKEN_RE = re.compile(r"CITATYPH(\d+)X")
 
 
 def restore(document, store):
     """The rendered HTML ``document`` with each token of ``substitute`` replaced by its HTML
     (by its plain text inside a tag's attribute, an ``alt`` for instance)."""
+    if "CITAPH" not in document:  # no citation (a run's page): the page's tags are not scanned
+        return document
 
     def in_tag(match):
         return _HTML_TOKEN_RE.sub(lambda m: html.escape(re.sub(r"<[^>]+>", "", store[int(m.group(1))])), match.group(0))

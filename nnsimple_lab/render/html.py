@@ -47,6 +47,9 @@ NBCONVERT_MISSING_ALT = f'alt="{NBCONVERT_ALT}"'
 _SPACES = " \t\n\r\f"  # what BeautifulSoup counts as whitespace between elements (ASCII)
 _CODE_TAG = "nnsimple-codigo"  # stands for a code cell's highlighted HTML until ``restore_code``
 _CODE_PLACEHOLDER = re.compile(rf"<{_CODE_TAG}>(\d+)</{_CODE_TAG}>")
+# Markdown that shows an image (a file's bytes embedded in the page): converted every time.
+_IMAGE = re.compile(r"!\[|<img\b", re.I)
+_MARKDOWN_KEPT = 4096  # markdown conversions kept per process (then forgotten, all at once)
 
 
 class ReportHTMLExporter(HTMLExporter):
@@ -81,16 +84,33 @@ class ReportHTMLExporter(HTMLExporter):
     def _default_embed_images(self):
         return True
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._markdown_seen = {}  # (markdown with its tokens, images' folder) -> nbconvert's HTML
+
     # HTMLExporter.default_filters registers this method as the "markdown2html" filter; nbconvert's
     # own reads the images' folder from resources["metadata"]["path"]. If either changes, the
     # math tests of tests/test_render_html.py fail (no MathML, tokens left).
     @jinja2.pass_context
     def markdown2html(self, context, source):
-        """nbconvert's markdown filter, with the math of ``source`` replaced by tokens first."""
+        """nbconvert's markdown filter, with the math of ``source`` replaced by tokens first.
+
+        The pages of the runs share their markdown cells (and the tokens in them: the same cells
+        in the same order), so nbconvert's HTML of each markdown without images is kept: the
+        same text, its tokens and folder the same, is the same HTML (mistune keeps no state)."""
         source = _HEADING_UNNUMBERED.sub(rf"\1 {_NONUM}", source)
         extra = context["resources"]["nnsimple"]
         source = cite.substitute(source, extra["citations"], to="html", store=extra["cited"])
-        return super().markdown2html(context, math.protect(source, extra["math"]))
+        source = math.protect(source, extra["math"])
+        cell = context.get("cell", {})
+        if cell.get("attachments") or _IMAGE.search(source):  # images: embedded from files, never reused
+            return super().markdown2html(context, source)
+        key = (source, context["resources"]["metadata"]["path"])
+        if key not in self._markdown_seen:
+            if len(self._markdown_seen) >= _MARKDOWN_KEPT:
+                self._markdown_seen.clear()
+            self._markdown_seen[key] = super().markdown2html(context, source)
+        return self._markdown_seen[key]
 
     @jinja2.pass_context
     def code_block(self, context, source, metadata=None):

@@ -239,6 +239,8 @@ def substitute(document, math):
     Inline math and the text touching it ("(", ")," ...) go in a ``junto`` span (never split
     there); display math alone in a paragraph becomes a block of its own.
     """
+    if "MATHPH" not in document:  # no token: the page's tags are not scanned for one
+        return _as_blocks(document)
 
     def in_tag(match):  # a token inside a tag is in an attribute value (alt, id, href)
         return _TOKEN_RE.sub(

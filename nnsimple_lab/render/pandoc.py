@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import subprocess
+import threading
 
 from nnsimple_lab.render.errors import RenderError
 
@@ -25,12 +26,21 @@ _MARKERS = {
 }
 
 
+_PATH_LOCK = threading.Lock()
+
+
 @functools.cache
-def pandoc_path():
-    """The pandoc binary shipped by pypandoc-binary."""
+def _found_pandoc():
     import pypandoc
 
     return pypandoc.get_pandoc_path()
+
+
+def pandoc_path():
+    """The pandoc binary shipped by pypandoc-binary, looked for once per process: pypandoc runs
+    ``pandoc --version`` to find it, and the formats' threads ask at the same time."""
+    with _PATH_LOCK:
+        return _found_pandoc()
 
 
 def run(document, arguments, source="commonmark_x"):

@@ -30,7 +30,9 @@ PAPERMILL_ANCHOR = '<span id="papermill-error-cell"></span>**La ejecución se de
 
 
 def load_notebook(notebook):
-    """Return ``(NotebookNode, folder)`` for a path or a NotebookNode (folder: for relative images)."""
+    """Return ``(NotebookNode, folder)`` for a path, a NotebookNode or a plain dict (folder: for
+    relative images). A NotebookNode comes back as it is, not copied: ``prepare`` copies what it
+    changes, so the formats, each in its thread, share the one read in ``render.render``."""
     if isinstance(notebook, (str, os.PathLike)):
         import nbformat
 
@@ -44,6 +46,8 @@ def load_notebook(notebook):
     if isinstance(notebook, dict) and "cells" in notebook:
         import nbformat
 
+        if isinstance(notebook, nbformat.NotebookNode):
+            return notebook, Path.cwd()
         return nbformat.from_dict(notebook), Path.cwd()
     raise RenderError(f"Se esperaba un cuaderno o la ruta de uno; se recibió {type(notebook).__name__}.")
 

@@ -7,7 +7,9 @@ Every markdown string of the document (cells, generated prose, tables, captions)
   put back as ``#math.equation(block: …, alt: "…", …)``: PDF/UA-1 wants an alt on every equation
   (its linear text, ``mathalt``); a display formula with ``\\tag{N}`` is numbered "(N)" and
   labelled ``<ecuacion-N>``;
-- citations are formatted by citeproc (``cite``) and enter as raw Typst;
+- citations are formatted by citeproc (``cite``), in a second pandoc process at the same time:
+  the markdown goes to pandoc with a raw-Typst token for each (``cite.protect``), replaced by
+  the citation's Typst after (``cite.restore_typst``);
 - a link to a local file (a run's page in the annex) cannot leave the PDF: the file is attached
   to the PDF instead (``pdf.attach``) and the link's text stays, so the PDF stands alone;
 - a label link to nowhere becomes a plain URL link, and markdown images are copied locally.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from nnsimple_lab import outputs
@@ -53,11 +56,18 @@ def typst_escape(text):
     return _TYPST_MARKUP_SPECIAL.sub(r"\\\1", str(text))
 
 
-def markdown_for_pandoc(markdown, formulas, found_citations):
+def markdown_for_pandoc(markdown, formulas, citations):
     """Markdown as pandoc's ``commonmark_x`` reads it the way Jupyter does: ``{-}`` headings, each
-    formula a token (``formulas``: the document's list, extended), citations as raw Typst."""
+    formula a token (``formulas``: the document's list, extended), citations as raw Typst
+    (``citations``: ``cite.citations``)."""
     markdown = re.sub(r"^( {0,3}#{1,6}[ \t].*?)[ \t]+\{-\}[ \t]*$", r"\1 {.unnumbered}", markdown, flags=re.M)
-    return cite.substitute(math.protect(markdown, formulas), found_citations, to="typst")
+    return cite.substitute(math.protect(markdown, formulas), citations, to="typst")
+
+
+def _protected(markdown, formulas, cited):
+    """``markdown_for_pandoc`` with the citations as ``cite.protect``'s tokens (``cited``: ``cite.numbered``)."""
+    markdown = re.sub(r"^( {0,3}#{1,6}[ \t].*?)[ \t]+\{-\}[ \t]*$", r"\1 {.unnumbered}", markdown, flags=re.M)
+    return cite.protect(math.protect(markdown, formulas), cited)
 
 
 # ---------------------------------------------------------------- equations
@@ -172,19 +182,46 @@ class Fixer:
 # ---------------------------------------------------------------- the whole document
 
 
+def _pandoc_typst(originals, cited, formatting):
+    """``(pieces, formulas, {piece: pandoc's Typst, citations in})`` of the
+    markdown strings ``originals``; ``formatting``: the future of ``cite.citations``, run meanwhile.
+
+    The citations enter as tokens and their Typst after pandoc (``cite.restore_typst``): both
+    pandoc calls at once. Where a token would not come out as the raw Typst does, the pieces are
+    converted again with the citations in them, as raw Typst (the same Typst, a call later).
+    """
+    formulas = []
+    pieces = [_protected(markdown, formulas, cited) for markdown in originals]
+    try:
+        converted = pandoc.convert([*pieces, *(_formula_piece(latex) for latex, _ in formulas)], to="typst")
+    except RenderError:
+        formatting.result()  # an unknown citation's message first, as without the tokens
+        raise
+    found = formatting.result()
+    restored = {piece: cite.restore_typst(typst, found, cited) for piece, typst in converted.items()}
+    if None not in restored.values():
+        return pieces, formulas, restored
+    formulas = []
+    pieces = [markdown_for_pandoc(markdown, formulas, found) for markdown in originals]
+    converted = pandoc.convert([*pieces, *(_formula_piece(latex) for latex, _ in formulas)], to="typst")
+    return pieces, formulas, converted
+
+
 def convert(nb, base_path, root, targets=()):
     """Normalise in place every markdown string of ``nb`` (see ``markdown_for_pandoc``) and
     return ``({normalised markdown: Typst markup}, {attached file: its name in root})``.
 
     ``targets``: labels the template sets itself (the ids of figures, tables, listings).
+    pandoc formats the citations (``cite.citations``) while it converts the markdown, in a
+    second process.
     """
     fields = prepare.markdown_fields(nb)
-    found = cite.citations([holder[key] for holder, key in fields], to="typst")
-    formulas, pieces = [], []
-    for holder, key in fields:
-        holder[key] = markdown_for_pandoc(holder[key], formulas, found)
-        pieces.append(holder[key])
-    converted = pandoc.convert([*pieces, *(_formula_piece(latex) for latex, _ in formulas)], to="typst")
+    originals = [holder[key] for holder, key in fields]
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        formatting = thread.submit(cite.citations, originals, to="typst")
+        pieces, formulas, converted = _pandoc_typst(originals, cite.numbered(originals), formatting)
+    for (holder, key), piece in zip(fields, pieces, strict=True):
+        holder[key] = piece
     equations = [
         equation(latex, display, _typst_formula(converted[_formula_piece(latex)])) for latex, display in formulas
     ]
