@@ -191,35 +191,31 @@ def _zeros_conclusion(runs, probes, seeded_moves):
     zeros = select(runs, init=ZEROS, ok=True)
     saddle = any(p.saddle for p in probes)
     tail = " El origen es un punto de silla del costo, no un mínimo." if saddle else ""
-    if zeros and zero_init_stays(runs):
+    still = bool(zeros) and zero_init_stays(runs)
+    if still or (zeros and _only_output_bias_moves(zeros)):
         rates = sorted({r.learning_rate for r in zeros})
         iterations = sorted({r.record.iterations for r in zeros})
         budget = f"en {fmt_int(iterations[0])} iteraciones" if len(iterations) == 1 else "en cada ejecución"
-        values = join_es(
-            f"{cost_name(still_facts(select(zeros, loss=x)[0]).first_cost)} con {vocab.loss(x).short}"
-            for x in losses(zeros)
+        lead = ("Sí convergen distinto. " if seeded_moves else "") + (
+            f"Inicializados en ceros, {budget} y {with_rates(rates, learning_rates(runs))}, "
         )
-        return (
-            ("Sí convergen distinto. " if seeded_moves else "")
-            + f"Inicializados en ceros, {budget} y {with_rates(rates, learning_rates(runs))}, los pesos y sesgos no "
-            f"se mueven nunca, porque todos los gradientes son exactamente cero; el costo se queda en {values}." + tail
-        )
-    if zeros and _only_output_bias_moves(zeros):
-        rates = sorted({r.learning_rate for r in zeros})
-        iterations = sorted({r.record.iterations for r in zeros})
-        budget = f"en {fmt_int(iterations[0])} iteraciones" if len(iterations) == 1 else "en cada ejecución"
+        if still:
+            values = join_es(
+                f"{cost_name(still_facts(select(zeros, loss=x)[0]).first_cost)} con {vocab.loss(x).short}"
+                for x in losses(zeros)
+            )
+            return (
+                f"{lead}los pesos y sesgos no se mueven nunca, porque todos los gradientes son exactamente cero; el "
+                f"costo se queda en {values}." + tail
+            )
         accuracies = sorted({still_facts(r).final_accuracy for r in zeros})
-        accuracy = (
-            fmt_pct(accuracies[0])
-            if len(accuracies) == 1
-            else f"de {fmt_pct(accuracies[0])} a {fmt_pct(accuracies[-1])}"
-        )
+        accuracy = fmt_pct(accuracies[0])
+        if len(accuracies) > 1:
+            accuracy = f"de {fmt_pct(accuracies[0])} a {fmt_pct(accuracies[-1])}"
         m = len(still_facts(zeros[0]).outputs)
         return (
-            ("Sí convergen distinto. " if seeded_moves else "")
-            + f"Inicializados en ceros, {budget} y {with_rates(rates, learning_rates(runs))}, $W_1$, $b_1$ y $W_2$ "
-            f"no se mueven nunca; solo cambia $b_2$, así que la red da la misma salida a las {number_word(m)} "
-            f"entradas y no puede distinguirlas (exactitud final {accuracy})." + tail
+            f"{lead}$W_1$, $b_1$ y $W_2$ no se mueven nunca; solo cambia $b_2$, así que la red da la misma salida a "
+            f"las {number_word(m)} entradas y no puede distinguirlas (exactitud final {accuracy})." + tail
         )
     if zeros:
         return "Inicializados en ceros, los parámetros no se quedan quietos en todas las ejecuciones. " + (
