@@ -55,12 +55,17 @@ def test_the_other_rates_budget_is_said_where_it_rescues():
     )
     mixed = [(0.01, seed_outcomes(late=(1,), stuck=(2, 3))), (0.1, stuck), (1.0, seed_outcomes(stuck=(4, 5)))]
     assert (
-        "rescatan 1 de las 3 que fallan con $\\alpha = 0.01$; no rescatan la única que falla con "
-        "$\\alpha = 0.1$ ni ninguna de las 2 que fallan con $\\alpha = 1.0$:"
+        "rescatan 1 de las 3 que fallan con $\\alpha = 0.01$; no rescatan ninguna de las que fallan con "
+        "$\\alpha = 0.1$ y $\\alpha = 1.0$:"
     ) in q2_seeds.budget_sentence(mixed, after_failing=True)
     many = [(lr, seed_outcomes(late=(1,), stuck=(2,))) for lr in (0.01, 0.1, 1.0, 3.0, 10.0)]
-    assert "(4 de las 5 en que fallan semillas: las que más rescatan)" in q2_seeds.budget_sentence(
+    assert "(las 4 tasas que más rescatan, de las 5 que rescatan alguna)" in q2_seeds.budget_sentence(
         many, after_failing=True
+    )
+    nowhere = [(lr, seed_outcomes(stuck=(2, 3))) for lr in (0.01, 0.02, 0.05, 0.1, 0.5)]
+    assert q2_seeds.budget_sentence(nowhere, after_failing=True) == (
+        "Con las otras tasas de la rejilla, 10 veces más iteraciones no rescatan ninguna de las que fallan con 5 "
+        "tasas, de 0.01 a 0.5."
     )
     assert "con $\\alpha = 0.01$, parte de lo que falla es el número de iteraciones" in text
     assert "0.1$, parte" not in text

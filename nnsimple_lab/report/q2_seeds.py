@@ -18,6 +18,7 @@ from nnsimple_lab.report.es import (
     fmt_cost,
     fmt_int,
     fmt_median,
+    fmt_rate,
     fmt_sci,
     fmt_value,
     join_es,
@@ -164,19 +165,26 @@ def budget_sentence(by_rate, *, after_failing):
     if not rows:
         return ""
     factor = fmt_int(rows[0][1].extension // max(rows[0][1].iterations, 1))
-    shown = sorted(sorted(rows, key=lambda row: -len(row[1].late))[:4], key=lambda row: row[0])
-    rescuing = [(lr, o) for lr, o in shown if o.late]
-    none = [(lr, o) for lr, o in shown if not o.late]
+    rescuing = [(lr, o) for lr, o in rows if o.late]
+    shown = sorted(sorted(rescuing, key=lambda row: -len(row[1].late))[:4], key=lambda row: row[0])
+    none = [(lr, o) for lr, o in rows if not o.late]
     lead = (
         "Con las otras tasas de la rejilla" if after_failing else "Con las tasas de la rejilla en que fallan semillas"
     )
-    if len(shown) < len(rows):
-        lead += f" ({len(shown)} de las {len(rows)} en que fallan semillas: las que más rescatan)"
     text = f"{lead}, {factor} veces más iteraciones"
-    if rescuing:
-        text += " rescatan " + join_es(_rescued(lr, o) for lr, o in rescuing)
+    if shown:
+        text += " rescatan " + join_es(_rescued(lr, o) for lr, o in shown)
+        if len(shown) < len(rescuing):
+            text += f" (las {len(shown)} tasas que más rescatan, de las {len(rescuing)} que rescatan alguna)"
     if none:
-        text += ("; no rescatan " if rescuing else " no rescatan ") + " ni ".join(_not_rescued(lr, o) for lr, o in none)
+        text += "; no rescatan " if shown else " no rescatan "
+        if len(none) == 1:
+            text += _not_rescued(*none[0])
+        elif len(none) <= 4:
+            text += "ninguna de las que fallan con " + join_es(alpha(lr) for lr, _ in none)
+        else:
+            lo, hi = fmt_rate(min(lr for lr, _ in none)), fmt_rate(max(lr for lr, _ in none))
+            text += f"ninguna de las que fallan con {len(none)} tasas, de {lo} a {hi}"
     rescued = [lr for lr, o in rows if o.late]
     if rescued:
         text += f": con {join_es(alpha(lr) for lr in rescued[:4])}, parte de lo que falla es el número de iteraciones"
