@@ -80,6 +80,22 @@ def test_is_the_grid_best_the_best(window):
     assert "queda por debajo de esa ventana" in q2_scan.best_question_sentence(window, outside, **COURSE)
 
 
+def test_the_grid_best_with_the_lowest_median_is_called_fastest_only_seed_by_seed():
+    # 0.4 has the window's lowest median (1 against 5), over other seeds; on seed 0, which both solve, it is slower
+    ours = dataclasses.replace(point(0.4, 3, n=5), iterations_to_solve=(10, None, None, 1, 1))
+    other = dataclasses.replace(point(0.2, 3, n=5), iterations_to_solve=(5, 5, 5, None, None))
+    w = scan.window(made([point(0.1, 0, n=5), other, ours, point(0.8, 0, n=5, div=5)]), "bce")
+    assert w.window == (0.2, 0.4) and w.fastest.winners == (0.4,)
+    runs = [handmade.run(0.4, solved=(40,) * 3 + (None,) * 2)]
+    text = q2_scan.best_question_sentence(w, runs, **COURSE)
+    assert "es también la más rápida" not in text
+    assert text == (
+        "La tasa más rápida de la rejilla, $\\alpha = 0.4$, tiene también la mediana de iteraciones hasta 100 % más "
+        "baja de la ventana del barrido, 1; semilla por semilla no es más rápida que todas las otras tasas de la "
+        "ventana."
+    )
+
+
 def test_a_lower_median_is_not_called_faster_when_seed_by_seed_it_is_a_tie():
     # 0.8 has the lower median (2.5 against 3), but the median of the per-seed ratio is 1.00
     ours = dataclasses.replace(point(0.4, 8), iterations_to_solve=(3, 3, 3, 3, 3, 2, 2, 2, None, None))

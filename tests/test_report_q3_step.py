@@ -46,7 +46,7 @@ def test_the_conclusion_at_equal_rate_gives_its_scope_and_calls_no_tie_slower():
     sweep = made(points)
     matches = scan.matched_steps(sweep, [0.1], reference="bce", other="mse")
     tie = q3_step.conclusion_q3([], [], matches=matches, scan=sweep, confidence_text="")
-    assert "rejilla (inicialización aleatoria, 10 semillas), MSE tarda en mediana 1.00 veces lo que la BCE" in tie
+    assert "con $\\alpha = 0.1$ (inicialización aleatoria, 10 semillas), MSE tarda en mediana 1.00 veces lo que" in tie
     assert "tarda más" not in tie
 
 

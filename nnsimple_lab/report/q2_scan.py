@@ -177,7 +177,19 @@ def best_question_sentence(w, runs, *, init, loss):
         return f"La tasa más rápida de la rejilla, {name}, queda {side} de esa ventana."
     fastest = w.fastest.winners
     if grid_best in fastest:
-        return f"La tasa más rápida de la rejilla, {name}, es también la más rápida de la ventana del barrido."
+        ours = w.point(grid_best).iterations_to_solve
+        others = [r for r in w.window if r != grid_best]
+        if all(_faster(paired_ratio(w.point(r).iterations_to_solve, ours)) for r in others):
+            return (
+                f"La tasa más rápida de la rejilla, {name}, es también la más rápida de la ventana del barrido, "
+                "semilla por semilla."
+            )
+        shared = " (empatada)" if len(fastest) > 1 else ""
+        return (
+            f"La tasa más rápida de la rejilla, {name}, tiene también la mediana de iteraciones hasta 100 % más "
+            f"baja de la ventana del barrido{shared}, {fmt_median(w.fastest.best)}; semilla por semilla no es más "
+            "rápida que todas las otras tasas de la ventana."
+        )
     quick, ours = w.point(fastest[-1]), w.point(grid_best)
     medians = (
         f"{alpha(quick.learning_rate)} resuelve en mediana en {fmt_median(quick.median_iterations)} iteraciones, "

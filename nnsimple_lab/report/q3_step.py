@@ -381,7 +381,8 @@ def _equal_rate_conclusion(matches, init=None):
     low, high = min(ratios), max(ratios)
     spread = fmt_ratio(low) if fmt_ratio(low) == fmt_ratio(high) else f"de {fmt_ratio(low)} a {fmt_ratio(high)}"
     seeds = plural(usable[0].reference.n_seeds, "semilla")
-    scope = f"entre las tasas de la rejilla ({vocab.init(init).long + ', ' if init else ''}{seeds})"
+    where = f"con {alpha(usable[0].learning_rate)}" if len(usable) == 1 else "entre las tasas de la rejilla"
+    scope = f"{where} ({vocab.init(init).long + ', ' if init else ''}{seeds})"
     verb = "más" if round(low, 2) > 1 else ("menos" if round(high, 2) < 1 else None)
     if verb is None:
         return (
